@@ -1,0 +1,30 @@
+package dev.resilience.core;
+
+/**
+ * The one source of time for every policy: monotonic time for durations, wall time for what is shown to
+ * people, sleeping for synchronous retry waits, and scheduling for timeouts and asynchronous retries.
+ * Production code uses {@link #system()}; tests use {@link ManualClock} and advance time instead of
+ * sleeping.
+ */
+public interface Clock {
+
+    /** Monotonic time in nanoseconds, for measuring durations only. */
+    long nanoTime();
+
+    /** Wall-clock time in milliseconds since the epoch, for timestamps shown to people. */
+    long currentTimeMillis();
+
+    /** Blocks the calling thread for {@code nanos}; interruptible. Never holds a monitor while waiting. */
+    void sleep(long nanos) throws InterruptedException;
+
+    /**
+     * Runs {@code task} once after {@code delayNanos}. The task runs on a timer thread and must be short:
+     * anything that may block or run user code is handed on to an executor by the caller.
+     */
+    Cancellable schedule(Runnable task, long delayNanos);
+
+    /** The real clock, with one shared daemon timer thread. */
+    static Clock system() {
+        return SystemClock.INSTANCE;
+    }
+}

@@ -1,0 +1,340 @@
+package dev.resilience.core;
+
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
+
+import dev.resilience.core.bulkhead.Bulkhead;
+import dev.resilience.core.circuitbreaker.CircuitBreaker;
+import dev.resilience.core.fallback.Fallback;
+import dev.resilience.core.retry.Retry;
+import dev.resilience.core.timeout.Timeout;
+
+/**
+ * Runs code under any subset of the five policies, always nested in one order, outermost first:
+ * <b>Fallback → Retry → CircuitBreaker → Timeout → Bulkhead → call</b>. Every retry attempt passes through
+ * the breaker, the timeout and the bulkhead again.
+ *
+ * <pre>{@code
+ * ResiliencePipeline pipeline = ResiliencePipeline.builder()
+ *         .retry(retry).circuitBreaker(breaker).bulkhead(bulkhead)
+ *         .build();
+ * String body = pipeline.call(() -> client.fetch());
+ * }</pre>
+ *
+ * A pipeline is immutable and thread-safe; build one per protected operation and reuse it. The caller
+ * receives what the code returned, what it threw (checked exceptions included, never wrapped), what the
+ * fallback supplied or threw, or one of the library's {@link ResilienceException}s.
+ */
+public final class ResiliencePipeline {
+
+    private final Fallback<?> fallback;
+    private final Retry retry;
+    private final CircuitBreaker circuitBreaker;
+    private final Timeout timeout;
+    private final Bulkhead bulkhead;
+    private final String description;
+    private final Clock clock;
+    private final Executor asyncExecutor;
+    private final ContextPropagation contextPropagation;
+
+    private ResiliencePipeline(Builder b) {
+        this.fallback = b.fallback;
+        this.retry = b.retry;
+        this.circuitBreaker = b.circuitBreaker;
+        this.timeout = b.timeout;
+        this.bulkhead = b.bulkhead;
+        this.description = b.description;
+        this.clock = b.clock != null ? b.clock : firstPolicyClock(b);
+        this.asyncExecutor = b.asyncExecutor;
+        this.contextPropagation = b.contextPropagation;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Without an explicit clock, time calls with the clock of the policies, so a test's clock drives all. */
+    private static Clock firstPolicyClock(Builder b) {
+        if (b.circuitBreaker != null) {
+            return b.circuitBreaker.clock();
+        }
+        if (b.bulkhead != null) {
+            return b.bulkhead.clock();
+        }
+        if (b.timeout != null) {
+            return b.timeout.clock();
+        }
+        return b.retry != null ? b.retry.clock() : Clock.system();
+    }
+
+    /** Runs {@code call}; checked exceptions pass through unchanged. */
+    public <T> T call(Callable<T> call) throws Exception {
+        try {
+            return execute(call::call);
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Sneaky.<RuntimeException>rethrow(t);
+        }
+    }
+
+    /** Runs {@code supplier}. A checked exception thrown by a fallback propagates unchanged. */
+    public <T> T get(Supplier<T> supplier) {
+        try {
+            return execute(supplier::get);
+        } catch (Throwable t) {
+            throw Sneaky.<RuntimeException>rethrow(t);
+        }
+    }
+
+    /** Runs {@code runnable}. */
+    public void run(Runnable runnable) {
+        get(() -> {
+            runnable.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code call} through the policies on the calling thread.
+     *
+     * @throws Throwable what the call, or the fallback, threw, unwrapped; or a {@link ResilienceException}
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T execute(CheckedSupplier<T> call) throws Throwable {
+        try {
+            return retry == null ? attempt(call) : retrying(call);
+        } catch (Throwable thrown) {
+            Throwable failure = Outcomes.unwrap(thrown);
+            if (fallback != null && fallback.handles(failure)) {
+                return (T) fallback.apply(failure);
+            }
+            throw failure;
+        }
+    }
+
+    private <T> T retrying(CheckedSupplier<T> call) throws Throwable {
+        long start = retry.clock().nanoTime();
+        int maxAttempts = retry.config().maxAttempts();
+        for (int attempt = 1; ; attempt++) {
+            T result;
+            try {
+                result = attempt(call);
+            } catch (Throwable failure) {
+                long delay;
+                if (attempt < maxAttempts && retry.isRetryable(failure)
+                        && retry.withinBudget(start, delay = retry.delayNanos(attempt, failure))) {
+                    retry.onRetryScheduled(attempt, delay, failure);
+                    waitBeforeRetry(delay, attempt, failure);
+                    continue;
+                }
+                retry.onFailure(attempt, failure);
+                throw failure;
+            }
+            if (retry.isRetryableResult(result) && attempt < maxAttempts) {
+                long delay = retry.delayNanos(attempt, null);
+                if (retry.withinBudget(start, delay)) {
+                    retry.onRetryScheduled(attempt, delay, null);
+                    waitBeforeRetry(delay, attempt, null);
+                    continue;
+                }
+            }
+            if (retry.isRetryableResult(result)) {
+                retry.onFailure(attempt, null);
+            } else {
+                retry.onSuccess(attempt);
+            }
+            return result;
+        }
+    }
+
+    /** Interrupted while waiting: stop retrying, keep the interrupt, report the last failure. */
+    private void waitBeforeRetry(long delayNanos, int attempt, Throwable lastFailure) throws Throwable {
+        if (delayNanos <= 0) {
+            return;
+        }
+        try {
+            retry.clock().sleep(delayNanos);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            retry.onFailure(attempt, lastFailure);
+            throw lastFailure != null ? lastFailure : interrupted;
+        }
+    }
+
+    private <T> T attempt(CheckedSupplier<T> call) throws Throwable {
+        if (circuitBreaker == null) {
+            return timed(call, Long.MIN_VALUE);
+        }
+        CircuitBreaker.Permit permit = circuitBreaker.acquirePermit();
+        long start = clock.nanoTime();
+        T result;
+        try {
+            result = timed(call, start);
+        } catch (Throwable failure) {
+            permit.onError(clock.nanoTime() - start, failure);
+            throw failure;
+        }
+        permit.onResult(clock.nanoTime() - start, result);
+        return result;
+    }
+
+    private <T> T timed(CheckedSupplier<T> call, long startNanos) throws Throwable {
+        if (timeout == null) {
+            return bulkheaded(call, startNanos);
+        }
+        return timeout.execute(() -> bulkheaded(call, startNanos));
+    }
+
+    private <T> T bulkheaded(CheckedSupplier<T> call, long startNanos) throws Throwable {
+        if (bulkhead == null) {
+            return call.get();
+        }
+        Bulkhead.Permit permit = bulkhead.acquire(description,
+                startNanos == Long.MIN_VALUE ? clock.nanoTime() : startNanos);
+        try {
+            return call.get();
+        } finally {
+            permit.release();
+        }
+    }
+
+    /**
+     * Runs an asynchronous call. No thread is blocked for timeouts or retry waits: both are scheduled on
+     * the clock and continue on the pipeline's executor, with the caller's context restored. In this mode
+     * the fallback function returns the {@code CompletionStage} to complete with.
+     */
+    public <T> CompletableFuture<T> executeAsync(Supplier<? extends CompletionStage<T>> call) {
+        Objects.requireNonNull(call, "call");
+        return new AsyncExecution<>(this, call, contextPropagation.capture()).start();
+    }
+
+    // ---- accessors for the asynchronous execution and for tools ----------------------------------------
+
+    public Fallback<?> fallback() {
+        return fallback;
+    }
+
+    public Retry retry() {
+        return retry;
+    }
+
+    public CircuitBreaker circuitBreaker() {
+        return circuitBreaker;
+    }
+
+    public Timeout timeout() {
+        return timeout;
+    }
+
+    public Bulkhead bulkhead() {
+        return bulkhead;
+    }
+
+    /** What calls through this pipeline are, as listed in the bulkhead's live view. */
+    public String description() {
+        return description;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Executor asyncExecutor() {
+        return asyncExecutor;
+    }
+
+    @Override
+    public String toString() {
+        return "ResiliencePipeline[" + description + ": fallback=" + fallback + ", retry=" + retry
+                + ", circuitBreaker=" + circuitBreaker + ", timeout=" + timeout + ", bulkhead=" + bulkhead + "]";
+    }
+
+    /** Collects the policies; the nesting order is fixed whatever the order of the calls here. */
+    public static final class Builder {
+        private Fallback<?> fallback;
+        private Retry retry;
+        private CircuitBreaker circuitBreaker;
+        private Timeout timeout;
+        private Bulkhead bulkhead;
+        private String description = "call";
+        private Clock clock;
+        private Executor asyncExecutor = ForkJoinPool.commonPool();
+        private ContextPropagation contextPropagation = ContextPropagation.NONE;
+
+        private Builder() {
+        }
+
+        public Builder fallback(Fallback<?> fallback) {
+            this.fallback = fallback;
+            return this;
+        }
+
+        public Builder retry(Retry retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
+            this.circuitBreaker = circuitBreaker;
+            return this;
+        }
+
+        public Builder timeout(Timeout timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder bulkhead(Bulkhead bulkhead) {
+            this.bulkhead = bulkhead;
+            return this;
+        }
+
+        /** What the protected calls are, e.g. {@code InventoryClient.fetch}; shown in the bulkhead's view. */
+        public Builder description(String description) {
+            this.description = Validation.name(description);
+            return this;
+        }
+
+        /**
+         * The clock that times calls for the breaker and the bulkhead's view; by default the clock of the
+         * first policy. The policies' own clocks drive their timers and waits.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where asynchronous retries, timeout completions and bulkhead waits continue. */
+        public Builder asyncExecutor(Executor executor) {
+            this.asyncExecutor = Objects.requireNonNull(executor, "asyncExecutor");
+            return this;
+        }
+
+        /** How the caller's context travels with an asynchronous execution. */
+        public Builder contextPropagation(ContextPropagation propagation) {
+            this.contextPropagation = Objects.requireNonNull(propagation, "contextPropagation");
+            return this;
+        }
+
+        public ResiliencePipeline build() {
+            return new ResiliencePipeline(this);
+        }
+    }
+
+    /** Rethrows any throwable without declaring it: the compiler's checked-exception rule, not the JVM's. */
+    static final class Sneaky {
+        private Sneaky() {
+        }
+
+        @SuppressWarnings("unchecked")
+        static <E extends Throwable> E rethrow(Throwable t) throws E {
+            throw (E) t;
+        }
+    }
+}

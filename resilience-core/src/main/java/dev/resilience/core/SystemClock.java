@@ -1,0 +1,71 @@
+package dev.resilience.core;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/** {@link Clock} backed by {@link System#nanoTime()} and one lazily started daemon timer thread. */
+final class SystemClock implements Clock {
+
+    static final SystemClock INSTANCE = new SystemClock();
+
+    private SystemClock() {
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public long currentTimeMillis() {
+        return System.currentTimeMillis();
+    }
+
+    @Override
+    public void sleep(long nanos) throws InterruptedException {
+        // parkNanos rather than Thread.sleep: same behaviour, and it spells out that no monitor is held,
+        // so a virtual thread unmounts while it waits.
+        long deadline = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting before the next attempt");
+            }
+            LockSupport.parkNanos(this, left);
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while waiting before the next attempt");
+        }
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, long delayNanos) {
+        ScheduledFuture<?> future = Timer.EXECUTOR.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        return () -> future.cancel(false);
+    }
+
+    /** Holder: the timer thread starts on first use only. */
+    private static final class Timer {
+
+        static final ScheduledThreadPoolExecutor EXECUTOR = create();
+
+        private static ScheduledThreadPoolExecutor create() {
+            ThreadFactory factory = runnable -> {
+                Thread thread = new Thread(runnable, "resilience-timer");
+                thread.setDaemon(true);
+                return thread;
+            };
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, factory);
+            // Timeouts are usually cancelled long before they fire; keep the queue from filling with them.
+            executor.setRemoveOnCancelPolicy(true);
+            return executor;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Clock.system()";
+    }
+}

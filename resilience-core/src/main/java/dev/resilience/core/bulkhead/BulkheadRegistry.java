@@ -1,0 +1,18 @@
+package dev.resilience.core.bulkhead;
+
+import dev.resilience.core.Clock;
+import dev.resilience.core.PolicyRegistry;
+
+/** Named {@link Bulkhead} instances built from inheriting configs; see {@link PolicyRegistry}. */
+public class BulkheadRegistry extends PolicyRegistry<BulkheadConfig, Bulkhead> {
+
+    /** A registry whose instances read {@code clock}. */
+    public BulkheadRegistry(Clock clock) {
+        super(BulkheadConfig.ofDefaults(), (name, config) -> Bulkhead.of(name, config, clock), Bulkhead::name);
+    }
+
+    /** A registry on the system clock. */
+    public BulkheadRegistry() {
+        this(Clock.system());
+    }
+}

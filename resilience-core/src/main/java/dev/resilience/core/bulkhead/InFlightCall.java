@@ -1,0 +1,15 @@
+package dev.resilience.core.bulkhead;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One call inside a bulkhead right now.
+ *
+ * @param call      what the caller said the call is, e.g. {@code InventoryClient.fetch}
+ * @param thread    the name of the thread running it
+ * @param startedAt when it entered
+ * @param duration  how long it has been inside
+ */
+public record InFlightCall(String call, String thread, Instant startedAt, Duration duration) {
+}

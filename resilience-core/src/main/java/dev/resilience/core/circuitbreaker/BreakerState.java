@@ -1,0 +1,98 @@
+package dev.resilience.core.circuitbreaker;
+
+import java.time.Duration;
+
+import dev.resilience.core.event.EventType;
+
+/**
+ * One state of one breaker, in the manner of a small state machine: each state decides admission and what
+ * a result means in that state, and the breaker swaps whole state objects by CAS. A state object is also
+ * the {@link CircuitBreaker.Permit} of the calls it admitted, so a call that finishes after a transition
+ * reports to the state that admitted it and cannot disturb the next one (e.g. a half-open trial count).
+ */
+abstract class BreakerState implements CircuitBreaker.Permit {
+
+    final CircuitBreaker breaker;
+
+    BreakerState(CircuitBreaker breaker) {
+        this.breaker = breaker;
+    }
+
+    abstract CircuitBreaker.State name();
+
+    /** This state (as the permit) when the call may proceed; {@code null}, counted as not permitted, if not. */
+    abstract BreakerState tryAcquire();
+
+    /** Counts for the snapshot. */
+    abstract WindowMetrics metrics();
+
+    /** Whether {@link #metrics()} holds enough calls for the rates to mean something. */
+    abstract boolean ratesAvailable(WindowMetrics metrics);
+
+    /** Records a success; {@code slow} when it took at least the slow-call threshold. */
+    abstract void recordSuccess(boolean slow);
+
+    /** Records a failure; {@code slow} when it took at least the slow-call threshold. */
+    abstract void recordFailure(boolean slow);
+
+    long remainingOpenNanos() {
+        return 0;
+    }
+
+    /** {@code false} for DISABLED, which records nothing at all. */
+    boolean recording() {
+        return true;
+    }
+
+    @Override
+    public final void onSuccess(long durationNanos) {
+        if (!recording()) {
+            return;
+        }
+        recordSuccess(durationNanos >= breaker.slowCallThresholdNanos);
+        breaker.publishCall(EventType.SUCCESS, null, durationNanos);
+    }
+
+    @Override
+    public final void onResult(long durationNanos, Object result) {
+        if (!recording()) {
+            return;
+        }
+        if (breaker.isFailureResult(result)) {
+            breaker.failed.increment();
+            recordFailure(durationNanos >= breaker.slowCallThresholdNanos);
+            breaker.publishCall(EventType.ERROR, null, durationNanos);
+        } else {
+            onSuccess(durationNanos);
+        }
+    }
+
+    @Override
+    public final void onError(long durationNanos, Throwable failure) {
+        if (!recording()) {
+            return;
+        }
+        switch (breaker.classify(failure)) {
+            case SUCCESS -> onSuccess(durationNanos);
+            case FAILURE -> {
+                breaker.failed.increment();
+                recordFailure(durationNanos >= breaker.slowCallThresholdNanos);
+                breaker.publishCall(EventType.ERROR, failure, durationNanos);
+            }
+            case IGNORED -> {
+                breaker.ignored.increment();
+                release();
+                breaker.publishCall(EventType.IGNORED_ERROR, failure, durationNanos);
+            }
+        }
+    }
+
+    @Override
+    public void release() {
+        // Only half-open states hand permits back.
+    }
+
+    Duration remainingOpenTime() {
+        return Duration.ofNanos(Math.max(0, remainingOpenNanos()));
+    }
+}

@@ -1,0 +1,358 @@
+package dev.resilience.core.circuitbreaker;
+
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+import dev.resilience.core.Clock;
+import dev.resilience.core.Outcomes;
+import dev.resilience.core.Validation;
+import dev.resilience.core.bulkhead.BulkheadFullException;
+import dev.resilience.core.event.EventPublisher;
+import dev.resilience.core.event.EventType;
+
+/**
+ * A named, thread-safe circuit breaker. Stops calls to a downstream that keeps failing or keeps being slow,
+ * and lets a few trial calls through after a while to find out whether it has recovered.
+ *
+ * <p>Low-level use (the {@code ResiliencePipeline} does this for you):
+ * <pre>{@code
+ * CircuitBreaker.Permit permit = breaker.acquirePermit();   // throws CircuitBreakerOpenException
+ * long start = clock.nanoTime();
+ * try {
+ *     T result = call();
+ *     permit.onResult(clock.nanoTime() - start, result);
+ *     return result;
+ * } catch (Throwable t) {
+ *     permit.onError(clock.nanoTime() - start, t);
+ *     throw t;
+ * }
+ * }</pre>
+ *
+ * <p>In CLOSED state, acquiring a permit is one volatile read and a successful call one striped counter
+ * increment: no lock, no allocation.
+ */
+public final class CircuitBreaker {
+
+    /** The states of a breaker. */
+    public enum State {
+        /** Calls pass; outcomes are recorded in the sliding window. */
+        CLOSED,
+        /** Calls are rejected until the wait duration has passed. */
+        OPEN,
+        /** A fixed number of trial calls pass; their outcomes decide between CLOSED and OPEN. */
+        HALF_OPEN,
+        /** Calls are rejected until the state is changed by hand. */
+        FORCED_OPEN,
+        /** Calls pass; nothing is recorded. */
+        DISABLED
+    }
+
+    /**
+     * Permission for one call, to be completed exactly once with its outcome, or released when the call did
+     * not happen. Durations are in nanoseconds of the breaker's clock.
+     */
+    public interface Permit {
+
+        /** The call returned normally. */
+        void onSuccess(long durationNanos);
+
+        /** The call returned {@code result}; the config's result predicate decides if it counts as failed. */
+        void onResult(long durationNanos, Object result);
+
+        /** The call threw {@code failure}; the config decides whether it is counted. */
+        void onError(long durationNanos, Throwable failure);
+
+        /** The call did not take place (or must not count): hand the permit back. */
+        void release();
+    }
+
+    private static final int TRANSITION_HISTORY = 20;
+
+    private final String name;
+    private final CircuitBreakerConfig config;
+    private final Clock clock;
+    private final EventPublisher events;
+    private final AtomicReference<BreakerState> state;
+    final long slowCallThresholdNanos;
+    private final Predicate<Object> recordResult;
+
+    /** Every call recorded in CLOSED or HALF_OPEN, failed ones included; also numbers the window's calls. */
+    final LongAdder recorded = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder ignored = new LongAdder();
+    private final LongAdder notPermitted = new LongAdder();
+    private final ArrayDeque<StateTransition> transitions = new ArrayDeque<>();
+
+    private CircuitBreaker(String name, CircuitBreakerConfig config, Clock clock) {
+        this.name = Validation.name(name);
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.events = new EventPublisher(name, clock);
+        this.slowCallThresholdNanos = config.slowCallDurationThreshold().toNanos();
+        this.recordResult = config.recordResult();
+        this.state = new AtomicReference<>(newClosedState());
+    }
+
+    /** A breaker with the built-in defaults and the system clock. */
+    public static CircuitBreaker ofDefaults(String name) {
+        return new CircuitBreaker(name, CircuitBreakerConfig.ofDefaults(), Clock.system());
+    }
+
+    /** A breaker with {@code config} and the system clock. */
+    public static CircuitBreaker of(String name, CircuitBreakerConfig config) {
+        return new CircuitBreaker(name, config, Clock.system());
+    }
+
+    /** A breaker with {@code config}, timed by {@code clock}. */
+    public static CircuitBreaker of(String name, CircuitBreakerConfig config, Clock clock) {
+        return new CircuitBreaker(name, config, clock);
+    }
+
+    /**
+     * Permission for one call.
+     *
+     * @throws CircuitBreakerOpenException when the call is not permitted
+     */
+    public Permit acquirePermit() {
+        BreakerState current = state.get();
+        BreakerState permit = current.tryAcquire();
+        if (permit == null) {
+            throw rejected();
+        }
+        return permit;
+    }
+
+    /** Permission for one call, or {@code null} (counted as not permitted) when the call may not proceed. */
+    public Permit tryAcquirePermit() {
+        BreakerState permit = state.get().tryAcquire();
+        if (permit == null) {
+            notPermitted();
+        }
+        return permit;
+    }
+
+    private CircuitBreakerOpenException rejected() {
+        notPermitted();
+        BreakerState current = state.get();
+        return new CircuitBreakerOpenException(name, current.name(), current.remainingOpenTime(),
+                config.writableStackTrace());
+    }
+
+    private void notPermitted() {
+        notPermitted.increment();
+        events.publish(EventType.NOT_PERMITTED, "");
+    }
+
+    /** The current state; an OPEN breaker whose wait has passed reports (and becomes) HALF_OPEN. */
+    public State state() {
+        return current().name();
+    }
+
+    private BreakerState current() {
+        BreakerState current = state.get();
+        if (current instanceof OpenState open && open.waitElapsed()) {
+            return halfOpenAfterWait(open);
+        }
+        return current;
+    }
+
+    /** Everything the breaker shows at this moment. */
+    public CircuitBreakerSnapshot snapshot() {
+        BreakerState current = current();
+        WindowMetrics metrics = current.metrics();
+        boolean rated = current.ratesAvailable(metrics);
+        return new CircuitBreakerSnapshot(current.name(), rated ? metrics.failureRate() : -1,
+                rated ? metrics.slowCallRate() : -1, metrics.buffered(), metrics.failed(), metrics.slow(),
+                notPermitted.sum(), current.remainingOpenTime());
+    }
+
+    /**
+     * Moves the breaker to {@code target} by hand, starting that state afresh (a new window for CLOSED, a
+     * full wait for OPEN, all trial permits for HALF_OPEN). Does nothing when already in {@code target}.
+     */
+    public void transitionTo(State target) {
+        Objects.requireNonNull(target, "target");
+        while (true) {
+            BreakerState current = state.get();
+            if (current.name() == target || transition(current, target, "changed by hand")) {
+                return;
+            }
+        }
+    }
+
+    /** Back to a fresh CLOSED state with an empty window, whatever the current state. */
+    public void reset() {
+        while (true) {
+            BreakerState current = state.get();
+            if (transition(current, State.CLOSED, "reset")) {
+                return;
+            }
+        }
+    }
+
+    /** The most recent state changes, oldest first (at most 20). */
+    public List<StateTransition> transitions() {
+        synchronized (transitions) {
+            return List.copyOf(transitions);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public CircuitBreakerConfig config() {
+        return config;
+    }
+
+    /** Subscribe here to this breaker's events. */
+    public EventPublisher events() {
+        return events;
+    }
+
+    /** The clock this breaker reads. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Calls recorded as successful since the breaker was created (slow successes included). */
+    public long successfulCalls() {
+        return recorded.sum() - failed.sum();
+    }
+
+    /** Calls recorded as failed since the breaker was created. */
+    public long failedCalls() {
+        return failed.sum();
+    }
+
+    /** Failures not counted (ignored types, caller interruptions, {@link Outcomes#ignore}) since creation. */
+    public long ignoredCalls() {
+        return ignored.sum();
+    }
+
+    /** Calls rejected since the breaker was created. */
+    public long notPermittedCalls() {
+        return notPermitted.sum();
+    }
+
+    // ---- used by the states ------------------------------------------------------------------------------
+
+    enum Verdict { SUCCESS, FAILURE, IGNORED }
+
+    Verdict classify(Throwable thrown) {
+        if (Outcomes.isMarkedAsSuccess(thrown)) {
+            return Verdict.SUCCESS;
+        }
+        if (Outcomes.isIgnored(thrown)) {
+            return Verdict.IGNORED;
+        }
+        Throwable failure = Outcomes.unwrap(thrown);
+        // A full bulkhead is local overload, not a failure of the downstream.
+        if (failure instanceof BulkheadFullException) {
+            return Verdict.IGNORED;
+        }
+        if (!config.countCallerInterruption() && isCallerInterruption(failure)) {
+            return Verdict.IGNORED;
+        }
+        return config.recordedFailures().matches(failure) ? Verdict.FAILURE : Verdict.IGNORED;
+    }
+
+    private static boolean isCallerInterruption(Throwable failure) {
+        return failure instanceof InterruptedException
+                || failure instanceof CancellationException
+                || failure instanceof ClosedByInterruptException
+                || (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException));
+    }
+
+    boolean isFailureResult(Object result) {
+        return recordResult != null && recordResult.test(result);
+    }
+
+    /** Why the thresholds are exceeded, or {@code null} when they are not. */
+    String thresholdExceeded(WindowMetrics metrics) {
+        float failureRate = metrics.failureRate();
+        if (failureRate >= config.failureRateThreshold()) {
+            return "failure rate " + percent(failureRate) + " >= " + percent(config.failureRateThreshold());
+        }
+        float slowRate = metrics.slowCallRate();
+        if (slowRate >= config.slowCallRateThreshold()) {
+            return "slow call rate " + percent(slowRate) + " >= " + percent(config.slowCallRateThreshold());
+        }
+        return null;
+    }
+
+    String ratesBelowThresholds(WindowMetrics metrics) {
+        return "failure rate " + percent(metrics.failureRate()) + " < " + percent(config.failureRateThreshold())
+                + ", slow call rate " + percent(metrics.slowCallRate()) + " < "
+                + percent(config.slowCallRateThreshold());
+    }
+
+    private static String percent(float value) {
+        float rounded = Math.round(value * 10) / 10f;
+        return (rounded == (long) rounded ? String.valueOf((long) rounded)
+                : String.format(Locale.ROOT, "%.1f", rounded)) + "%";
+    }
+
+    /** OPEN whose wait has passed: move to HALF_OPEN (whoever wins the CAS) and return the current state. */
+    BreakerState halfOpenAfterWait(OpenState open) {
+        transition(open, State.HALF_OPEN, "wait duration in open state elapsed");
+        return state.get();
+    }
+
+    /** Swaps {@code from} for a fresh {@code to} state; {@code false} when another thread moved first. */
+    boolean transition(BreakerState from, State to, String reason) {
+        BreakerState next = newState(to, from);
+        if (!state.compareAndSet(from, next)) {
+            return false;
+        }
+        StateTransition transition = new StateTransition(from.name(), to,
+                Instant.ofEpochMilli(clock.currentTimeMillis()), reason);
+        synchronized (transitions) {
+            if (transitions.size() == TRANSITION_HISTORY) {
+                transitions.removeFirst();
+            }
+            transitions.addLast(transition);
+        }
+        events.publish(EventType.STATE_TRANSITION, from.name() + "->" + to, reason, null, null);
+        return true;
+    }
+
+    private BreakerState newState(State to, BreakerState from) {
+        return switch (to) {
+            case CLOSED -> newClosedState();
+            case OPEN -> new OpenState(this, clock.nanoTime(), from);
+            case HALF_OPEN -> new HalfOpenState(this);
+            case FORCED_OPEN -> new ForcedOpenState(this);
+            case DISABLED -> new DisabledState(this);
+        };
+    }
+
+    private ClosedState newClosedState() {
+        SlidingWindow window = config.slidingWindowType() == SlidingWindowType.COUNT_BASED
+                ? new CountBasedWindow(config.slidingWindowSize(), config.minimumNumberOfCalls(), recorded)
+                : new TimeBasedWindow(config.slidingWindowSize(), clock, recorded);
+        return new ClosedState(this, window);
+    }
+
+    void publishCall(EventType type, Throwable failure, long durationNanos) {
+        if (events.isListening(type)) {
+            events.publish(type, "", null, Outcomes.unwrap(failure), Duration.ofNanos(durationNanos));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitBreaker[" + name + ", " + state() + "]";
+    }
+}

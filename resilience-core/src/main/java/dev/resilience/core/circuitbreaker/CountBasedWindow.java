@@ -1,0 +1,103 @@
+package dev.resilience.core.circuitbreaker;
+
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The last {@code size} calls. Rather than one slot per call (which makes every success write to shared
+ * memory at a shared index), it numbers calls with a striped counter and remembers only the sequence numbers
+ * of failed and of slow calls. A fast success is one {@link LongAdder#increment()}: no lock, no allocation,
+ * and it scales across threads. Failures take a short lock to append to their ring.
+ */
+final class CountBasedWindow implements SlidingWindow {
+
+    private final int size;
+    private final int minimumNumberOfCalls;
+    private final LongAdder recorded;
+    private final long startSequence;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final SequenceRing failures;
+    private final SequenceRing slowCalls;
+    /** Once the window has seen the minimum number of calls, a success can no longer trip the breaker. */
+    private volatile boolean minimumReached;
+
+    /**
+     * @param recorded the breaker-wide count of recorded calls; this window counts from its current value
+     */
+    CountBasedWindow(int size, int minimumNumberOfCalls, LongAdder recorded) {
+        this.size = size;
+        this.minimumNumberOfCalls = minimumNumberOfCalls;
+        this.recorded = recorded;
+        this.startSequence = recorded.sum();
+        this.failures = new SequenceRing(size);
+        this.slowCalls = new SequenceRing(size);
+    }
+
+    @Override
+    public boolean recordFastSuccess() {
+        recorded.increment();
+        return !minimumReached;
+    }
+
+    @Override
+    public void record(boolean failed, boolean slow) {
+        recorded.increment();
+        long sequence = recorded.sum() - startSequence;
+        lock.lock();
+        try {
+            if (failed) {
+                failures.add(sequence);
+            }
+            if (slow) {
+                slowCalls.add(sequence);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public WindowMetrics metrics() {
+        lock.lock();
+        try {
+            long total = recorded.sum() - startSequence;
+            long oldestInWindow = total - size;
+            failures.dropUpTo(oldestInWindow);
+            slowCalls.dropUpTo(oldestInWindow);
+            int buffered = (int) Math.min(total, size);
+            if (buffered >= minimumNumberOfCalls) {
+                minimumReached = true;
+            }
+            return new WindowMetrics(buffered, failures.count, slowCalls.count);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sequence numbers in ascending order, oldest first; at most the window size of them. */
+    private static final class SequenceRing {
+        private final long[] sequences;
+        private int head;
+        private int count;
+
+        SequenceRing(int capacity) {
+            this.sequences = new long[capacity];
+        }
+
+        void add(long sequence) {
+            if (count == sequences.length) {
+                head = (head + 1) % sequences.length;
+                count--;
+            }
+            sequences[(head + count) % sequences.length] = sequence;
+            count++;
+        }
+
+        void dropUpTo(long sequence) {
+            while (count > 0 && sequences[head] <= sequence) {
+                head = (head + 1) % sequences.length;
+                count--;
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.resilience.core.circuitbreaker;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.resilience.core.Clock;
+
+/**
+ * The calls of the last {@code size} seconds, in one bucket per second. A bucket is replaced (by CAS) when
+ * its second has passed, so recording takes no lock; reading sums the live buckets.
+ */
+final class TimeBasedWindow implements SlidingWindow {
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final int size;
+    private final Clock clock;
+    private final LongAdder recorded;
+    private final AtomicReferenceArray<Bucket> buckets;
+
+    TimeBasedWindow(int size, Clock clock, LongAdder recorded) {
+        this.size = size;
+        this.clock = clock;
+        this.recorded = recorded;
+        this.buckets = new AtomicReferenceArray<>(size);
+    }
+
+    @Override
+    public boolean recordFastSuccess() {
+        recorded.increment();
+        currentBucket().calls.incrementAndGet();
+        // Old buckets expire with time, so the rate may have risen since the last call: always evaluate.
+        return true;
+    }
+
+    @Override
+    public void record(boolean failed, boolean slow) {
+        recorded.increment();
+        Bucket bucket = currentBucket();
+        if (failed) {
+            bucket.failed.incrementAndGet();
+        }
+        if (slow) {
+            bucket.slow.incrementAndGet();
+        }
+        bucket.calls.incrementAndGet();
+    }
+
+    @Override
+    public WindowMetrics metrics() {
+        long now = second();
+        int calls = 0;
+        int failed = 0;
+        int slow = 0;
+        for (int i = 0; i < size; i++) {
+            Bucket bucket = buckets.get(i);
+            if (bucket != null && bucket.second > now - size && bucket.second <= now) {
+                calls += bucket.calls.get();
+                failed += bucket.failed.get();
+                slow += bucket.slow.get();
+            }
+        }
+        return new WindowMetrics(calls, failed, slow);
+    }
+
+    private Bucket currentBucket() {
+        long second = second();
+        int index = (int) Math.floorMod(second, (long) size);
+        while (true) {
+            Bucket bucket = buckets.get(index);
+            if (bucket != null && bucket.second >= second) {
+                return bucket; // a thread that stalled across a second counts into the newer bucket
+            }
+            Bucket fresh = new Bucket(second);
+            if (buckets.compareAndSet(index, bucket, fresh)) {
+                return fresh;
+            }
+        }
+    }
+
+    private long second() {
+        return Math.floorDiv(clock.nanoTime(), NANOS_PER_SECOND);
+    }
+
+    private static final class Bucket {
+        final long second;
+        final AtomicInteger calls = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger slow = new AtomicInteger();
+
+        Bucket(long second) {
+            this.second = second;
+        }
+    }
+}

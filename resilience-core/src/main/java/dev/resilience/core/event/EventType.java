@@ -1,0 +1,46 @@
+package dev.resilience.core.event;
+
+/** What happened; each type belongs to one {@link PolicyKind}. */
+public enum EventType {
+    /** Circuit breaker changed state; detail {@code CLOSED->OPEN}. */
+    STATE_TRANSITION(PolicyKind.CIRCUIT_BREAKER),
+    /** Circuit breaker recorded a success. */
+    SUCCESS(PolicyKind.CIRCUIT_BREAKER),
+    /** Circuit breaker recorded a failure. */
+    ERROR(PolicyKind.CIRCUIT_BREAKER),
+    /** Circuit breaker saw a failure it does not count. */
+    IGNORED_ERROR(PolicyKind.CIRCUIT_BREAKER),
+    /** Circuit breaker rejected a call. */
+    NOT_PERMITTED(PolicyKind.CIRCUIT_BREAKER),
+
+    /** Retry will try again; carries the attempt that failed and the delay before the next one. */
+    RETRY_SCHEDULED(PolicyKind.RETRY),
+    /** Retry succeeded after at least one retry. */
+    RETRY_SUCCEEDED(PolicyKind.RETRY),
+    /** Retry gave up: attempts or time budget used up, or a failure it does not retry. */
+    RETRY_EXHAUSTED(PolicyKind.RETRY),
+
+    /** A call passed its deadline. */
+    TIMEOUT(PolicyKind.TIMEOUT),
+
+    /** A call entered the bulkhead. */
+    BULKHEAD_ENTERED(PolicyKind.BULKHEAD),
+    /** A call left the bulkhead. */
+    BULKHEAD_EXITED(PolicyKind.BULKHEAD),
+    /** A call found the bulkhead full. */
+    BULKHEAD_REJECTED(PolicyKind.BULKHEAD),
+
+    /** A fallback supplied the result for a failure. */
+    FALLBACK_USED(PolicyKind.FALLBACK);
+
+    private final PolicyKind policy;
+
+    EventType(PolicyKind policy) {
+        this.policy = policy;
+    }
+
+    /** The kind of policy that publishes this type. */
+    public PolicyKind policy() {
+        return policy;
+    }
+}

@@ -1,0 +1,185 @@
+package dev.resilience.core.retry;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.resilience.core.Clock;
+import dev.resilience.core.Outcomes;
+import dev.resilience.core.Validation;
+import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
+import dev.resilience.core.event.EventPublisher;
+import dev.resilience.core.event.EventType;
+
+/**
+ * A named, thread-safe retry policy: decides whether a failed attempt is tried again and how long to wait
+ * first. The {@code ResiliencePipeline} runs the attempts; a first-try success costs one striped counter
+ * increment.
+ *
+ * <p>Never retried, whatever the lists say: outcomes marked with {@link Outcomes}, an
+ * {@link InterruptedException} (the caller wants to stop), and {@link CircuitBreakerOpenException} unless
+ * {@code retryExceptions} names it (retrying into an open breaker only burns attempts).
+ */
+public final class Retry {
+
+    private static final int MAX_CAUSE_DEPTH = 16;
+
+    private final String name;
+    private final RetryConfig config;
+    private final Clock clock;
+    private final EventPublisher events;
+    private final boolean retriesOpenBreaker;
+    private final LongAdder successfulWithoutRetry = new LongAdder();
+    private final LongAdder successfulWithRetry = new LongAdder();
+    private final LongAdder failedWithRetry = new LongAdder();
+    private final LongAdder failedWithoutRetry = new LongAdder();
+
+    private Retry(String name, RetryConfig config, Clock clock) {
+        this.name = Validation.name(name);
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.events = new EventPublisher(name, clock);
+        this.retriesOpenBreaker = config.retryExceptions().contains(CircuitBreakerOpenException.class);
+    }
+
+    public static Retry ofDefaults(String name) {
+        return new Retry(name, RetryConfig.ofDefaults(), Clock.system());
+    }
+
+    public static Retry of(String name, RetryConfig config) {
+        return new Retry(name, config, Clock.system());
+    }
+
+    public static Retry of(String name, RetryConfig config, Clock clock) {
+        return new Retry(name, config, clock);
+    }
+
+    /** Whether a failed attempt that threw {@code thrown} may be tried again (attempts left aside). */
+    public boolean isRetryable(Throwable thrown) {
+        if (Outcomes.isMarked(thrown) || thrown instanceof InterruptedException) {
+            return false;
+        }
+        if (thrown instanceof CircuitBreakerOpenException && !retriesOpenBreaker) {
+            return false;
+        }
+        return config.retriedFailures().matches(thrown);
+    }
+
+    /** Whether a returned value is not acceptable and the attempt should be retried. */
+    public boolean isRetryableResult(Object result) {
+        return config.retryOnResult() != null && config.retryOnResult().test(result);
+    }
+
+    /**
+     * The wait before the next attempt after attempt number {@code failedAttempt} (1-based) failed: the
+     * server's Retry-After hint if the failure carries one, else exponential backoff with jitter; capped by
+     * {@code maxWaitDuration} either way.
+     */
+    public long delayNanos(int failedAttempt, Throwable failure) {
+        long cap = config.maxWaitDuration().toNanos();
+        Optional<Duration> hint = retryAfterHint(failure);
+        if (hint.isPresent()) {
+            return Math.min(Math.max(0, hint.get().toNanos()), cap);
+        }
+        double wait = config.waitDuration().toNanos() * Math.pow(config.backoffMultiplier(), failedAttempt - 1);
+        if (config.jitter() > 0) {
+            double spread = config.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+            wait = wait * (1 + spread);
+        }
+        return (long) Math.min(Math.max(0, wait), cap);
+    }
+
+    private static Optional<Duration> retryAfterHint(Throwable failure) {
+        Throwable current = Outcomes.unwrap(failure);
+        for (int depth = 0; current != null && depth < MAX_CAUSE_DEPTH; depth++) {
+            if (current instanceof RetryAfterHint hint) {
+                Optional<Duration> delay = hint.retryAfter();
+                if (delay != null && delay.isPresent()) {
+                    return delay;
+                }
+            }
+            current = current.getCause();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether waiting {@code delayNanos} more still fits the {@code maxDuration} budget of an execution that
+     * started at {@code startNanos}.
+     */
+    public boolean withinBudget(long startNanos, long delayNanos) {
+        long budget = config.maxDuration().toNanos();
+        return budget == 0 || clock.nanoTime() - startNanos + delayNanos <= budget;
+    }
+
+    /** Reports that attempt {@code failedAttempt} failed and the next one starts after {@code delayNanos}. */
+    public void onRetryScheduled(int failedAttempt, long delayNanos, Throwable failure) {
+        if (events.isListening(EventType.RETRY_SCHEDULED)) {
+            events.publish(EventType.RETRY_SCHEDULED,
+                    "attempt " + failedAttempt + " failed, next in " + Duration.ofNanos(delayNanos).toMillis() + "ms",
+                    null, Outcomes.unwrap(failure), Duration.ofNanos(delayNanos));
+        }
+    }
+
+    /** Reports the outcome of a whole execution that took {@code attempts} attempts. */
+    public void onSuccess(int attempts) {
+        if (attempts == 1) {
+            successfulWithoutRetry.increment();
+        } else {
+            successfulWithRetry.increment();
+            events.publish(EventType.RETRY_SUCCEEDED, "succeeded after " + attempts + " attempts");
+        }
+    }
+
+    /** Reports that a whole execution failed after {@code attempts} attempts with {@code failure}. */
+    public void onFailure(int attempts, Throwable failure) {
+        if (Outcomes.isMarkedAsSuccess(failure)) {
+            onSuccess(attempts);
+            return;
+        }
+        (attempts == 1 ? failedWithoutRetry : failedWithRetry).increment();
+        if (events.isListening(EventType.RETRY_EXHAUSTED)) {
+            events.publish(EventType.RETRY_EXHAUSTED, "gave up after " + attempts
+                    + (attempts == 1 ? " attempt" : " attempts"), null, Outcomes.unwrap(failure), null);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public RetryConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public EventPublisher events() {
+        return events;
+    }
+
+    public long successfulWithoutRetry() {
+        return successfulWithoutRetry.sum();
+    }
+
+    public long successfulWithRetry() {
+        return successfulWithRetry.sum();
+    }
+
+    public long failedWithRetry() {
+        return failedWithRetry.sum();
+    }
+
+    public long failedWithoutRetry() {
+        return failedWithoutRetry.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "Retry[" + name + ", maxAttempts=" + config.maxAttempts() + "]";
+    }
+}

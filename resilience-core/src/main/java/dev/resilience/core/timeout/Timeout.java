@@ -1,0 +1,221 @@
+package dev.resilience.core.timeout;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+import dev.resilience.core.Cancellable;
+import dev.resilience.core.CheckedSupplier;
+import dev.resilience.core.Clock;
+import dev.resilience.core.Validation;
+import dev.resilience.core.event.EventPublisher;
+import dev.resilience.core.event.EventType;
+
+/**
+ * A named, thread-safe time limit.
+ *
+ * <p>Synchronous calls run on the caller's thread (transactions, security context and thread-locals stay
+ * intact). A timer interrupts that thread at the deadline; as soon as the code reacts (sleep, blocking I/O,
+ * waits) the caller gets {@link TimeoutExceededException}. The interrupt is cleared before returning, so it
+ * never leaks into the caller's next call, and a race between the call finishing and the timer firing is
+ * settled by one CAS.
+ *
+ * <p>Asynchronous calls: the returned future completes exceptionally at the deadline without blocking any
+ * thread, and the call's own future is cancelled.
+ */
+public final class Timeout {
+
+    private final String name;
+    private final TimeoutConfig config;
+    private final Clock clock;
+    private final EventPublisher events;
+    private final long durationNanos;
+    private final LongAdder successful = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder timedOut = new LongAdder();
+
+    private Timeout(String name, TimeoutConfig config, Clock clock) {
+        this.name = Validation.name(name);
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.events = new EventPublisher(name, clock);
+        this.durationNanos = config.duration().toNanos();
+    }
+
+    public static Timeout of(String name, Duration duration) {
+        return new Timeout(name, TimeoutConfig.of(duration), Clock.system());
+    }
+
+    public static Timeout of(String name, TimeoutConfig config) {
+        return new Timeout(name, config, Clock.system());
+    }
+
+    public static Timeout of(String name, TimeoutConfig config, Clock clock) {
+        return new Timeout(name, config, clock);
+    }
+
+    /**
+     * Runs {@code call} on this thread, interrupting it at the deadline.
+     *
+     * @throws TimeoutExceededException when the deadline passed first
+     * @throws Throwable                whatever {@code call} threw in time, unchanged
+     */
+    public <T> T execute(CheckedSupplier<T> call) throws Throwable {
+        Interrupter interrupter = new Interrupter(Thread.currentThread());
+        Cancellable timer = clock.schedule(interrupter, durationNanos);
+        T result;
+        try {
+            result = call.get();
+        } catch (Throwable failure) {
+            if (interrupter.finishInTime()) {
+                timer.cancel();
+                failed.increment();
+                throw failure;
+            }
+            throw timedOut(interrupter, failure);
+        }
+        if (interrupter.finishInTime()) {
+            timer.cancel();
+            successful.increment();
+            return result;
+        }
+        throw timedOut(interrupter, null);
+    }
+
+    private TimeoutExceededException timedOut(Interrupter interrupter, Throwable cause) {
+        interrupter.awaitInterruptAndClear();
+        timedOut.increment();
+        events.publish(EventType.TIMEOUT, "", null, null, config.duration());
+        return new TimeoutExceededException(name, config.duration(), cause, true);
+    }
+
+    /**
+     * Runs {@code call} and limits the time its stage may take.
+     *
+     * @param completionExecutor runs the timeout completion and whatever depends on it, off the timer thread
+     */
+    public <T> CompletableFuture<T> executeAsync(Supplier<? extends CompletionStage<T>> call,
+            Executor completionExecutor) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        CompletionStage<T> stage;
+        try {
+            stage = call.get();
+        } catch (Throwable failure) {
+            failed.increment();
+            result.completeExceptionally(failure);
+            return result;
+        }
+        Cancellable timer = clock.schedule(() -> completionExecutor.execute(() -> {
+            TimeoutExceededException timeout = new TimeoutExceededException(name, config.duration(), null, false);
+            if (result.completeExceptionally(timeout)) {
+                timedOut.increment();
+                events.publish(EventType.TIMEOUT, "", null, null, config.duration());
+                if (config.cancelRunningFuture()) {
+                    cancel(stage);
+                }
+            }
+        }), durationNanos);
+        stage.whenComplete((value, failure) -> {
+            timer.cancel();
+            boolean inTime = failure == null ? result.complete(value) : result.completeExceptionally(unwrap(failure));
+            if (inTime) {
+                (failure == null ? successful : failed).increment();
+            }
+        });
+        return result;
+    }
+
+    private static void cancel(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().cancel(true);
+        } catch (UnsupportedOperationException notCancellable) {
+            // A stage that cannot be viewed as a future cannot be cancelled; it finishes on its own.
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public TimeoutConfig config() {
+        return config;
+    }
+
+    public EventPublisher events() {
+        return events;
+    }
+
+    /** The clock this instance reads. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Calls that returned in time. */
+    public long successfulCalls() {
+        return successful.sum();
+    }
+
+    /** Calls that threw in time. */
+    public long failedCalls() {
+        return failed.sum();
+    }
+
+    /** Calls that passed their deadline. */
+    public long timedOutCalls() {
+        return timedOut.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "Timeout[" + name + ", " + config.duration() + "]";
+    }
+
+    /**
+     * The timer's side of one synchronous call. Exactly one of {@link #finishInTime()} (caller) and
+     * {@link #run()} (timer) wins the CAS out of RUNNING.
+     */
+    private static final class Interrupter extends AtomicInteger implements Runnable {
+
+        private static final long serialVersionUID = 1L;
+        private static final int RUNNING = 0;
+        private static final int FINISHED = 1;
+        private static final int INTERRUPTING = 2;
+        private static final int INTERRUPTED = 3;
+
+        private final transient Thread thread;
+
+        Interrupter(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        public void run() {
+            if (compareAndSet(RUNNING, INTERRUPTING)) {
+                thread.interrupt();
+                set(INTERRUPTED);
+            }
+        }
+
+        boolean finishInTime() {
+            return compareAndSet(RUNNING, FINISHED);
+        }
+
+        /** The timer won: wait for its interrupt to land, then clear it so it cannot hit the next call. */
+        void awaitInterruptAndClear() {
+            while (get() != INTERRUPTED) {
+                Thread.onSpinWait();
+            }
+            Thread.interrupted();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.resilience.core.timeout;
+
+import static dev.resilience.core.Validation.positive;
+
+import java.time.Duration;
+
+/** Immutable, validated settings of a {@link Timeout}. Build with {@link #builder()}. */
+public final class TimeoutConfig {
+
+    private static final TimeoutConfig DEFAULTS = builder().build();
+
+    private final Duration duration;
+    private final boolean cancelRunningFuture;
+
+    private TimeoutConfig(Builder b) {
+        this.duration = b.duration;
+        this.cancelRunningFuture = b.cancelRunningFuture;
+    }
+
+    /** The built-in defaults: one second. */
+    public static TimeoutConfig ofDefaults() {
+        return DEFAULTS;
+    }
+
+    /** A config with the given duration. */
+    public static TimeoutConfig of(Duration duration) {
+        return builder().duration(duration).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static Builder from(TimeoutConfig base) {
+        return new Builder().duration(base.duration).cancelRunningFuture(base.cancelRunningFuture);
+    }
+
+    /** How long a call may take. */
+    public Duration duration() {
+        return duration;
+    }
+
+    /** Whether an asynchronous call's future is cancelled when its deadline passes (default {@code true}). */
+    public boolean cancelRunningFuture() {
+        return cancelRunningFuture;
+    }
+
+    @Override
+    public String toString() {
+        return "TimeoutConfig[duration=" + duration + "]";
+    }
+
+    /** Mutable builder; {@link #build()} validates every setting. */
+    public static final class Builder {
+        private Duration duration = Duration.ofSeconds(1);
+        private boolean cancelRunningFuture = true;
+
+        private Builder() {
+        }
+
+        public Builder duration(Duration duration) {
+            this.duration = duration;
+            return this;
+        }
+
+        public Builder cancelRunningFuture(boolean cancel) {
+            this.cancelRunningFuture = cancel;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first invalid setting, its value and what is allowed */
+        public TimeoutConfig build() {
+            positive("duration", duration);
+            return new TimeoutConfig(this);
+        }
+    }
+}
