@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.fallback.Fallback;
+import dev.resilience.core.fallback.FallbackFunction;
 import dev.resilience.core.retry.Retry;
 import dev.resilience.core.timeout.Timeout;
 
@@ -22,6 +23,7 @@ final class AsyncExecution<T> {
     private final ResiliencePipeline pipeline;
     private final Supplier<? extends CompletionStage<T>> call;
     private final ContextPropagation.Snapshot context;
+    private final FallbackFunction<?> fallbackFunction;
     private final Executor executor;
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private final long startNanos;
@@ -29,10 +31,11 @@ final class AsyncExecution<T> {
     private volatile int attempt = 1;
 
     AsyncExecution(ResiliencePipeline pipeline, Supplier<? extends CompletionStage<T>> call,
-            ContextPropagation.Snapshot context) {
+            ContextPropagation.Snapshot context, FallbackFunction<?> fallbackFunction) {
         this.pipeline = pipeline;
         this.call = call;
         this.context = context;
+        this.fallbackFunction = fallbackFunction;
         Executor target = pipeline.asyncExecutor();
         this.executor = context == ContextPropagation.Snapshot.EMPTY ? target
                 : task -> target.execute(context.wrap(task));
@@ -185,7 +188,7 @@ final class AsyncExecution<T> {
         }
         Object replacement;
         try (ContextPropagation.Scope ignored = context.restore()) {
-            replacement = fallback.apply(failure);
+            replacement = fallbackFunction != null ? fallback.apply(failure, fallbackFunction) : fallback.apply(failure);
         } catch (Throwable fallbackFailure) {
             result.completeExceptionally(fallbackFailure);
             return;

@@ -77,6 +77,12 @@ public class PolicyRegistry<C, P> {
         configs.put(DEFAULT_CONFIG, new ConfigSource<>(null, overrides));
     }
 
+    /** Instance {@code name} uses {@code config} as it is. */
+    public void configureInstance(String name, C config) {
+        Objects.requireNonNull(config, "config");
+        instanceConfigs.put(Validation.name(name), new ConfigSource<>(null, base -> config));
+    }
+
     /** Instance {@code name} uses {@code overrides} applied to {@code baseConfig} when it is built. */
     public void configureInstance(String name, String baseConfig, UnaryOperator<C> overrides) {
         instanceConfigs.put(Validation.name(name), new ConfigSource<>(Validation.name(baseConfig), overrides));
@@ -120,7 +126,7 @@ public class PolicyRegistry<C, P> {
         if (source == null) {
             return config(DEFAULT_CONFIG);
         }
-        return source.derive.apply(config(source.base));
+        return source.derive.apply(source.base == null ? builtInDefaults : config(source.base));
     }
 
     /** The instance {@code name}, built on first use. */

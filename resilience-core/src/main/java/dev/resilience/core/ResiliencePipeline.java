@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.fallback.Fallback;
+import dev.resilience.core.fallback.FallbackFunction;
 import dev.resilience.core.retry.Retry;
 import dev.resilience.core.timeout.Timeout;
 
@@ -105,14 +106,23 @@ public final class ResiliencePipeline {
      *
      * @throws Throwable what the call, or the fallback, threw, unwrapped; or a {@link ResilienceException}
      */
-    @SuppressWarnings("unchecked")
     public <T> T execute(CheckedSupplier<T> call) throws Throwable {
+        return execute(call, null);
+    }
+
+    /**
+     * As {@link #execute(CheckedSupplier)}, with {@code fallbackFunction} supplying the fallback result in
+     * place of the configured fallback's own function (its {@code applyOn}/{@code skipOn} still decide).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T execute(CheckedSupplier<T> call, FallbackFunction<? extends T> fallbackFunction) throws Throwable {
         try {
             return retry == null ? attempt(call) : retrying(call);
         } catch (Throwable thrown) {
             Throwable failure = Outcomes.unwrap(thrown);
             if (fallback != null && fallback.handles(failure)) {
-                return (T) fallback.apply(failure);
+                return fallbackFunction != null ? fallback.apply(failure, fallbackFunction)
+                        : (T) fallback.apply(failure);
             }
             throw failure;
         }
@@ -210,8 +220,17 @@ public final class ResiliencePipeline {
      * the fallback function returns the {@code CompletionStage} to complete with.
      */
     public <T> CompletableFuture<T> executeAsync(Supplier<? extends CompletionStage<T>> call) {
+        return executeAsync(call, null);
+    }
+
+    /**
+     * As {@link #executeAsync(Supplier)}, with {@code fallbackFunction} supplying the fallback (a stage or
+     * a value) in place of the configured fallback's own function.
+     */
+    public <T> CompletableFuture<T> executeAsync(Supplier<? extends CompletionStage<T>> call,
+            FallbackFunction<?> fallbackFunction) {
         Objects.requireNonNull(call, "call");
-        return new AsyncExecution<>(this, call, contextPropagation.capture()).start();
+        return new AsyncExecution<>(this, call, contextPropagation.capture(), fallbackFunction).start();
     }
 
     // ---- accessors for the asynchronous execution and for tools ----------------------------------------

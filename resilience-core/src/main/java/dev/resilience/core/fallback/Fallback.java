@@ -53,6 +53,17 @@ public final class Fallback<T> {
         return function.apply(failure);
     }
 
+    /**
+     * The fallback result for {@code failure} from {@code function} instead of this fallback's own, for
+     * callers that know the fallback only per call (e.g. one that needs the call's arguments).
+     *
+     * @throws Throwable whatever {@code function} throws, unchanged
+     */
+    public <R> R apply(Throwable failure, FallbackFunction<R> function) throws Throwable {
+        events.publish(EventType.FALLBACK_USED, failure.getClass().getSimpleName(), null, failure, null);
+        return function.apply(failure);
+    }
+
     public String name() {
         return name;
     }

@@ -1,0 +1,24 @@
+package dev.resilience.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Limits how many calls run the method at once; the calls inside are listed live.
+ *
+ * <p>On a class, applies to every public method; an annotation of the same kind on a method wins. Settings
+ * come from {@code resilience.bulkhead.instances.<name>} (falling back to {@code resilience.bulkhead.configs.default}).
+ * Combined with the other annotations, the nesting is always
+ * Fallback → Retry → CircuitBreaker → Timeout → Bulkhead → method.
+ */
+@Target({ ElementType.METHOD, ElementType.TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface Bulkhead {
+
+    /** The instance name; empty means {@code SimpleClassName.methodName}. */
+    String name() default "";
+}

@@ -1,0 +1,57 @@
+package dev.resilience.spring.autoconfigure;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+/**
+ * {@code resilience.*} in {@code application.yml}. Each policy has shared {@code configs} (with
+ * {@code default} applying to every instance) and per-instance {@code instances}; either may name a
+ * {@code base-config} to inherit from. Precedence: instance > its base config > {@code default} > built-in
+ * defaults. Unknown keys fail start-up rather than being ignored.
+ */
+@ConfigurationProperties(prefix = "resilience", ignoreUnknownFields = false)
+public class ResilienceProperties {
+
+    /** Whether annotated methods are intercepted; false leaves the annotations inert. */
+    private boolean enabled = true;
+
+    /** Circuit breakers. */
+    @NestedConfigurationProperty
+    private final CircuitBreakerProperties circuitbreaker = new CircuitBreakerProperties();
+
+    /** Retries. */
+    @NestedConfigurationProperty
+    private final RetryProperties retry = new RetryProperties();
+
+    /** Timeouts. */
+    @NestedConfigurationProperty
+    private final TimeoutProperties timeout = new TimeoutProperties();
+
+    /** Bulkheads. */
+    @NestedConfigurationProperty
+    private final BulkheadProperties bulkhead = new BulkheadProperties();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public CircuitBreakerProperties getCircuitbreaker() {
+        return circuitbreaker;
+    }
+
+    public RetryProperties getRetry() {
+        return retry;
+    }
+
+    public TimeoutProperties getTimeout() {
+        return timeout;
+    }
+
+    public BulkheadProperties getBulkhead() {
+        return bulkhead;
+    }
+}

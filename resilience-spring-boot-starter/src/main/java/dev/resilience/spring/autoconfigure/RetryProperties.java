@@ -1,0 +1,100 @@
+package dev.resilience.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+/** {@code resilience.retry.*}. */
+public class RetryProperties extends PolicyProperties<RetryProperties.Settings> {
+
+    /** Settings of one retry config or instance; unset values are inherited. */
+    public static class Settings extends PolicySettings {
+
+        /** Attempts in total, the first included. Default 3. */
+        private Integer maxAttempts;
+
+        /** Wait before the first retry. Default 500ms. */
+        private Duration waitDuration;
+
+        /** Each wait is the previous one times this; above 1.0 backs off exponentially. Default 1.0. */
+        private Double backoffMultiplier;
+
+        /** Cap of any single wait, Retry-After hints included. Default 30s. */
+        private Duration maxWaitDuration;
+
+        /** Random spread of each wait as a fraction from 0 to 1: 0.5 spreads waits by ±50%. Default 0. */
+        private Double jitter;
+
+        /** Total time budget across attempts and waits; 0 means unbounded. Default 0. */
+        private Duration maxDuration;
+
+        /** Exception types retried (fully qualified names; subclasses match). Default: every exception. */
+        private List<String> retryExceptions;
+
+        /** Exception types never retried; wins over retry-exceptions. Default: none. */
+        private List<String> ignoreExceptions;
+
+        public Integer getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(Integer maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public Duration getWaitDuration() {
+            return waitDuration;
+        }
+
+        public void setWaitDuration(Duration waitDuration) {
+            this.waitDuration = waitDuration;
+        }
+
+        public Double getBackoffMultiplier() {
+            return backoffMultiplier;
+        }
+
+        public void setBackoffMultiplier(Double backoffMultiplier) {
+            this.backoffMultiplier = backoffMultiplier;
+        }
+
+        public Duration getMaxWaitDuration() {
+            return maxWaitDuration;
+        }
+
+        public void setMaxWaitDuration(Duration maxWaitDuration) {
+            this.maxWaitDuration = maxWaitDuration;
+        }
+
+        public Double getJitter() {
+            return jitter;
+        }
+
+        public void setJitter(Double jitter) {
+            this.jitter = jitter;
+        }
+
+        public Duration getMaxDuration() {
+            return maxDuration;
+        }
+
+        public void setMaxDuration(Duration maxDuration) {
+            this.maxDuration = maxDuration;
+        }
+
+        public List<String> getRetryExceptions() {
+            return retryExceptions;
+        }
+
+        public void setRetryExceptions(List<String> retryExceptions) {
+            this.retryExceptions = retryExceptions;
+        }
+
+        public List<String> getIgnoreExceptions() {
+            return ignoreExceptions;
+        }
+
+        public void setIgnoreExceptions(List<String> ignoreExceptions) {
+            this.ignoreExceptions = ignoreExceptions;
+        }
+    }
+}
