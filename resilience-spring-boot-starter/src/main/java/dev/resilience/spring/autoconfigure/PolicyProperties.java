@@ -10,10 +10,10 @@ import java.util.Map;
  */
 public abstract class PolicyProperties<S extends PolicySettings> {
 
-    /** Shared configs by name; {@code default} applies to every instance unless overridden. */
+    /** Shared configs by name; "default" applies to every instance unless overridden. */
     private final Map<String, S> configs = new LinkedHashMap<>();
 
-    /** Settings of individual instances by name; each inherits from its {@code base-config} (default: default). */
+    /** Settings of individual instances by name; each inherits from its base-config (default: "default"). */
     private final Map<String, S> instances = new LinkedHashMap<>();
 
     public Map<String, S> getConfigs() {

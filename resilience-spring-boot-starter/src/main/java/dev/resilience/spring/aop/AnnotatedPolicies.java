@@ -1,0 +1,55 @@
+package dev.resilience.spring.aop;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
+
+import dev.resilience.annotation.Bulkhead;
+import dev.resilience.annotation.CircuitBreaker;
+import dev.resilience.annotation.Fallback;
+import dev.resilience.annotation.Retry;
+import dev.resilience.annotation.Timeout;
+
+/**
+ * The resilience annotations that apply to one method of one bean class: on the method (or the interface or
+ * superclass method it implements), else on the class for public methods. A method-level annotation wins
+ * over a class-level one of the same kind.
+ */
+record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, Timeout timeout,
+        Bulkhead bulkhead) {
+
+    static final AnnotatedPolicies NONE = new AnnotatedPolicies(null, null, null, null, null);
+
+    /**
+     * @param method      the method as declared on {@code targetClass} (the most specific method)
+     * @param targetClass the user class of the bean
+     */
+    static AnnotatedPolicies of(Method method, Class<?> targetClass) {
+        if (Modifier.isStatic(method.getModifiers()) || method.getDeclaringClass() == Object.class) {
+            return NONE;
+        }
+        boolean classLevelApplies = Modifier.isPublic(method.getModifiers());
+        AnnotatedPolicies found = new AnnotatedPolicies(
+                find(method, targetClass, Fallback.class, classLevelApplies),
+                find(method, targetClass, Retry.class, classLevelApplies),
+                find(method, targetClass, CircuitBreaker.class, classLevelApplies),
+                find(method, targetClass, Timeout.class, classLevelApplies),
+                find(method, targetClass, Bulkhead.class, classLevelApplies));
+        return found.isEmpty() ? NONE : found;
+    }
+
+    private static <A extends Annotation> A find(Method method, Class<?> targetClass, Class<A> type,
+            boolean classLevelApplies) {
+        A onMethod = AnnotatedElementUtils.findMergedAnnotation(method, type);
+        if (onMethod != null || !classLevelApplies) {
+            return onMethod;
+        }
+        return AnnotatedElementUtils.findMergedAnnotation(targetClass, type);
+    }
+
+    boolean isEmpty() {
+        return fallback == null && retry == null && circuitBreaker == null && timeout == null && bulkhead == null;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.resilience.spring.aop;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.springframework.util.ClassUtils;
+
+import dev.resilience.annotation.Fallback;
+
+/**
+ * The fallback methods a {@code @Fallback} names, resolved and validated once, when the bean is created.
+ * A candidate takes the annotated method's parameters, optionally followed by one {@code Throwable} type,
+ * and returns a type assignable to the annotated method's. Overloads are ordered so the first whose
+ * exception parameter accepts the failure is the most specific; one without an exception parameter
+ * accepts any failure. Invocation goes through a prepared {@link MethodHandle}: no reflection per call.
+ */
+final class FallbackMethods {
+
+    private final List<Candidate> candidates;
+
+    private FallbackMethods(List<Candidate> candidates) {
+        this.candidates = candidates;
+    }
+
+    /**
+     * @throws InvalidFallbackException naming the class, the annotated method, the fallback name and the
+     *                                  signatures expected
+     */
+    static FallbackMethods resolve(Class<?> targetClass, Method annotated, Fallback fallback) {
+        String name = fallback.method();
+        Class<?>[] parameters = annotated.getParameterTypes();
+        List<Method> named = new ArrayList<>();
+        Set<String> seenSignatures = new HashSet<>();
+        for (Class<?> type = targetClass; type != null && type != Object.class; type = type.getSuperclass()) {
+            for (Method method : type.getDeclaredMethods()) {
+                // A subclass's method hides the one it overrides.
+                if (method.getName().equals(name) && !method.isBridge() && !method.isSynthetic()
+                        && seenSignatures.add(Arrays.toString(method.getParameterTypes()))) {
+                    named.add(method);
+                }
+            }
+        }
+        if (named.isEmpty()) {
+            throw invalid(targetClass, annotated, name, "no method named '" + name + "' was found in "
+                    + targetClass.getName() + " or its superclasses");
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Method method : named) {
+            Class<?>[] types = method.getParameterTypes();
+            boolean sameParameters = Arrays.equals(types, parameters);
+            boolean withException = types.length == parameters.length + 1
+                    && Arrays.equals(Arrays.copyOf(types, parameters.length), parameters)
+                    && Throwable.class.isAssignableFrom(types[parameters.length]);
+            if (!sameParameters && !withException) {
+                problems.add(describe(method) + " has other parameters");
+                continue;
+            }
+            if (!ClassUtils.isAssignable(annotated.getReturnType(), method.getReturnType())) {
+                problems.add(describe(method) + " returns " + method.getReturnType().getSimpleName()
+                        + ", which is not assignable to " + annotated.getReturnType().getSimpleName());
+                continue;
+            }
+            candidates.add(new Candidate(method, withException ? types[parameters.length].asSubclass(Throwable.class)
+                    : null, handle(method, targetClass, annotated)));
+        }
+        if (candidates.isEmpty()) {
+            throw invalid(targetClass, annotated, name, String.join("; ", problems));
+        }
+        // Most specific exception type first; the catch-all last.
+        candidates.sort(Comparator.comparingInt(Candidate::specificity).reversed());
+        return new FallbackMethods(List.copyOf(candidates));
+    }
+
+    private static MethodHandle handle(Method method, Class<?> targetClass, Method annotated) {
+        try {
+            method.setAccessible(true);
+            MethodHandle handle = MethodHandles.lookup().unreflect(method);
+            if (Modifier.isStatic(method.getModifiers())) {
+                handle = MethodHandles.dropArguments(handle, 0, Object.class);
+            }
+            int arity = method.getParameterCount();
+            return handle.asType(MethodType.genericMethodType(arity + 1)).asSpreader(Object[].class, arity);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw invalid(targetClass, annotated, method.getName(), describe(method) + " cannot be accessed ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private static InvalidFallbackException invalid(Class<?> targetClass, Method annotated, String name,
+            String problem) {
+        String returns = annotated.getReturnType().getSimpleName();
+        String parameters = Arrays.stream(annotated.getParameterTypes()).map(Class::getSimpleName)
+                .collect(Collectors.joining(", "));
+        String expected = returns + " " + name + "(" + parameters + ") or " + returns + " " + name + "("
+                + parameters + (parameters.isEmpty() ? "" : ", ") + "<a Throwable type>)";
+        return new InvalidFallbackException("@Fallback(method = \"" + name + "\") on " + targetClass.getName() + "."
+                + annotated.getName() + "(" + parameters + ") cannot be used: " + problem
+                + ". Expected a method of the same class (it may be private) declared as " + expected + ".");
+    }
+
+    private static String describe(Method method) {
+        return method.getName() + "(" + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName)
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** The core fallback's own function: never used, each call passes one that knows its arguments. */
+    static Object rethrow(Throwable failure) throws Throwable {
+        throw failure;
+    }
+
+    /** Whether some candidate accepts {@code failure}. */
+    boolean accepts(Throwable failure) {
+        return select(failure) != null;
+    }
+
+    /**
+     * Invokes the most specific candidate for {@code failure} on {@code target}.
+     *
+     * @throws Throwable what the fallback method throws; {@code failure} itself when no candidate accepts it
+     */
+    Object invoke(Object target, Object[] arguments, Throwable failure) throws Throwable {
+        Candidate candidate = select(failure);
+        if (candidate == null) {
+            throw failure;
+        }
+        Object[] actual = arguments;
+        if (candidate.exceptionType != null) {
+            actual = Arrays.copyOf(arguments, arguments.length + 1);
+            actual[arguments.length] = failure;
+        }
+        return candidate.handle.invokeExact(target, actual);
+    }
+
+    private Candidate select(Throwable failure) {
+        for (Candidate candidate : candidates) {
+            if (candidate.exceptionType == null || candidate.exceptionType.isInstance(failure)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private record Candidate(Method method, Class<? extends Throwable> exceptionType, MethodHandle handle) {
+
+        /** Depth of the exception type in its hierarchy; the catch-all ranks lowest. */
+        int specificity() {
+            if (exceptionType == null) {
+                return -1;
+            }
+            int depth = 0;
+            for (Class<?> type = exceptionType; type != null; type = type.getSuperclass()) {
+                depth++;
+            }
+            return depth;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.resilience.spring.aop;
+
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import org.springframework.util.ClassUtils;
+
+import dev.resilience.annotation.Fallback;
+import dev.resilience.core.Clock;
+import dev.resilience.core.ContextPropagation;
+import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.retry.RetryRegistry;
+import dev.resilience.core.timeout.TimeoutRegistry;
+
+/**
+ * Builds the {@link MethodPipeline} of an annotated method: instance names, registry instances (created
+ * here, eagerly, so they exist before the first call), the fallback methods, sync or async.
+ */
+public class MethodPipelineFactory {
+
+    private final CircuitBreakerRegistry circuitBreakers;
+    private final RetryRegistry retries;
+    private final TimeoutRegistry timeouts;
+    private final BulkheadRegistry bulkheads;
+    private final Clock clock;
+    private final ContextPropagation contextPropagation;
+
+    public MethodPipelineFactory(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+            TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock, ContextPropagation contextPropagation) {
+        this.circuitBreakers = circuitBreakers;
+        this.retries = retries;
+        this.timeouts = timeouts;
+        this.bulkheads = bulkheads;
+        this.clock = clock;
+        this.contextPropagation = contextPropagation;
+    }
+
+    /**
+     * The pipeline of {@code method} (as declared on or inherited by {@code targetClass}), or {@code null}
+     * when it carries no resilience annotation.
+     *
+     * @throws InvalidFallbackException when its {@code @Fallback} names no usable method
+     */
+    MethodPipeline create(Method method, Class<?> targetClass) {
+        AnnotatedPolicies policies = AnnotatedPolicies.of(method, targetClass);
+        if (policies.isEmpty()) {
+            return null;
+        }
+        String description = ClassUtils.getUserClass(targetClass).getSimpleName() + "." + method.getName();
+        ResiliencePipeline.Builder builder = ResiliencePipeline.builder().description(description).clock(clock)
+                .contextPropagation(contextPropagation);
+        if (policies.retry() != null) {
+            builder.retry(retries.instance(nameOr(policies.retry().name(), description)));
+        }
+        if (policies.circuitBreaker() != null) {
+            builder.circuitBreaker(circuitBreakers.instance(nameOr(policies.circuitBreaker().name(), description)));
+        }
+        if (policies.timeout() != null) {
+            builder.timeout(timeouts.instance(nameOr(policies.timeout().name(), description)));
+        }
+        if (policies.bulkhead() != null) {
+            builder.bulkhead(bulkheads.instance(nameOr(policies.bulkhead().name(), description)));
+        }
+        FallbackMethods fallbackMethods = null;
+        Fallback fallback = policies.fallback();
+        if (fallback != null) {
+            fallbackMethods = FallbackMethods.resolve(targetClass, method, fallback);
+            builder.fallback(dev.resilience.core.fallback.Fallback.builder(description, FallbackMethods::rethrow)
+                    .applyOn(List.of(fallback.applyOn())).skipOn(List.of(fallback.skipOn())).clock(clock).build());
+        }
+        boolean async = CompletionStage.class.isAssignableFrom(method.getReturnType());
+        return new MethodPipeline(builder.build(), async, fallbackMethods);
+    }
+
+    private static String nameOr(String name, String description) {
+        return name == null || name.isBlank() ? description : name;
+    }
+}

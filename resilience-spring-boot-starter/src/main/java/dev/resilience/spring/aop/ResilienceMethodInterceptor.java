@@ -1,0 +1,53 @@
+package dev.resilience.spring.aop;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.support.AopUtils;
+
+/**
+ * The one interception path, one instance per proxied bean. Looks up the method's pipeline by the invoked
+ * {@link Method} (the proxy passes the same instance every time, so the lookup is a hash and an identity
+ * check); a method first seen through an interface is resolved once and cached.
+ */
+final class ResilienceMethodInterceptor implements MethodInterceptor {
+
+    private static final MethodPipeline NOT_ANNOTATED = new MethodPipeline(null, false, null);
+
+    private final Class<?> targetClass;
+    private final MethodPipelineFactory factory;
+    private final Map<Method, MethodPipeline> pipelines = new ConcurrentHashMap<>();
+
+    ResilienceMethodInterceptor(Class<?> targetClass, MethodPipelineFactory factory,
+            Map<Method, MethodPipeline> resolved) {
+        this.targetClass = targetClass;
+        this.factory = factory;
+        this.pipelines.putAll(resolved);
+    }
+
+    @Override
+    public Object invoke(MethodInvocation invocation) throws Throwable {
+        Method method = invocation.getMethod();
+        MethodPipeline pipeline = pipelines.get(method);
+        if (pipeline == null) {
+            pipeline = pipelines.computeIfAbsent(method, this::resolve);
+        }
+        if (pipeline == NOT_ANNOTATED) {
+            return invocation.proceed();
+        }
+        return pipeline.invoke(invocation);
+    }
+
+    private MethodPipeline resolve(Method invoked) {
+        Method specific = AopUtils.getMostSpecificMethod(invoked, targetClass);
+        MethodPipeline pipeline = pipelines.get(specific);
+        if (pipeline != null) {
+            return pipeline;
+        }
+        MethodPipeline created = factory.create(specific, targetClass);
+        return created != null ? created : NOT_ANNOTATED;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.resilience.spring.autoconfigure;
+
+import dev.resilience.core.bulkhead.BulkheadConfig;
+import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.retry.RetryConfig;
+import dev.resilience.core.retry.RetryRegistry;
+import dev.resilience.core.timeout.TimeoutConfig;
+import dev.resilience.core.timeout.TimeoutRegistry;
+
+/** Applies bound yml settings onto the core config builders and fills the registries. */
+final class PolicyConfigs {
+
+    private PolicyConfigs() {
+    }
+
+    static void configure(CircuitBreakerRegistry registry, CircuitBreakerProperties properties, ClassLoader loader) {
+        new ConfigResolver<CircuitBreakerProperties.Settings, CircuitBreakerConfig, CircuitBreakerConfig.Builder>(
+                "resilience.circuitbreaker", properties, CircuitBreakerConfig.ofDefaults(), CircuitBreakerConfig::from,
+                (s, b, path) -> apply(s, b, path, loader), CircuitBreakerConfig.Builder::build).configure(registry);
+    }
+
+    static void configure(RetryRegistry registry, RetryProperties properties, ClassLoader loader) {
+        new ConfigResolver<RetryProperties.Settings, RetryConfig, RetryConfig.Builder>("resilience.retry",
+                properties, RetryConfig.ofDefaults(), RetryConfig::from, (s, b, path) -> apply(s, b, path, loader),
+                RetryConfig.Builder::build).configure(registry);
+    }
+
+    static void configure(TimeoutRegistry registry, TimeoutProperties properties) {
+        new ConfigResolver<TimeoutProperties.Settings, TimeoutConfig, TimeoutConfig.Builder>("resilience.timeout",
+                properties, TimeoutConfig.ofDefaults(), TimeoutConfig::from, PolicyConfigs::apply,
+                TimeoutConfig.Builder::build).configure(registry);
+    }
+
+    static void configure(BulkheadRegistry registry, BulkheadProperties properties) {
+        new ConfigResolver<BulkheadProperties.Settings, BulkheadConfig, BulkheadConfig.Builder>("resilience.bulkhead",
+                properties, BulkheadConfig.ofDefaults(), BulkheadConfig::from, PolicyConfigs::apply,
+                BulkheadConfig.Builder::build).configure(registry);
+    }
+
+    private static void apply(CircuitBreakerProperties.Settings s, CircuitBreakerConfig.Builder b, String path,
+            ClassLoader loader) {
+        if (s.getSlidingWindowType() != null) {
+            b.slidingWindowType(s.getSlidingWindowType());
+        }
+        if (s.getSlidingWindowSize() != null) {
+            b.slidingWindowSize(s.getSlidingWindowSize());
+        }
+        if (s.getMinimumNumberOfCalls() != null) {
+            b.minimumNumberOfCalls(s.getMinimumNumberOfCalls());
+        }
+        if (s.getFailureRateThreshold() != null) {
+            b.failureRateThreshold(s.getFailureRateThreshold());
+        }
+        if (s.getSlowCallDurationThreshold() != null) {
+            b.slowCallDurationThreshold(s.getSlowCallDurationThreshold());
+        }
+        if (s.getSlowCallRateThreshold() != null) {
+            b.slowCallRateThreshold(s.getSlowCallRateThreshold());
+        }
+        if (s.getWaitDurationInOpenState() != null) {
+            b.waitDurationInOpenState(s.getWaitDurationInOpenState());
+        }
+        if (s.getPermittedCallsInHalfOpenState() != null) {
+            b.permittedCallsInHalfOpenState(s.getPermittedCallsInHalfOpenState());
+        }
+        if (s.getRecordExceptions() != null) {
+            b.recordExceptions(ExceptionTypes.resolve(s.getRecordExceptions(), path + ".record-exceptions", loader));
+        }
+        if (s.getIgnoreExceptions() != null) {
+            b.ignoreExceptions(ExceptionTypes.resolve(s.getIgnoreExceptions(), path + ".ignore-exceptions", loader));
+        }
+        if (s.getCountCallerInterruption() != null) {
+            b.countCallerInterruption(s.getCountCallerInterruption());
+        }
+        if (s.getWritableStackTrace() != null) {
+            b.writableStackTrace(s.getWritableStackTrace());
+        }
+    }
+
+    private static void apply(RetryProperties.Settings s, RetryConfig.Builder b, String path, ClassLoader loader) {
+        if (s.getMaxAttempts() != null) {
+            b.maxAttempts(s.getMaxAttempts());
+        }
+        if (s.getWaitDuration() != null) {
+            b.waitDuration(s.getWaitDuration());
+        }
+        if (s.getBackoffMultiplier() != null) {
+            b.backoffMultiplier(s.getBackoffMultiplier());
+        }
+        if (s.getMaxWaitDuration() != null) {
+            b.maxWaitDuration(s.getMaxWaitDuration());
+        }
+        if (s.getJitter() != null) {
+            b.jitter(s.getJitter());
+        }
+        if (s.getMaxDuration() != null) {
+            b.maxDuration(s.getMaxDuration());
+        }
+        if (s.getRetryExceptions() != null) {
+            b.retryExceptions(ExceptionTypes.resolve(s.getRetryExceptions(), path + ".retry-exceptions", loader));
+        }
+        if (s.getIgnoreExceptions() != null) {
+            b.ignoreExceptions(ExceptionTypes.resolve(s.getIgnoreExceptions(), path + ".ignore-exceptions", loader));
+        }
+    }
+
+    private static void apply(TimeoutProperties.Settings s, TimeoutConfig.Builder b, String path) {
+        if (s.getDuration() != null) {
+            b.duration(s.getDuration());
+        }
+    }
+
+    private static void apply(BulkheadProperties.Settings s, BulkheadConfig.Builder b, String path) {
+        if (s.getMaxConcurrentCalls() != null) {
+            b.maxConcurrentCalls(s.getMaxConcurrentCalls());
+        }
+        if (s.getMaxWaitDuration() != null) {
+            b.maxWaitDuration(s.getMaxWaitDuration());
+        }
+    }
+}

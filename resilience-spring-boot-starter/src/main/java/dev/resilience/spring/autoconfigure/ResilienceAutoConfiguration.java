@@ -1,0 +1,97 @@
+package dev.resilience.spring.autoconfigure;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+
+import dev.resilience.core.Clock;
+import dev.resilience.core.ContextPropagation;
+import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.retry.RetryRegistry;
+import dev.resilience.core.timeout.TimeoutRegistry;
+import dev.resilience.spring.aop.MethodPipelineFactory;
+import dev.resilience.spring.aop.ResilienceAnnotationBeanPostProcessor;
+
+/**
+ * Registries filled from {@code resilience.*}, the clock, context propagation and the annotation
+ * post-processor. Every bean can be replaced by declaring one of the same type. With
+ * {@code resilience.enabled=false} the registries stay available for programmatic use but nothing is
+ * intercepted.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(ResilienceProperties.class)
+public class ResilienceAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public Clock resilienceClock() {
+        return Clock.system();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public CircuitBreakerRegistry circuitBreakerRegistry(ResilienceProperties properties, Clock clock,
+            ResourceLoader resources) {
+        CircuitBreakerRegistry registry = new CircuitBreakerRegistry(clock);
+        PolicyConfigs.configure(registry, properties.getCircuitbreaker(), resources.getClassLoader());
+        return registry;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RetryRegistry retryRegistry(ResilienceProperties properties, Clock clock, ResourceLoader resources) {
+        RetryRegistry registry = new RetryRegistry(clock);
+        PolicyConfigs.configure(registry, properties.getRetry(), resources.getClassLoader());
+        return registry;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public TimeoutRegistry timeoutRegistry(ResilienceProperties properties, Clock clock) {
+        TimeoutRegistry registry = new TimeoutRegistry(clock);
+        PolicyConfigs.configure(registry, properties.getTimeout());
+        return registry;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public BulkheadRegistry bulkheadRegistry(ResilienceProperties properties, Clock clock) {
+        BulkheadRegistry registry = new BulkheadRegistry(clock);
+        PolicyConfigs.configure(registry, properties.getBulkhead());
+        return registry;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ContextPropagation resilienceContextPropagation() {
+        return new MicrometerContextPropagation();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public MethodPipelineFactory resilienceMethodPipelineFactory(CircuitBreakerRegistry circuitBreakers,
+            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock,
+            ContextPropagation contextPropagation) {
+        return new MethodPipelineFactory(circuitBreakers, retries, timeouts, bulkheads, clock, contextPropagation);
+    }
+
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty(name = "resilience.enabled", matchIfMissing = true)
+    public static ResilienceAnnotationBeanPostProcessor resilienceAnnotationBeanPostProcessor(
+            ObjectProvider<MethodPipelineFactory> factory, Environment environment) {
+        ResilienceAnnotationBeanPostProcessor processor = new ResilienceAnnotationBeanPostProcessor(factory);
+        // Same switch as Spring Boot's own AOP support: class proxies unless told otherwise.
+        processor.setProxyTargetClass(environment.getProperty("spring.aop.proxy-target-class", Boolean.class, true));
+        return processor;
+    }
+}
