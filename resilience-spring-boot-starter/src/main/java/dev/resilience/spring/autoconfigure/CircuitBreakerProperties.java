@@ -3,10 +3,35 @@ package dev.resilience.spring.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
 import dev.resilience.core.circuitbreaker.SlidingWindowType;
 
 /** {@code resilience.circuitbreaker.*}. */
 public class CircuitBreakerProperties extends PolicyProperties<CircuitBreakerProperties.Settings> {
+
+    /** The circuitBreakers health component. */
+    @NestedConfigurationProperty
+    private final Health health = new Health();
+
+    public Health getHealth() {
+        return health;
+    }
+
+    /** {@code resilience.circuitbreaker.health.*}. */
+    public static class Health {
+
+        /** Whether an open breaker makes the health component DOWN instead of CIRCUIT_OPEN. */
+        private boolean failWhenOpen;
+
+        public boolean isFailWhenOpen() {
+            return failWhenOpen;
+        }
+
+        public void setFailWhenOpen(boolean failWhenOpen) {
+            this.failWhenOpen = failWhenOpen;
+        }
+    }
 
     /** Settings of one circuit breaker config or instance; unset values are inherited. */
     public static class Settings extends PolicySettings {

@@ -19,6 +19,9 @@ import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
 import dev.resilience.spring.aop.MethodPipelineFactory;
 import dev.resilience.spring.aop.ResilienceAnnotationBeanPostProcessor;
+import dev.resilience.spring.events.EventLogger;
+import dev.resilience.spring.events.EventSubscriptions;
+import dev.resilience.spring.events.RecentEvents;
 
 /**
  * Registries filled from {@code resilience.*}, the clock, context propagation and the annotation
@@ -67,6 +70,29 @@ public class ResilienceAutoConfiguration {
         BulkheadRegistry registry = new BulkheadRegistry(clock);
         PolicyConfigs.configure(registry, properties.getBulkhead());
         return registry;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RecentEvents resilienceRecentEvents(ResilienceProperties properties, CircuitBreakerRegistry circuitBreakers,
+            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads) {
+        int size = properties.getEvents().getBufferSize();
+        if (size < 1) {
+            throw new InvalidResilienceConfigException("resilience.events.buffer-size",
+                    "must be at least 1, but was " + size);
+        }
+        RecentEvents events = new RecentEvents(size);
+        EventSubscriptions.subscribeAll(events, circuitBreakers, retries, timeouts, bulkheads);
+        return events;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public EventLogger resilienceEventLogger(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+            TimeoutRegistry timeouts, BulkheadRegistry bulkheads) {
+        EventLogger logger = new EventLogger();
+        EventSubscriptions.subscribeAll(logger, circuitBreakers, retries, timeouts, bulkheads);
+        return logger;
     }
 
     @Bean

@@ -31,6 +31,10 @@ public class ResilienceProperties {
     @NestedConfigurationProperty
     private final BulkheadProperties bulkhead = new BulkheadProperties();
 
+    /** The buffer of recent events behind the resilienceevents endpoint. */
+    @NestedConfigurationProperty
+    private final Events events = new Events();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -53,5 +57,24 @@ public class ResilienceProperties {
 
     public BulkheadProperties getBulkhead() {
         return bulkhead;
+    }
+
+    public Events getEvents() {
+        return events;
+    }
+
+    /** {@code resilience.events.*}. */
+    public static class Events {
+
+        /** How many recent events are kept for the resilienceevents endpoint. */
+        private int bufferSize = 200;
+
+        public int getBufferSize() {
+            return bufferSize;
+        }
+
+        public void setBufferSize(int bufferSize) {
+            this.bufferSize = bufferSize;
+        }
     }
 }

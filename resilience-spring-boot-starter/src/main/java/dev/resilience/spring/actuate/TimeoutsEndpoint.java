@@ -1,0 +1,35 @@
+package dev.resilience.spring.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+import dev.resilience.core.timeout.Timeout;
+import dev.resilience.core.timeout.TimeoutRegistry;
+
+/** {@code /actuator/timeouts}: every timeout's limit and outcome counts. */
+@Endpoint(id = "timeouts")
+public class TimeoutsEndpoint {
+
+    private final TimeoutRegistry registry;
+
+    public TimeoutsEndpoint(TimeoutRegistry registry) {
+        this.registry = registry;
+    }
+
+    @ReadOperation
+    public Map<String, Object> timeouts() {
+        Map<String, Object> timeouts = new LinkedHashMap<>();
+        for (Timeout timeout : registry.all()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("durationMillis", timeout.config().duration().toMillis());
+            view.put("successfulCalls", timeout.successfulCalls());
+            view.put("failedCalls", timeout.failedCalls());
+            view.put("timedOutCalls", timeout.timedOutCalls());
+            timeouts.put(timeout.name(), view);
+        }
+        return Map.of("timeouts", timeouts);
+    }
+}

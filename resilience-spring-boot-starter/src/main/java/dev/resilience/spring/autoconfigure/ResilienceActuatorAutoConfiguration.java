@@ -1,0 +1,93 @@
+package dev.resilience.spring.autoconfigure;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.resilience.core.Clock;
+import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.retry.RetryRegistry;
+import dev.resilience.core.timeout.TimeoutRegistry;
+import dev.resilience.spring.actuate.BulkheadsEndpoint;
+import dev.resilience.spring.actuate.CircuitBreakersEndpoint;
+import dev.resilience.spring.actuate.CircuitBreakersHealthIndicator;
+import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
+import dev.resilience.spring.actuate.ResilienceInfoContributor;
+import dev.resilience.spring.actuate.RetriesEndpoint;
+import dev.resilience.spring.actuate.TimeoutsEndpoint;
+import dev.resilience.spring.events.RecentEvents;
+
+/**
+ * Actuator endpoints, the {@code circuitBreakers} health component and the {@code resilience} info section,
+ * when the application has Spring Boot Actuator.
+ */
+@AutoConfiguration(after = ResilienceAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+public class ResilienceActuatorAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    public CircuitBreakersEndpoint circuitBreakersEndpoint(CircuitBreakerRegistry registry) {
+        return new CircuitBreakersEndpoint(registry);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    public BulkheadsEndpoint bulkheadsEndpoint(BulkheadRegistry registry) {
+        return new BulkheadsEndpoint(registry);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    public RetriesEndpoint retriesEndpoint(RetryRegistry registry) {
+        return new RetriesEndpoint(registry);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    public TimeoutsEndpoint timeoutsEndpoint(TimeoutRegistry registry) {
+        return new TimeoutsEndpoint(registry);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    public ResilienceEventsEndpoint resilienceEventsEndpoint(RecentEvents events) {
+        return new ResilienceEventsEndpoint(events);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnEnabledInfoContributor("resilience")
+    public ResilienceInfoContributor resilienceInfoContributor(CircuitBreakerRegistry circuitBreakers,
+            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock) {
+        return new ResilienceInfoContributor(circuitBreakers, retries, timeouts, bulkheads, clock);
+    }
+
+    /** Separate so the health module stays optional. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "circuitBreakersHealthIndicator")
+        @ConditionalOnEnabledHealthIndicator("circuitbreakers")
+        public CircuitBreakersHealthIndicator circuitBreakersHealthIndicator(CircuitBreakerRegistry registry,
+                ResilienceProperties properties) {
+            return new CircuitBreakersHealthIndicator(registry,
+                    properties.getCircuitbreaker().getHealth().isFailWhenOpen());
+        }
+    }
+}

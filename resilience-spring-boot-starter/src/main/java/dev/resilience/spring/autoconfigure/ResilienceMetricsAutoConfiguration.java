@@ -1,0 +1,26 @@
+package dev.resilience.spring.autoconfigure;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.retry.RetryRegistry;
+import dev.resilience.core.timeout.TimeoutRegistry;
+import dev.resilience.spring.metrics.ResilienceMeterBinder;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/** Micrometer meters for every instance, bound to each {@code MeterRegistry} the application has. */
+@AutoConfiguration(after = ResilienceAutoConfiguration.class)
+@ConditionalOnClass(MeterBinder.class)
+public class ResilienceMetricsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ResilienceMeterBinder resilienceMeterBinder(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+            TimeoutRegistry timeouts, BulkheadRegistry bulkheads) {
+        return new ResilienceMeterBinder(circuitBreakers, retries, timeouts, bulkheads);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.resilience.spring.events;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.resilience.core.event.EventListener;
+import dev.resilience.core.event.ResilienceEvent;
+
+/**
+ * Logs what an operator wants to follow: state transitions at INFO, retries, rejections and timeouts at
+ * DEBUG. Runs on the thread that produced the event, so the application's MDC (correlation id, trace id)
+ * is on every line.
+ */
+public class EventLogger implements EventListener {
+
+    private static final Logger log = LoggerFactory.getLogger("dev.resilience");
+
+    @Override
+    public void onEvent(ResilienceEvent event) {
+        switch (event.type()) {
+            case STATE_TRANSITION -> log.info("circuit breaker '{}' {}{}", event.name(),
+                    event.detail().replace("->", " -> "), event.reason().isEmpty() ? "" : " (" + event.reason() + ")");
+            case RETRY_SCHEDULED, RETRY_EXHAUSTED, RETRY_SUCCEEDED, NOT_PERMITTED, BULKHEAD_REJECTED, TIMEOUT,
+                    FALLBACK_USED -> {
+                if (log.isDebugEnabled()) {
+                    log.debug("{} '{}' {}{}{}", event.policy().id(), event.name(), event.type(),
+                            event.detail().isEmpty() ? "" : ": " + event.detail(),
+                            event.error() == null ? "" : " (" + event.error() + ")");
+                }
+            }
+            default -> {
+                // Per-call chatter is not logged.
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.resilience.spring.events;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.event.EventListener;
+import dev.resilience.core.event.EventType;
+import dev.resilience.core.retry.RetryRegistry;
+import dev.resilience.core.timeout.TimeoutRegistry;
+
+/**
+ * Subscribes listeners to every instance of every registry, including instances created later. Only the
+ * event types below are subscribed: a successful call, or a bulkhead entry and exit, builds no event.
+ */
+public final class EventSubscriptions {
+
+    /** What is recorded and logged. */
+    public static final Set<EventType> RECORDED = EnumSet.complementOf(
+            EnumSet.of(EventType.SUCCESS, EventType.BULKHEAD_ENTERED, EventType.BULKHEAD_EXITED));
+
+    private EventSubscriptions() {
+    }
+
+    public static void subscribeAll(EventListener listener, CircuitBreakerRegistry circuitBreakers,
+            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads) {
+        circuitBreakers.onInstanceCreated(instance -> instance.events().subscribe(RECORDED, listener));
+        retries.onInstanceCreated(instance -> instance.events().subscribe(RECORDED, listener));
+        timeouts.onInstanceCreated(instance -> instance.events().subscribe(RECORDED, listener));
+        bulkheads.onInstanceCreated(instance -> instance.events().subscribe(RECORDED, listener));
+    }
+}

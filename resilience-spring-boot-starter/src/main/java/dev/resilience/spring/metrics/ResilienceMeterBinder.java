@@ -1,0 +1,105 @@
+package dev.resilience.spring.metrics;
+
+import java.util.function.ToDoubleFunction;
+
+import dev.resilience.core.bulkhead.Bulkhead;
+import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.circuitbreaker.CircuitBreaker;
+import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.retry.Retry;
+import dev.resilience.core.retry.RetryRegistry;
+import dev.resilience.core.timeout.Timeout;
+import dev.resilience.core.timeout.TimeoutRegistry;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Meters for every instance, tagged {@code name}; instances created after start-up get theirs as they are
+ * created. Meters read the instances' own counters: nothing is added to the call path.
+ */
+public class ResilienceMeterBinder implements MeterBinder {
+
+    private final CircuitBreakerRegistry circuitBreakers;
+    private final RetryRegistry retries;
+    private final TimeoutRegistry timeouts;
+    private final BulkheadRegistry bulkheads;
+
+    public ResilienceMeterBinder(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+            TimeoutRegistry timeouts, BulkheadRegistry bulkheads) {
+        this.circuitBreakers = circuitBreakers;
+        this.retries = retries;
+        this.timeouts = timeouts;
+        this.bulkheads = bulkheads;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        circuitBreakers.onInstanceCreated(breaker -> bind(registry, breaker));
+        retries.onInstanceCreated(retry -> bind(registry, retry));
+        timeouts.onInstanceCreated(timeout -> bind(registry, timeout));
+        bulkheads.onInstanceCreated(bulkhead -> bind(registry, bulkhead));
+    }
+
+    private static void bind(MeterRegistry registry, CircuitBreaker breaker) {
+        String name = breaker.name();
+        counter(registry, "resilience.circuitbreaker.calls", name, "successful", breaker,
+                CircuitBreaker::successfulCalls, "Calls recorded as successful");
+        counter(registry, "resilience.circuitbreaker.calls", name, "failed", breaker, CircuitBreaker::failedCalls,
+                "Calls recorded as failed");
+        counter(registry, "resilience.circuitbreaker.calls", name, "ignored", breaker, CircuitBreaker::ignoredCalls,
+                "Failures not counted by the breaker");
+        counter(registry, "resilience.circuitbreaker.calls", name, "not_permitted", breaker,
+                CircuitBreaker::notPermittedCalls, "Calls rejected by the breaker");
+        for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
+            Gauge.builder("resilience.circuitbreaker.state", breaker, b -> b.state() == state ? 1 : 0)
+                    .tag("name", name).tag("state", state.name())
+                    .description("1 for the breaker's current state, 0 otherwise").register(registry);
+        }
+        Gauge.builder("resilience.circuitbreaker.failure.rate", breaker, b -> b.snapshot().failureRate())
+                .tag("name", name).description("Failure rate in percent; -1 below the minimum number of calls")
+                .baseUnit("percent").register(registry);
+        Gauge.builder("resilience.circuitbreaker.slow.call.rate", breaker, b -> b.snapshot().slowCallRate())
+                .tag("name", name).description("Slow-call rate in percent; -1 below the minimum number of calls")
+                .baseUnit("percent").register(registry);
+    }
+
+    private static void bind(MeterRegistry registry, Retry retry) {
+        String name = retry.name();
+        counter(registry, "resilience.retry.calls", name, "successful_without_retry", retry,
+                Retry::successfulWithoutRetry, "Calls that succeeded on the first attempt");
+        counter(registry, "resilience.retry.calls", name, "successful_with_retry", retry, Retry::successfulWithRetry,
+                "Calls that succeeded after retrying");
+        counter(registry, "resilience.retry.calls", name, "failed_with_retry", retry, Retry::failedWithRetry,
+                "Calls that failed after retrying");
+        counter(registry, "resilience.retry.calls", name, "failed_without_retry", retry, Retry::failedWithoutRetry,
+                "Calls that failed without being retried");
+    }
+
+    private static void bind(MeterRegistry registry, Timeout timeout) {
+        String name = timeout.name();
+        counter(registry, "resilience.timeout.calls", name, "successful", timeout, Timeout::successfulCalls,
+                "Calls that returned in time");
+        counter(registry, "resilience.timeout.calls", name, "failed", timeout, Timeout::failedCalls,
+                "Calls that failed in time");
+        counter(registry, "resilience.timeout.calls", name, "timeout", timeout, Timeout::timedOutCalls,
+                "Calls that passed their deadline");
+    }
+
+    private static void bind(MeterRegistry registry, Bulkhead bulkhead) {
+        String name = bulkhead.name();
+        Gauge.builder("resilience.bulkhead.active.calls", bulkhead, Bulkhead::activeCalls).tag("name", name)
+                .description("Calls inside the bulkhead").register(registry);
+        Gauge.builder("resilience.bulkhead.available.permits", bulkhead, Bulkhead::availablePermits)
+                .tag("name", name).description("Permits free").register(registry);
+        FunctionCounter.builder("resilience.bulkhead.rejected.calls", bulkhead, b -> b.rejectedCalls())
+                .tag("name", name).description("Calls rejected because the bulkhead was full").register(registry);
+    }
+
+    private static <T> void counter(MeterRegistry registry, String meter, String name, String kind, T instance,
+            ToDoubleFunction<T> count, String description) {
+        FunctionCounter.builder(meter, instance, count).tag("name", name).tag("kind", kind).description(description)
+                .register(registry);
+    }
+}
