@@ -1,0 +1,16 @@
+package dev.resilience.sample;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * Two services in one process: service B ({@code /b}) answers hello but can be made slow, failing or flapping;
+ * service A ({@code /}) calls B over real HTTP through one method that carries all five annotations.
+ */
+@SpringBootApplication
+public class SampleApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(SampleApplication.class, args);
+    }
+}
