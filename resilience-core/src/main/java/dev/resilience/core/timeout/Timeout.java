@@ -102,10 +102,15 @@ public final class Timeout {
      */
     public <T> CompletableFuture<T> executeAsync(Supplier<? extends CompletionStage<T>> call,
             Executor completionExecutor) {
+        Objects.requireNonNull(call, "call");
+        Objects.requireNonNull(completionExecutor, "completionExecutor");
         CompletableFuture<T> result = new CompletableFuture<>();
         CompletionStage<T> stage;
         try {
             stage = call.get();
+            if (stage == null) {
+                throw new NullPointerException("the asynchronous call returned null instead of a CompletionStage");
+            }
         } catch (Throwable failure) {
             failed.increment();
             result.completeExceptionally(failure);

@@ -383,6 +383,16 @@ class TimeoutTest {
         }
 
         @Test
+        void supplierReturningNullFailsTheResultWithoutArmingATimer() {
+            CompletableFuture<String> result = timeout.executeAsync(() -> null, executor);
+
+            assertThat(failureOf(result)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("the asynchronous call returned null instead of a CompletionStage");
+            assertThat(clock.pendingTasks()).isZero();
+            assertThat(timeout.failedCalls()).isEqualTo(1);
+        }
+
+        @Test
         void leavesTheCallsFutureRunningWhenToldNotToCancelIt() {
             Timeout keepRunning = Timeout.of("report",
                     TimeoutConfig.builder().duration(ONE_SECOND).cancelRunningFuture(false).build(), clock);
