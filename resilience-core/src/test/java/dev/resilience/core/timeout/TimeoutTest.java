@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -333,6 +335,39 @@ class TimeoutTest {
             assertThat(timeout.timedOutCalls()).isEqualTo(1);
             assertThat(timeout.successfulCalls()).isZero();
             assertThat(clock.pendingTasks()).isZero();
+        }
+
+        @Test
+        void theDeadlineDecidesEvenWhenTheExecutorRunsTheCompletionLater() {
+            CompletableFuture<String> call = new CompletableFuture<>();
+            CompletableFuture<String> result = timeout.executeAsync(() -> call, executor);
+
+            clock.advance(ONE_SECOND); // deadline passes; the completion waits in the executor's queue
+            call.complete("after the deadline");
+            executor.runAll();
+
+            assertThat(failureOf(result)).isInstanceOf(TimeoutExceededException.class);
+            assertThat(timeout.timedOutCalls()).isEqualTo(1);
+            assertThat(timeout.successfulCalls()).isZero();
+        }
+
+        @Test
+        void timeoutCompletionRunsOnTheGivenExecutorNotOnTheTimer() throws Exception {
+            ExecutorService completions = Executors.newSingleThreadExecutor(r -> new Thread(r, "completions"));
+            try {
+                CompletableFuture<String> call = new CompletableFuture<>();
+                CompletableFuture<String> result = timeout.executeAsync(() -> call, completions);
+                CompletableFuture<String> completedOn = new CompletableFuture<>();
+                result.whenComplete((value, failure) -> completedOn.complete(Thread.currentThread().getName()));
+
+                clock.advance(ONE_SECOND);
+
+                assertThat(completedOn.get(5, TimeUnit.SECONDS)).isEqualTo("completions");
+                assertThat(failureOf(result)).isInstanceOf(TimeoutExceededException.class);
+                assertThat(call).as("cancelled before the caller sees the timeout").isCancelled();
+            } finally {
+                completions.shutdownNow();
+            }
         }
 
         @Test
