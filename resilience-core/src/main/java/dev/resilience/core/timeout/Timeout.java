@@ -48,7 +48,16 @@ public final class Timeout {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
-        this.durationNanos = config.duration().toNanos();
+        this.durationNanos = saturatedNanos(config.duration());
+    }
+
+    /** A limit too long for a long of nanoseconds (about 292 years) is as good as none. */
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     public static Timeout of(String name, Duration duration) {

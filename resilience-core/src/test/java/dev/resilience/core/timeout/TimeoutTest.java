@@ -184,6 +184,19 @@ class TimeoutTest {
         }
 
         @Test
+        void aLimitTooLongForALongOfNanosecondsMeansPracticallyNever() throws Throwable {
+            Timeout patient = Timeout.of("patient", TimeoutConfig.of(Duration.ofDays(365L * 1000)), clock);
+
+            String value = patient.execute(() -> {
+                clock.advance(Duration.ofDays(365L * 100));
+                return "done";
+            });
+
+            assertThat(value).isEqualTo("done");
+            assertThat(patient.timedOutCalls()).isZero();
+        }
+
+        @Test
         void countsEachOutcomeOnce() throws Throwable {
             timeout.execute(() -> "a");
             timeout.execute(() -> "b");
