@@ -26,8 +26,13 @@ import dev.resilience.core.event.EventType;
  */
 public final class Bulkhead {
 
-    /** Held by one call while it is inside the bulkhead; release exactly once. */
+    /** Held by one call while it is inside the bulkhead. */
     public interface Permit {
+
+        /**
+         * Leaves the bulkhead. Release exactly once: a repeated release is ignored until another call takes
+         * over the freed place, after which it would end that call's stay instead.
+         */
         void release();
     }
 

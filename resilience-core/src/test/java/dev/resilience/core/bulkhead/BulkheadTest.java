@@ -232,6 +232,21 @@ class BulkheadTest {
     }
 
     @Test
+    void releasingThePermitTwiceDoesNotRaiseTheLimit() throws Exception {
+        Bulkhead bulkhead = bulkhead(2, Duration.ZERO);
+        Bulkhead.Permit permit = bulkhead.acquire("Inventory.fetch");
+
+        permit.release();
+        permit.release();
+
+        assertThat(bulkhead.availablePermits()).isEqualTo(2);
+        assertThat(bulkhead.activeCalls()).isZero();
+        bulkhead.acquire("Inventory.fetch");
+        bulkhead.acquire("Inventory.fetch");
+        assertThatThrownBy(() -> bulkhead.acquire("Inventory.fetch")).isInstanceOf(BulkheadFullException.class);
+    }
+
+    @Test
     void toStringShowsNameAndOccupancy() throws Exception {
         Bulkhead bulkhead = bulkhead(2, Duration.ZERO);
         bulkhead.acquire("Inventory.fetch");
