@@ -85,7 +85,7 @@ public final class Bulkhead {
         if (maxWaitNanos > 0 && semaphore.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
             return enter(call, clock.nanoTime());
         }
-        throw rejected();
+        throw rejected(call);
     }
 
     /** As {@link #acquire(String, long)}, reading the clock itself. */
@@ -98,19 +98,19 @@ public final class Bulkhead {
         if (semaphore.tryAcquire()) {
             return enter(call, clock.nanoTime());
         }
-        rejectedCall();
+        rejectedCall(call);
         return null;
     }
 
-    private BulkheadFullException rejected() {
-        rejectedCall();
+    private BulkheadFullException rejected(String call) {
+        rejectedCall(call);
         return new BulkheadFullException(name, config.maxConcurrentCalls(), config.maxWaitDuration(),
                 config.writableStackTrace());
     }
 
-    private void rejectedCall() {
+    private void rejectedCall(String call) {
         rejected.increment();
-        events.publish(EventType.BULKHEAD_REJECTED, "");
+        events.publish(EventType.BULKHEAD_REJECTED, call);
     }
 
     private CallSlot enter(String call, long startNanos) {
@@ -137,11 +137,18 @@ public final class Bulkhead {
         }
     }
 
+    /**
+     * Published while the call still holds its permit, so that no call can enter in its place before
+     * listeners hear that it left: the events never show more than {@code maxConcurrentCalls} inside.
+     */
+    void exited(String call) {
+        if (events.isListening(EventType.BULKHEAD_EXITED)) {
+            events.publish(EventType.BULKHEAD_EXITED, call);
+        }
+    }
+
     void releasePermit() {
         semaphore.release();
-        if (events.isListening(EventType.BULKHEAD_EXITED)) {
-            events.publish(EventType.BULKHEAD_EXITED, "");
-        }
     }
 
     /** The calls inside the bulkhead now, longest-running first. */

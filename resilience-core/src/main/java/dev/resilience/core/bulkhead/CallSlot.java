@@ -49,6 +49,7 @@ final class CallSlot implements Bulkhead.Permit {
         if (!CLAIMED.compareAndSet(this, OCCUPIED, RELEASING)) {
             return; // released already: handing back a second permit would raise the limit for good
         }
+        bulkhead.exited(call);
         version++;
         VarHandle.storeStoreFence();
         this.call = null;

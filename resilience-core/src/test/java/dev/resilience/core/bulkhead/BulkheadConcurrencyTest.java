@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
+
+import dev.resilience.core.event.EventType;
 
 /** Many threads, many thousands of calls, exact invariants. */
 class BulkheadConcurrencyTest {
@@ -39,6 +42,28 @@ class BulkheadConcurrencyTest {
         assertThat(bulkhead.activeCalls()).isZero();
         assertThat(bulkhead.availablePermits()).isEqualTo(max);
         assertThat(bulkhead.inFlightCalls()).isEmpty();
+    }
+
+    @Test
+    void eventsNeverShowMoreThanTheLimitInside() throws Exception {
+        int max = 3;
+        Bulkhead bulkhead = Bulkhead.of("watched", BulkheadConfig.builder().maxConcurrentCalls(max).build());
+        AtomicInteger insideByEvents = new AtomicInteger();
+        AtomicInteger maxInsideByEvents = new AtomicInteger();
+        bulkhead.events().subscribe(EnumSet.of(EventType.BULKHEAD_ENTERED, EventType.BULKHEAD_EXITED), event -> {
+            if (event.type() == EventType.BULKHEAD_ENTERED) {
+                maxInsideByEvents.accumulateAndGet(insideByEvents.incrementAndGet(), Math::max);
+            } else {
+                insideByEvents.decrementAndGet();
+            }
+        });
+        Traffic traffic = new Traffic(bulkhead);
+
+        traffic.run(8, 5_000);
+
+        assertThat(maxInsideByEvents.get()).as("most calls inside according to the events").isBetween(1, max);
+        assertThat(insideByEvents.get()).isZero();
+        assertThat(traffic.maxInside.get()).isLessThanOrEqualTo(max);
     }
 
     @Test

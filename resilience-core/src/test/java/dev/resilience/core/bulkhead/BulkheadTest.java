@@ -7,9 +7,13 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import dev.resilience.core.CheckedSupplier;
 import dev.resilience.core.ManualClock;
 import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.core.event.EventType;
+import dev.resilience.core.event.PolicyKind;
+import dev.resilience.core.event.ResilienceEvent;
 
 class BulkheadTest {
 
@@ -184,6 +191,49 @@ class BulkheadTest {
         assertThat(bulkhead.inFlightCalls()).isEmpty();
         assertThat(bulkhead.activeCalls()).isZero();
         assertThat(bulkhead.availablePermits()).isEqualTo(3);
+    }
+
+    @Test
+    void publishesEnteredRejectedAndExitedNamingTheCall() throws Exception {
+        Bulkhead bulkhead = bulkhead(1, Duration.ZERO);
+        List<ResilienceEvent> events = new CopyOnWriteArrayList<>();
+        bulkhead.events().onEvent(events::add);
+
+        Bulkhead.Permit permit = bulkhead.acquire("Inventory.fetch");
+        clock.advance(Duration.ofMillis(5));
+        assertThatThrownBy(() -> bulkhead.acquire("Inventory.reserve")).isInstanceOf(BulkheadFullException.class);
+        clock.advance(Duration.ofMillis(5));
+        permit.release();
+
+        assertThat(events).extracting(ResilienceEvent::type).containsExactly(EventType.BULKHEAD_ENTERED,
+                EventType.BULKHEAD_REJECTED, EventType.BULKHEAD_EXITED);
+        assertThat(events).extracting(ResilienceEvent::detail).containsExactly("Inventory.fetch",
+                "Inventory.reserve", "Inventory.fetch");
+        assertThat(events).extracting(ResilienceEvent::time).containsExactly(T0, T0.plusMillis(5),
+                T0.plusMillis(10));
+        assertThat(events).allSatisfy(event -> {
+            assertThat(event.name()).isEqualTo("inventory");
+            assertThat(event.policy()).isEqualTo(PolicyKind.BULKHEAD);
+        });
+    }
+
+    @Test
+    void announcesTheExitWhileTheCallStillHoldsItsPlace() throws Exception {
+        Bulkhead bulkhead = bulkhead(1, Duration.ZERO);
+        AtomicInteger permitsFreeWhenAnnounced = new AtomicInteger(-1);
+        List<InFlightCall> viewWhenAnnounced = new CopyOnWriteArrayList<>();
+        bulkhead.events().subscribe(EnumSet.of(EventType.BULKHEAD_EXITED), event -> {
+            permitsFreeWhenAnnounced.set(bulkhead.availablePermits());
+            viewWhenAnnounced.addAll(bulkhead.inFlightCalls());
+        });
+
+        bulkhead.acquire("Inventory.fetch").release();
+
+        assertThat(permitsFreeWhenAnnounced).as("no call can take the place before listeners hear it is free")
+                .hasValue(0);
+        assertThat(viewWhenAnnounced).extracting(InFlightCall::call).containsExactly("Inventory.fetch");
+        assertThat(bulkhead.availablePermits()).isEqualTo(1);
+        assertThat(bulkhead.inFlightCalls()).isEmpty();
     }
 
     @Test
