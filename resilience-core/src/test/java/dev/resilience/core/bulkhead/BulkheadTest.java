@@ -297,6 +297,13 @@ class BulkheadTest {
     }
 
     @Test
+    void aMaxWaitTooLongForALongOfNanosecondsIsAccepted() throws Exception {
+        Bulkhead bulkhead = bulkhead(1, Duration.ofDays(365L * 1000));
+
+        assertThat(bulkhead.acquire("Inventory.fetch")).isNotNull();
+    }
+
+    @Test
     void toStringShowsNameAndOccupancy() throws Exception {
         Bulkhead bulkhead = bulkhead(2, Duration.ZERO);
         bulkhead.acquire("Inventory.fetch");
