@@ -26,8 +26,13 @@ import dev.resilience.core.event.EventType;
  */
 public final class Bulkhead {
 
-    /** Held by one call while it is inside the bulkhead; release exactly once. */
+    /** Held by one call while it is inside the bulkhead. */
     public interface Permit {
+
+        /**
+         * Leaves the bulkhead. Release exactly once: a repeated release is ignored until another call takes
+         * over the freed place, after which it would end that call's stay instead.
+         */
         void release();
     }
 
@@ -46,10 +51,19 @@ public final class Bulkhead {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
         this.semaphore = new Semaphore(config.maxConcurrentCalls(), false);
-        this.maxWaitNanos = config.maxWaitDuration().toNanos();
+        this.maxWaitNanos = saturatedNanos(config.maxWaitDuration());
         this.slots = new CallSlot[config.maxConcurrentCalls()];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new CallSlot(this);
+        }
+    }
+
+    /** A wait too long for a long of nanoseconds (about 292 years) is as good as endless. */
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
     }
 
@@ -80,7 +94,7 @@ public final class Bulkhead {
         if (maxWaitNanos > 0 && semaphore.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
             return enter(call, clock.nanoTime());
         }
-        throw rejected();
+        throw rejected(call);
     }
 
     /** As {@link #acquire(String, long)}, reading the clock itself. */
@@ -93,19 +107,19 @@ public final class Bulkhead {
         if (semaphore.tryAcquire()) {
             return enter(call, clock.nanoTime());
         }
-        rejectedCall();
+        rejectedCall(call);
         return null;
     }
 
-    private BulkheadFullException rejected() {
-        rejectedCall();
+    private BulkheadFullException rejected(String call) {
+        rejectedCall(call);
         return new BulkheadFullException(name, config.maxConcurrentCalls(), config.maxWaitDuration(),
                 config.writableStackTrace());
     }
 
-    private void rejectedCall() {
+    private void rejectedCall(String call) {
         rejected.increment();
-        events.publish(EventType.BULKHEAD_REJECTED, "");
+        events.publish(EventType.BULKHEAD_REJECTED, call);
     }
 
     private CallSlot enter(String call, long startNanos) {
@@ -132,11 +146,18 @@ public final class Bulkhead {
         }
     }
 
+    /**
+     * Published while the call still holds its permit, so that no call can enter in its place before
+     * listeners hear that it left: the events never show more than {@code maxConcurrentCalls} inside.
+     */
+    void exited(String call) {
+        if (events.isListening(EventType.BULKHEAD_EXITED)) {
+            events.publish(EventType.BULKHEAD_EXITED, call);
+        }
+    }
+
     void releasePermit() {
         semaphore.release();
-        if (events.isListening(EventType.BULKHEAD_EXITED)) {
-            events.publish(EventType.BULKHEAD_EXITED, "");
-        }
     }
 
     /** The calls inside the bulkhead now, longest-running first. */

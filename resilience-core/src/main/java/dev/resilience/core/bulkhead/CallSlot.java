@@ -13,7 +13,12 @@ final class CallSlot implements Bulkhead.Permit {
     private static final AtomicIntegerFieldUpdater<CallSlot> CLAIMED =
             AtomicIntegerFieldUpdater.newUpdater(CallSlot.class, "claimed");
 
+    private static final int FREE = 0;
+    private static final int OCCUPIED = 1;
+    private static final int RELEASING = 2;
+
     private final Bulkhead bulkhead;
+    /** {@link #FREE}, {@link #OCCUPIED} or {@link #RELEASING}. */
     private volatile int claimed;
     /** Odd while the owner writes, even when stable; bumped on every claim and release. */
     private volatile int version;
@@ -26,7 +31,7 @@ final class CallSlot implements Bulkhead.Permit {
     }
 
     boolean tryClaim() {
-        return claimed == 0 && CLAIMED.compareAndSet(this, 0, 1);
+        return claimed == FREE && CLAIMED.compareAndSet(this, FREE, OCCUPIED);
     }
 
     void occupy(String call, Thread thread, long startNanos) {
@@ -38,21 +43,26 @@ final class CallSlot implements Bulkhead.Permit {
         version++; // even: stable, and visible to readers that see this write
     }
 
+    /** Frees the slot before returning the permit, so a permit holder always finds a free slot. */
     @Override
     public void release() {
+        if (!CLAIMED.compareAndSet(this, OCCUPIED, RELEASING)) {
+            return; // released already: handing back a second permit would raise the limit for good
+        }
+        bulkhead.exited(call);
         version++;
         VarHandle.storeStoreFence();
         this.call = null;
         this.thread = null;
         version++;
-        claimed = 0;
+        claimed = FREE;
         bulkhead.releasePermit();
     }
 
     /** Copies the slot if it holds a stable call; {@code null} when free or changing. */
     Occupant read() {
         int before = version;
-        if ((before & 1) != 0 || claimed == 0) {
+        if ((before & 1) != 0 || claimed == FREE) {
             return null;
         }
         String readCall = call;

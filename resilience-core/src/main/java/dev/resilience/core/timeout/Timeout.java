@@ -6,8 +6,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import dev.resilience.core.Cancellable;
@@ -45,7 +48,16 @@ public final class Timeout {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
-        this.durationNanos = config.duration().toNanos();
+        this.durationNanos = saturatedNanos(config.duration());
+    }
+
+    /** A limit too long for a long of nanoseconds (about 292 years) is as good as none. */
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     public static Timeout of(String name, Duration duration) {
@@ -67,6 +79,7 @@ public final class Timeout {
      * @throws Throwable                whatever {@code call} threw in time, unchanged
      */
     public <T> T execute(CheckedSupplier<T> call) throws Throwable {
+        Objects.requireNonNull(call, "call");
         Interrupter interrupter = new Interrupter(Thread.currentThread());
         Cancellable timer = clock.schedule(interrupter, durationNanos);
         T result;
@@ -96,38 +109,31 @@ public final class Timeout {
     }
 
     /**
-     * Runs {@code call} and limits the time its stage may take.
+     * Runs {@code call} and limits the time its stage may take. Whichever comes first, the stage completing
+     * or the deadline, decides the outcome; the deadline decides at the deadline, even when
+     * {@code completionExecutor} runs the completion later.
      *
      * @param completionExecutor runs the timeout completion and whatever depends on it, off the timer thread
      */
     public <T> CompletableFuture<T> executeAsync(Supplier<? extends CompletionStage<T>> call,
             Executor completionExecutor) {
+        Objects.requireNonNull(call, "call");
+        Objects.requireNonNull(completionExecutor, "completionExecutor");
         CompletableFuture<T> result = new CompletableFuture<>();
         CompletionStage<T> stage;
         try {
             stage = call.get();
+            if (stage == null) {
+                throw new NullPointerException("the asynchronous call returned null instead of a CompletionStage");
+            }
         } catch (Throwable failure) {
             failed.increment();
             result.completeExceptionally(failure);
             return result;
         }
-        Cancellable timer = clock.schedule(() -> completionExecutor.execute(() -> {
-            TimeoutExceededException timeout = new TimeoutExceededException(name, config.duration(), null, false);
-            if (result.completeExceptionally(timeout)) {
-                timedOut.increment();
-                events.publish(EventType.TIMEOUT, "", null, null, config.duration());
-                if (config.cancelRunningFuture()) {
-                    cancel(stage);
-                }
-            }
-        }), durationNanos);
-        stage.whenComplete((value, failure) -> {
-            timer.cancel();
-            boolean inTime = failure == null ? result.complete(value) : result.completeExceptionally(unwrap(failure));
-            if (inTime) {
-                (failure == null ? successful : failed).increment();
-            }
-        });
+        AsyncCall<T> race = new AsyncCall<>(stage, result, completionExecutor);
+        race.timer = clock.schedule(race, durationNanos);
+        stage.whenComplete(race);
         return result;
     }
 
@@ -178,6 +184,66 @@ public final class Timeout {
     @Override
     public String toString() {
         return "Timeout[" + name + ", " + config.duration() + "]";
+    }
+
+    /**
+     * One asynchronous call racing its deadline. Exactly one of {@link #run()} (timer, at the deadline) and
+     * {@link #accept} (the stage completing) wins the CAS and decides the outcome.
+     */
+    private final class AsyncCall<T> extends AtomicBoolean implements Runnable, BiConsumer<T, Throwable> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient CompletionStage<T> stage;
+        private final transient CompletableFuture<T> result;
+        private final transient Executor completionExecutor;
+        /** Set before the stage can complete into {@link #accept}. */
+        transient volatile Cancellable timer;
+
+        AsyncCall(CompletionStage<T> stage, CompletableFuture<T> result, Executor completionExecutor) {
+            this.stage = stage;
+            this.result = result;
+            this.completionExecutor = completionExecutor;
+        }
+
+        /** On the timer thread: decide now, complete on the executor. */
+        @Override
+        public void run() {
+            if (result.isDone() || !compareAndSet(false, true)) {
+                return; // finished in time, or the caller cancelled the result
+            }
+            timedOut.increment();
+            try {
+                completionExecutor.execute(this::timeOut);
+            } catch (RejectedExecutionException shutDown) {
+                timeOut(); // better on the timer thread than never
+            }
+        }
+
+        /** Cancels the call first, so that whoever sees the timeout also sees the call cancelled. */
+        private void timeOut() {
+            if (config.cancelRunningFuture()) {
+                cancel(stage);
+            }
+            result.completeExceptionally(new TimeoutExceededException(name, config.duration(), null, false));
+            events.publish(EventType.TIMEOUT, "", null, null, config.duration());
+        }
+
+        /** The stage completed. */
+        @Override
+        public void accept(T value, Throwable failure) {
+            if (!compareAndSet(false, true)) {
+                return; // the deadline passed first
+            }
+            timer.cancel();
+            if (failure == null) {
+                successful.increment();
+                result.complete(value);
+            } else {
+                failed.increment();
+                result.completeExceptionally(unwrap(failure));
+            }
+        }
     }
 
     /**
