@@ -105,16 +105,37 @@ final class AsyncExecution<T> {
             }
             return invoke(permit);
         }
-        // Waiting for a permit blocks; do it on the executor, never on the caller's thread.
-        CompletableFuture<Bulkhead.Permit> permit = new CompletableFuture<>();
+        // Waiting for a permit blocks; do it on the executor, never on the caller's thread. The attempt may end
+        // (timeout, cancellation) while it waits: a permit that arrives after that is handed back at once.
+        CompletableFuture<T> attempt = new CompletableFuture<>();
         executor.execute(() -> {
+            Bulkhead.Permit permit;
             try {
-                permit.complete(bulkhead.acquire(pipeline.description()));
+                permit = bulkhead.acquire(pipeline.description());
             } catch (Throwable rejected) {
-                permit.completeExceptionally(rejected);
+                attempt.completeExceptionally(rejected);
+                return;
             }
+            if (attempt.isDone()) {
+                permit.release();
+                return;
+            }
+            CompletableFuture<T> call = invoke(permit);
+            call.whenComplete((value, failure) -> {
+                if (failure == null) {
+                    attempt.complete(value);
+                } else {
+                    attempt.completeExceptionally(unwrap(failure));
+                }
+            });
+            // A timeout cancels the attempt; pass that on to the call so that it can stop and free its permit.
+            attempt.whenComplete((value, failure) -> {
+                if (attempt.isCancelled()) {
+                    call.cancel(true);
+                }
+            });
         });
-        return permit.thenCompose(this::invoke);
+        return attempt;
     }
 
     private CompletableFuture<T> invoke(Bulkhead.Permit permit) {
