@@ -235,6 +235,20 @@ class AsyncPipelineTest {
     }
 
     @Test
+    void retryAfterHintOfTheFailedStageDecidesWhenTheRetryIsScheduled() {
+        ResiliencePipeline pipeline = direct().retry(retry(2, Duration.ofMillis(100))).build();
+
+        CompletableFuture<String> result = pipeline.executeAsync(() -> calls.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new ResiliencePipelineTest.TooManyRequests(Duration.ofSeconds(3)))
+                : CompletableFuture.completedFuture("ok"));
+        clock.advance(Duration.ofMillis(2_999));
+        assertThat(calls).hasValue(1);
+        clock.advance(Duration.ofMillis(1));
+
+        assertThat(result).isCompletedWithValue("ok");
+    }
+
+    @Test
     void cancellingTheResultStopsFurtherRetries() {
         ResiliencePipeline pipeline = direct().retry(retry(5, Duration.ofMillis(100))).build();
 

@@ -418,6 +418,40 @@ class ResiliencePipelineTest {
     }
 
     @Test
+    void retryAfterHintOfTheFailureDecidesTheWaitCappedByMaxWaitDuration() {
+        Retry retry = Retry.of("retry", RetryConfig.builder().maxAttempts(3).waitDuration(Duration.ofMillis(100))
+                .maxWaitDuration(Duration.ofSeconds(5)).build(), clock);
+        ResiliencePipeline pipeline = ResiliencePipeline.builder().retry(retry).build();
+        List<Long> startedAt = new ArrayList<>();
+
+        String result = pipeline.get(() -> {
+            startedAt.add(clock.nanoTime());
+            switch (startedAt.size()) {
+                case 1 -> throw new TooManyRequests(Duration.ofSeconds(2));
+                case 2 -> throw new IllegalStateException("wrapped", new TooManyRequests(Duration.ofMinutes(1)));
+                default -> {
+                    return "ok";
+                }
+            }
+        });
+
+        assertThat(result).isEqualTo("ok");
+        assertThat(startedAt).containsExactly(0L, ms(2_000), ms(7_000));
+        assertThat(clock.slept()).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void resultPredicateThatThrowsReachesTheCaller() {
+        IllegalStateException broken = new IllegalStateException("predicate broke");
+        Retry retry = Retry.of("retry", RetryConfig.builder().retryOnResult(result -> {
+            throw broken;
+        }).build(), clock);
+        ResiliencePipeline pipeline = ResiliencePipeline.builder().retry(retry).build();
+
+        assertThatThrownBy(() -> pipeline.get(() -> "value")).isSameAs(broken);
+    }
+
+    @Test
     void maxDurationStopsRetryingWhenTheNextWaitWouldExceedIt() {
         Retry retry = Retry.of("retry", RetryConfig.builder().maxAttempts(10).waitDuration(Duration.ofSeconds(1))
                 .maxDuration(Duration.ofMillis(2500)).build(), clock);
@@ -515,6 +549,22 @@ class ResiliencePipelineTest {
         assertThat(retry.successfulWithRetry()).isEqualTo(1);
         assertThat(fallbackSaw).singleElement().extracting(Throwable::getMessage).isEqualTo("down");
         assertThat(bulkhead.activeCalls()).isZero();
+    }
+
+    /** A failure carrying a server's Retry-After. */
+    static final class TooManyRequests extends RuntimeException implements dev.resilience.core.retry.RetryAfterHint {
+        private static final long serialVersionUID = 1L;
+        private final transient Duration retryAfter;
+
+        TooManyRequests(Duration retryAfter) {
+            super("429 Too Many Requests");
+            this.retryAfter = retryAfter;
+        }
+
+        @Override
+        public java.util.Optional<Duration> retryAfter() {
+            return java.util.Optional.of(retryAfter);
+        }
     }
 
     private static long ms(long millis) {
