@@ -49,6 +49,9 @@ final class AsyncExecution<T> {
     }
 
     private void runAttempt() {
+        if (result.isDone()) {
+            return; // the caller cancelled: no further attempts
+        }
         CompletableFuture<T> outcome;
         try {
             outcome = throughBreaker();
@@ -105,16 +108,37 @@ final class AsyncExecution<T> {
             }
             return invoke(permit);
         }
-        // Waiting for a permit blocks; do it on the executor, never on the caller's thread.
-        CompletableFuture<Bulkhead.Permit> permit = new CompletableFuture<>();
+        // Waiting for a permit blocks; do it on the executor, never on the caller's thread. The attempt may end
+        // (timeout, cancellation) while it waits: a permit that arrives after that is handed back at once.
+        CompletableFuture<T> attempt = new CompletableFuture<>();
         executor.execute(() -> {
+            Bulkhead.Permit permit;
             try {
-                permit.complete(bulkhead.acquire(pipeline.description()));
+                permit = bulkhead.acquire(pipeline.description());
             } catch (Throwable rejected) {
-                permit.completeExceptionally(rejected);
+                attempt.completeExceptionally(rejected);
+                return;
             }
+            if (attempt.isDone()) {
+                permit.release();
+                return;
+            }
+            CompletableFuture<T> call = invoke(permit);
+            call.whenComplete((value, failure) -> {
+                if (failure == null) {
+                    attempt.complete(value);
+                } else {
+                    attempt.completeExceptionally(unwrap(failure));
+                }
+            });
+            // A timeout cancels the attempt; pass that on to the call so that it can stop and free its permit.
+            attempt.whenComplete((value, failure) -> {
+                if (attempt.isCancelled()) {
+                    call.cancel(true);
+                }
+            });
         });
-        return permit.thenCompose(this::invoke);
+        return attempt;
     }
 
     private CompletableFuture<T> invoke(Bulkhead.Permit permit) {
@@ -135,8 +159,23 @@ final class AsyncExecution<T> {
         return future;
     }
 
+    /**
+     * Runs in a completion callback, where an exception would be swallowed and the caller's future left
+     * pending forever: anything that goes wrong while deciding (a throwing result predicate or Retry-After
+     * hint) fails the execution instead, as it would propagate from the synchronous path.
+     */
     private void onAttemptComplete(T value, Throwable thrown) {
-        Throwable failure = unwrap(thrown);
+        if (result.isDone()) {
+            return; // the caller cancelled: no further attempts, nothing to report
+        }
+        try {
+            decide(value, unwrap(thrown));
+        } catch (Throwable decisionFailure) {
+            fail(decisionFailure);
+        }
+    }
+
+    private void decide(T value, Throwable failure) {
         Retry retry = pipeline.retry();
         int current = attempt;
         if (failure != null) {
@@ -144,7 +183,7 @@ final class AsyncExecution<T> {
                 long delay = retry.delayNanos(current, failure);
                 if (retry.withinBudget(startNanos, delay)) {
                     retry.onRetryScheduled(current, delay, failure);
-                    scheduleNextAttempt(retry, delay);
+                    scheduleNextAttempt(retry, delay, failure);
                     return;
                 }
             }
@@ -159,7 +198,7 @@ final class AsyncExecution<T> {
                 long delay = retry.delayNanos(current, null);
                 if (retry.withinBudget(startNanos, delay)) {
                     retry.onRetryScheduled(current, delay, null);
-                    scheduleNextAttempt(retry, delay);
+                    scheduleNextAttempt(retry, delay, null);
                     return;
                 }
             }
@@ -170,12 +209,33 @@ final class AsyncExecution<T> {
         result.complete(value);
     }
 
-    private void scheduleNextAttempt(Retry retry, long delayNanos) {
-        attempt = attempt + 1;
+    private void scheduleNextAttempt(Retry retry, long delayNanos, Throwable lastFailure) {
+        int attemptsMade = attempt;
+        attempt = attemptsMade + 1;
         if (delayNanos <= 0) {
-            executor.execute(this::runAttempt);
+            hopToNextAttempt(retry, attemptsMade, lastFailure);
         } else {
-            retry.clock().schedule(() -> executor.execute(this::runAttempt), delayNanos);
+            retry.clock().schedule(() -> hopToNextAttempt(retry, attemptsMade, lastFailure), delayNanos);
+        }
+    }
+
+    /**
+     * Hands the next attempt to the executor. Runs on the timer thread for a delayed retry, where an executor
+     * that rejects the task would otherwise leave the caller's future pending forever: fail it instead, with
+     * the rejection as the reason and the last failure attached.
+     */
+    private void hopToNextAttempt(Retry retry, int attemptsMade, Throwable lastFailure) {
+        if (result.isDone()) {
+            return;
+        }
+        try {
+            executor.execute(this::runAttempt);
+        } catch (Throwable rejected) {
+            if (lastFailure != null && lastFailure != rejected) {
+                rejected.addSuppressed(Outcomes.unwrap(lastFailure));
+            }
+            retry.onFailure(attemptsMade, rejected);
+            fail(rejected);
         }
     }
 

@@ -51,11 +51,17 @@ public final class ManualClock implements Clock {
         return Instant.ofEpochMilli(currentTimeMillis());
     }
 
-    /** Advances the clock by {@code nanos} without blocking, as if the caller had slept that long. */
+    /**
+     * Advances the clock by {@code nanos} without blocking, as if the caller had slept that long. Like the
+     * system clock, returns at once for zero or a negative time.
+     */
     @Override
     public void sleep(long nanos) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted while waiting before the next attempt");
+        }
+        if (nanos <= 0) {
+            return;
         }
         lock.lock();
         try {

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -46,6 +47,7 @@ public class PolicyRegistry<C, P> {
     private final Map<String, ConfigSource<C>> instanceConfigs = new ConcurrentHashMap<>();
     private final Map<String, P> instances = new ConcurrentHashMap<>();
     private final List<Consumer<P>> creationListeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock creationLock = new ReentrantLock();
 
     /**
      * @param builtInDefaults the config of {@code default} until {@link #addConfig} replaces it
@@ -65,11 +67,25 @@ public class PolicyRegistry<C, P> {
     }
 
     /**
-     * Defines the shared config {@code name} as {@code overrides} applied to {@code baseConfig}; for
-     * {@code default} itself, the base is the built-in defaults.
+     * Defines the shared config {@code name} as {@code overrides} applied to {@code baseConfig}
+     * ({@code null}: {@code default}). For {@code default} itself, the base is the built-in defaults.
+     *
+     * @throws IllegalArgumentException when {@code default} is given another config as its base
      */
     public void addConfig(String name, String baseConfig, UnaryOperator<C> overrides) {
-        configs.put(Validation.name(name), new ConfigSource<>(baseConfig, overrides));
+        Validation.name(name);
+        Objects.requireNonNull(overrides, "overrides");
+        String base;
+        if (DEFAULT_CONFIG.equals(name)) {
+            if (baseConfig != null && !DEFAULT_CONFIG.equals(baseConfig)) {
+                throw new IllegalArgumentException("config 'default' derives from the built-in defaults; its base "
+                        + "must be null or 'default', but was '" + baseConfig + "'");
+            }
+            base = null;
+        } else {
+            base = baseConfig == null ? DEFAULT_CONFIG : Validation.name(baseConfig);
+        }
+        configs.put(name, new ConfigSource<>(base, overrides));
     }
 
     /** Shorthand for {@code default} derived from the built-in defaults. */
@@ -141,19 +157,28 @@ public class PolicyRegistry<C, P> {
         return existing != null ? existing : create(name, () -> config(configName));
     }
 
+    /**
+     * First use only (lookups of built instances never get here). One lock orders creations and listener
+     * registrations, so a listener added while an instance is being created sees it exactly once. The config
+     * is resolved outside any map computation, so resolving it may look up other instances.
+     */
     private P create(String name, Supplier<C> config) {
         Validation.name(name);
-        boolean[] created = new boolean[1];
-        P instance = instances.computeIfAbsent(name, key -> {
-            created[0] = true;
-            return factory.apply(key, config.get());
-        });
-        if (created[0]) {
+        creationLock.lock();
+        try {
+            P existing = instances.get(name);
+            if (existing != null) {
+                return existing;
+            }
+            P instance = factory.apply(name, config.get());
+            instances.put(name, instance);
             for (Consumer<P> listener : creationListeners) {
                 listener.accept(instance);
             }
+            return instance;
+        } finally {
+            creationLock.unlock();
         }
-        return instance;
     }
 
     /** The instance {@code name} if it was built. */
@@ -173,11 +198,20 @@ public class PolicyRegistry<C, P> {
         return new TreeSet<>(instances.keySet());
     }
 
-    /** Calls {@code listener} for every instance built so far and for each one built later. */
+    /**
+     * Calls {@code listener} once for every instance built so far and once for each one built later. Listeners
+     * run on the creating thread, one creation at a time.
+     */
     public void onInstanceCreated(Consumer<P> listener) {
-        creationListeners.add(Objects.requireNonNull(listener, "listener"));
-        for (P existing : all()) {
-            listener.accept(existing);
+        Objects.requireNonNull(listener, "listener");
+        creationLock.lock();
+        try {
+            creationListeners.add(listener);
+            for (P existing : all()) {
+                listener.accept(existing);
+            }
+        } finally {
+            creationLock.unlock();
         }
     }
 

@@ -129,10 +129,15 @@ public final class Fallback<T> {
         }
 
         public Fallback<T> build() {
-            if (applyOn.contains(null) || skipOn.contains(null)) {
-                throw new IllegalArgumentException("applyOn and skipOn must not contain null");
-            }
+            requireNoNulls("applyOn", applyOn);
+            requireNoNulls("skipOn", skipOn);
             return new Fallback<>(this);
+        }
+
+        private static void requireNoNulls(String setting, List<?> types) {
+            if (types.contains(null)) {
+                throw new IllegalArgumentException(setting + " must not contain null, but was " + types);
+            }
         }
     }
 }

@@ -208,10 +208,15 @@ public final class RetryConfig {
             }
             between("jitter", jitter, 0.0, 1.0);
             notNegative("maxDuration", maxDuration);
-            if (retryExceptions.contains(null) || ignoreExceptions.contains(null)) {
-                throw new IllegalArgumentException("retryExceptions and ignoreExceptions must not contain null");
-            }
+            requireNoNulls("retryExceptions", retryExceptions);
+            requireNoNulls("ignoreExceptions", ignoreExceptions);
             return new RetryConfig(this);
+        }
+
+        private static void requireNoNulls(String setting, List<?> types) {
+            if (types.contains(null)) {
+                throw new IllegalArgumentException(setting + " must not contain null, but was " + types);
+            }
         }
     }
 }
