@@ -86,7 +86,9 @@ public final class ManualClock implements Clock {
     public Cancellable schedule(Runnable task, long delayNanos) {
         lock.lock();
         try {
-            Task scheduled = new Task(task, nanos + Math.max(0, delayNanos), sequence++);
+            long due = nanos + Math.max(0, delayNanos);
+            // A delay of centuries must not wrap around into the past.
+            Task scheduled = new Task(task, due < nanos ? Long.MAX_VALUE : due, sequence++);
             tasks.add(scheduled);
             return scheduled::cancel;
         } finally {

@@ -57,7 +57,7 @@ public final class Validation {
 
     /** {@code value} must be greater than zero. */
     public static Duration positive(String setting, Duration value) {
-        Objects.requireNonNull(value, setting);
+        requirePresent(setting, value);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(setting + " must be greater than 0, but was " + value);
         }
@@ -66,11 +66,17 @@ public final class Validation {
 
     /** {@code value} must not be negative; zero is allowed. */
     public static Duration notNegative(String setting, Duration value) {
-        Objects.requireNonNull(value, setting);
+        requirePresent(setting, value);
         if (value.isNegative()) {
             throw new IllegalArgumentException(setting + " must not be negative, but was " + value);
         }
         return value;
+    }
+
+    private static void requirePresent(String setting, Duration value) {
+        if (value == null) {
+            throw new IllegalArgumentException(setting + " must be set to a duration, but was null");
+        }
     }
 
     private static String format(double value) {

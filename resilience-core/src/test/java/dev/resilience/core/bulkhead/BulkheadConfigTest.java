@@ -2,7 +2,6 @@ package dev.resilience.core.bulkhead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import java.time.Duration;
 
@@ -42,8 +41,8 @@ class BulkheadConfigTest {
 
     @Test
     void nullMaxWaitDurationIsRejectedNamingTheSetting() {
-        assertThatNullPointerException().isThrownBy(() -> BulkheadConfig.builder().maxWaitDuration(null).build())
-                .withMessage("maxWaitDuration");
+        assertThatIllegalArgumentException().isThrownBy(() -> BulkheadConfig.builder().maxWaitDuration(null).build())
+                .withMessage("maxWaitDuration must be set to a duration, but was null");
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.resilience.core.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -169,8 +168,8 @@ class RetryConfigTest {
 
     @Test
     void nullDurationIsRejectedNamingTheSetting() {
-        assertThatNullPointerException().isThrownBy(() -> RetryConfig.builder().waitDuration(null).build())
-                .withMessage("waitDuration");
+        assertThatIllegalArgumentException().isThrownBy(() -> RetryConfig.builder().waitDuration(null).build())
+                .withMessage("waitDuration must be set to a duration, but was null");
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.resilience.core.timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import java.time.Duration;
 
@@ -39,8 +38,8 @@ class TimeoutConfigTest {
 
     @Test
     void nullDurationIsRejectedNamingTheSetting() {
-        assertThatNullPointerException().isThrownBy(() -> TimeoutConfig.builder().duration(null).build())
-                .withMessage("duration");
+        assertThatIllegalArgumentException().isThrownBy(() -> TimeoutConfig.builder().duration(null).build())
+                .withMessage("duration must be set to a duration, but was null");
     }
 
     @Test
