@@ -39,8 +39,8 @@ import dev.resilience.core.event.EventType;
  * }
  * }</pre>
  *
- * <p>In CLOSED state, acquiring a permit is one volatile read and a successful call one striped counter
- * increment: no lock, no allocation.
+ * <p>In CLOSED state, acquiring a permit is one volatile read and a successful call two striped counter
+ * increments (the lifetime count and the window's): no lock, no allocation.
  */
 public final class CircuitBreaker {
 
@@ -87,7 +87,7 @@ public final class CircuitBreaker {
     final long slowCallThresholdNanos;
     private final Predicate<Object> recordResult;
 
-    /** Every call recorded in CLOSED or HALF_OPEN, failed ones included; also numbers the window's calls. */
+    /** Every call recorded in CLOSED or HALF_OPEN, failed ones included (each window counts its own calls). */
     final LongAdder recorded = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder ignored = new LongAdder();
@@ -340,8 +340,8 @@ public final class CircuitBreaker {
 
     private ClosedState newClosedState() {
         SlidingWindow window = config.slidingWindowType() == SlidingWindowType.COUNT_BASED
-                ? new CountBasedWindow(config.slidingWindowSize(), config.minimumNumberOfCalls(), recorded)
-                : new TimeBasedWindow(config.slidingWindowSize(), clock, recorded);
+                ? new CountBasedWindow(config.slidingWindowSize(), config.minimumNumberOfCalls())
+                : new TimeBasedWindow(config.slidingWindowSize(), clock);
         return new ClosedState(this, window);
     }
 

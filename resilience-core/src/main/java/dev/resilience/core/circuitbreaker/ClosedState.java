@@ -22,6 +22,7 @@ final class ClosedState extends BreakerState {
 
     @Override
     void recordSuccess(boolean slow) {
+        breaker.recorded.increment();
         if (!slow) {
             if (window.recordFastSuccess()) {
                 evaluate();
@@ -34,6 +35,7 @@ final class ClosedState extends BreakerState {
 
     @Override
     void recordFailure(boolean slow) {
+        breaker.recorded.increment();
         window.record(true, slow);
         evaluate();
     }

@@ -2,7 +2,6 @@ package dev.resilience.core.circuitbreaker;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.atomic.LongAdder;
 
 import dev.resilience.core.Clock;
 
@@ -16,19 +15,16 @@ final class TimeBasedWindow implements SlidingWindow {
 
     private final int size;
     private final Clock clock;
-    private final LongAdder recorded;
     private final AtomicReferenceArray<Bucket> buckets;
 
-    TimeBasedWindow(int size, Clock clock, LongAdder recorded) {
+    TimeBasedWindow(int size, Clock clock) {
         this.size = size;
         this.clock = clock;
-        this.recorded = recorded;
         this.buckets = new AtomicReferenceArray<>(size);
     }
 
     @Override
     public boolean recordFastSuccess() {
-        recorded.increment();
         currentBucket().calls.incrementAndGet();
         // Old buckets expire with time, so the rate may have risen since the last call: always evaluate.
         return true;
@@ -36,7 +32,6 @@ final class TimeBasedWindow implements SlidingWindow {
 
     @Override
     public void record(boolean failed, boolean slow) {
-        recorded.increment();
         Bucket bucket = currentBucket();
         if (failed) {
             bucket.failed.incrementAndGet();
