@@ -179,12 +179,13 @@ public final class CircuitBreaker {
 
     /**
      * Moves the breaker to {@code target} by hand, starting that state afresh (a new window for CLOSED, a
-     * full wait for OPEN, all trial permits for HALF_OPEN). Does nothing when already in {@code target}.
+     * full wait for OPEN, all trial permits for HALF_OPEN). Does nothing when already in {@code target}, as
+     * {@link #state()} reports it: an OPEN breaker whose wait has passed is HALF_OPEN here too.
      */
     public void transitionTo(State target) {
         Objects.requireNonNull(target, "target");
         while (true) {
-            BreakerState current = state.get();
+            BreakerState current = current();
             if (current.name() == target || transition(current, target, "changed by hand")) {
                 return;
             }
