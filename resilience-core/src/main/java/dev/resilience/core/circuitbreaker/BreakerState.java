@@ -44,13 +44,16 @@ abstract class BreakerState implements CircuitBreaker.Permit {
         return true;
     }
 
+    // Each outcome is published before it is recorded, so a listener sees a call's event before the
+    // transition that call causes.
+
     @Override
     public final void onSuccess(long durationNanos) {
         if (!recording()) {
             return;
         }
-        recordSuccess(durationNanos >= breaker.slowCallThresholdNanos);
         breaker.publishCall(EventType.SUCCESS, null, durationNanos);
+        recordSuccess(durationNanos >= breaker.slowCallThresholdNanos);
     }
 
     @Override
@@ -59,9 +62,9 @@ abstract class BreakerState implements CircuitBreaker.Permit {
             return;
         }
         if (breaker.isFailureResult(result)) {
+            breaker.publishCall(EventType.ERROR, null, durationNanos);
             breaker.failed.increment();
             recordFailure(durationNanos >= breaker.slowCallThresholdNanos);
-            breaker.publishCall(EventType.ERROR, null, durationNanos);
         } else {
             onSuccess(durationNanos);
         }
@@ -75,9 +78,9 @@ abstract class BreakerState implements CircuitBreaker.Permit {
         switch (breaker.classify(failure)) {
             case SUCCESS -> onSuccess(durationNanos);
             case FAILURE -> {
+                breaker.publishCall(EventType.ERROR, failure, durationNanos);
                 breaker.failed.increment();
                 recordFailure(durationNanos >= breaker.slowCallThresholdNanos);
-                breaker.publishCall(EventType.ERROR, failure, durationNanos);
             }
             case IGNORED -> {
                 breaker.ignored.increment();
