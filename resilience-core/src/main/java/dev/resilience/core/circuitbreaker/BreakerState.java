@@ -53,6 +53,7 @@ abstract class BreakerState implements CircuitBreaker.Permit {
             return;
         }
         breaker.publishCall(EventType.SUCCESS, null, durationNanos);
+        breaker.successful.increment();
         recordSuccess(durationNanos >= breaker.slowCallThresholdNanos);
     }
 

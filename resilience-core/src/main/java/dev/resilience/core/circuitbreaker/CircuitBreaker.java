@@ -87,8 +87,8 @@ public final class CircuitBreaker {
     final long slowCallThresholdNanos;
     private final Predicate<Object> recordResult;
 
-    /** Every call recorded in CLOSED or HALF_OPEN, failed ones included (each window counts its own calls). */
-    final LongAdder recorded = new LongAdder();
+    /** Lifetime counts of calls recorded in CLOSED or HALF_OPEN (each window counts its own calls). */
+    final LongAdder successful = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder ignored = new LongAdder();
     private final LongAdder notPermitted = new LongAdder();
@@ -229,7 +229,7 @@ public final class CircuitBreaker {
 
     /** Calls recorded as successful since the breaker was created (slow successes included). */
     public long successfulCalls() {
-        return recorded.sum() - failed.sum();
+        return successful.sum();
     }
 
     /** Calls recorded as failed since the breaker was created. */

@@ -22,7 +22,6 @@ final class ClosedState extends BreakerState {
 
     @Override
     void recordSuccess(boolean slow) {
-        breaker.recorded.increment();
         if (!slow) {
             if (window.recordFastSuccess()) {
                 evaluate();
@@ -35,7 +34,6 @@ final class ClosedState extends BreakerState {
 
     @Override
     void recordFailure(boolean slow) {
-        breaker.recorded.increment();
         window.record(true, slow);
         evaluate();
     }
