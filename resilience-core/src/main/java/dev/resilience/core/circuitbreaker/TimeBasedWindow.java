@@ -33,13 +33,15 @@ final class TimeBasedWindow implements SlidingWindow {
     @Override
     public void record(boolean failed, boolean slow) {
         Bucket bucket = currentBucket();
+        // The call before its kind, and metrics() reads them the other way round: a reader that sees a
+        // failure or a slow call also sees the call, so a rate never exceeds 100 % mid-update.
+        bucket.calls.incrementAndGet();
         if (failed) {
             bucket.failed.incrementAndGet();
         }
         if (slow) {
             bucket.slow.incrementAndGet();
         }
-        bucket.calls.incrementAndGet();
     }
 
     @Override
@@ -51,9 +53,9 @@ final class TimeBasedWindow implements SlidingWindow {
         for (int i = 0; i < size; i++) {
             Bucket bucket = buckets.get(i);
             if (bucket != null && bucket.second > now - size && bucket.second <= now) {
-                calls += bucket.calls.get();
                 failed += bucket.failed.get();
                 slow += bucket.slow.get();
+                calls += bucket.calls.get();
             }
         }
         return new WindowMetrics(calls, failed, slow);

@@ -27,6 +27,8 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.resilience.core.ManualClock;
 import dev.resilience.core.ResiliencePipeline;
@@ -336,5 +338,43 @@ class CircuitBreakerConcurrencyTest {
 
         assertThat(transitionCount("OPEN->HALF_OPEN")).isEqualTo(rounds);
         assertThat(transitionCount("HALF_OPEN->OPEN")).isEqualTo(rounds - 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SlidingWindowType.class)
+    void snapshotNeverShowsMoreFailuresThanCallsWhileFailuresAreRecorded(SlidingWindowType type) throws Exception {
+        int callsPerWriter = 50_000;
+        // Never enough calls to open: the writers keep going while the reader looks.
+        int size = type == SlidingWindowType.COUNT_BASED ? 400_000 : 10;
+        CircuitBreaker breaker = breaker(b -> b.slidingWindowType(type).slidingWindowSize(size)
+                .minimumNumberOfCalls(400_000).slowCallDurationThreshold(Duration.ofNanos(1)));
+        IOException failure = new IOException("down");
+        AtomicInteger writersLeft = new AtomicInteger(THREADS - 1);
+        LongAdder inconsistentReads = new LongAdder();
+
+        onAllThreads(thread -> {
+            if (thread == 0) {
+                while (writersLeft.get() > 0) {
+                    CircuitBreakerSnapshot snapshot = breaker.snapshot();
+                    if (snapshot.failedCalls() > snapshot.bufferedCalls()
+                            || snapshot.slowCalls() > snapshot.bufferedCalls()) {
+                        inconsistentReads.increment();
+                    }
+                }
+                return;
+            }
+            try {
+                for (int i = 0; i < callsPerWriter; i++) {
+                    breaker.acquirePermit().onError(1, failure);
+                }
+            } finally {
+                writersLeft.decrementAndGet();
+            }
+        });
+
+        assertThat(inconsistentReads.sum()).isZero();
+        assertThat(breaker.state()).isEqualTo(CLOSED);
+        assertThat(breaker.snapshot().failedCalls()).isEqualTo((THREADS - 1) * callsPerWriter);
+        assertThat(breaker.snapshot().slowCalls()).isEqualTo((THREADS - 1) * callsPerWriter);
     }
 }
