@@ -62,7 +62,15 @@ abstract class BreakerState implements CircuitBreaker.Permit {
         if (!recording()) {
             return;
         }
-        if (breaker.isFailureResult(result)) {
+        boolean failedResult;
+        try {
+            failedResult = breaker.isFailureResult(result);
+        } catch (RuntimeException | Error predicateFailure) {
+            // The outcome cannot be judged: count nothing, and never keep a half-open trial permit.
+            release();
+            throw predicateFailure;
+        }
+        if (failedResult) {
             breaker.publishCall(EventType.ERROR, null, durationNanos);
             breaker.failed.increment();
             recordFailure(durationNanos >= breaker.slowCallThresholdNanos);

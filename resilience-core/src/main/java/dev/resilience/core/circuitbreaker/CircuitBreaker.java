@@ -67,7 +67,11 @@ public final class CircuitBreaker {
         /** The call returned normally. */
         void onSuccess(long durationNanos);
 
-        /** The call returned {@code result}; the config's result predicate decides if it counts as failed. */
+        /**
+         * The call returned {@code result}; the config's result predicate decides if it counts as failed. When
+         * the predicate itself throws, nothing is counted, the permit is handed back and the exception
+         * propagates.
+         */
         void onResult(long durationNanos, Object result);
 
         /** The call threw {@code failure}; the config decides whether it is counted. */

@@ -616,6 +616,23 @@ class CircuitBreakerTest {
         }
 
         @Test
+        void throwingResultPredicateHandsTheTrialPermitBack() {
+            IllegalStateException predicateBug = new IllegalStateException("predicate bug");
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(1).recordResult(result -> {
+                throw predicateBug;
+            }));
+            CircuitBreaker.Permit permit = breaker.acquirePermit();
+
+            assertThatThrownBy(() -> permit.onResult(0, "value")).isSameAs(predicateBug);
+
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            CircuitBreaker.Permit next = breaker.tryAcquirePermit();
+            assertThat(next).isNotNull();
+            next.onSuccess(0);
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+        }
+
+        @Test
         void trialFromAnEarlierHalfOpenStateDoesNotCountInTheNextOne() {
             CircuitBreaker breaker = halfOpenBreaker(b -> b);
             CircuitBreaker.Permit stale = breaker.acquirePermit();
