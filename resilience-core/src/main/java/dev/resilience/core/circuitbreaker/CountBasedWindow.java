@@ -38,10 +38,13 @@ final class CountBasedWindow implements SlidingWindow {
 
     @Override
     public void record(boolean failed, boolean slow) {
-        calls.increment();
-        long sequence = calls.sum();
         lock.lock();
         try {
+            // Numbered under the lock, so failed and slow calls get distinct, ascending numbers: the rings
+            // stay sorted and each call slides out of the window exactly when it should. Fast successes
+            // counted meanwhile simply take the places before this call.
+            calls.increment();
+            long sequence = calls.sum();
             if (failed) {
                 failures.add(sequence);
             }

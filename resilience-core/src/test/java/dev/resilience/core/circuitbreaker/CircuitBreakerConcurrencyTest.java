@@ -377,4 +377,31 @@ class CircuitBreakerConcurrencyTest {
         assertThat(breaker.snapshot().failedCalls()).isEqualTo((THREADS - 1) * callsPerWriter);
         assertThat(breaker.snapshot().slowCalls()).isEqualTo((THREADS - 1) * callsPerWriter);
     }
+
+    @Test
+    void countBasedWindowSlidesConcurrentlyRecordedCallsOutOneByOne() throws Exception {
+        int size = 1_000;
+        int slowPerThread = 100;
+        int concurrent = THREADS * slowPerThread;
+        CircuitBreaker breaker = breaker(b -> b.slidingWindowSize(size).minimumNumberOfCalls(size)
+                .slowCallDurationThreshold(Duration.ofNanos(1)));
+
+        for (int round = 0; round < 50; round++) {
+            breaker.reset();
+            onAllThreads(thread -> {
+                for (int i = 0; i < slowPerThread; i++) {
+                    breaker.acquirePermit().onSuccess(1);
+                }
+            });
+            assertThat(breaker.snapshot().slowCalls()).isEqualTo(concurrent);
+
+            // Each fast call now pushes exactly one concurrently recorded slow call out of the window.
+            for (int fast = 1; fast < size; fast++) {
+                breaker.acquirePermit().onSuccess(0);
+                int expected = Math.min(concurrent, size - fast);
+                assertThat(breaker.snapshot().slowCalls()).as("round %d, after %d fast calls", round, fast)
+                        .isEqualTo(expected);
+            }
+        }
+    }
 }
