@@ -230,8 +230,9 @@ class CircuitBreakerConcurrencyTest {
     @Test
     void timeBasedWindowCountsEveryConcurrentCallOfTheSameSeconds() throws Exception {
         int callsPerThread = 10_000;
+        // Rated only once every call is in: an early burst of failures must not open it midway.
         CircuitBreaker breaker = breaker(b -> b.slidingWindowType(SlidingWindowType.TIME_BASED)
-                .slidingWindowSize(10).failureRateThreshold(30));
+                .slidingWindowSize(10).minimumNumberOfCalls(THREADS * callsPerThread).failureRateThreshold(30));
         IOException failure = new IOException("down");
 
         onAllThreads(thread -> {
