@@ -44,13 +44,17 @@ abstract class BreakerState implements CircuitBreaker.Permit {
         return true;
     }
 
+    // Each outcome is published before it is recorded, so a listener sees a call's event before the
+    // transition that call causes.
+
     @Override
     public final void onSuccess(long durationNanos) {
         if (!recording()) {
             return;
         }
-        recordSuccess(durationNanos >= breaker.slowCallThresholdNanos);
         breaker.publishCall(EventType.SUCCESS, null, durationNanos);
+        breaker.successful.increment();
+        recordSuccess(durationNanos >= breaker.slowCallThresholdNanos);
     }
 
     @Override
@@ -58,10 +62,18 @@ abstract class BreakerState implements CircuitBreaker.Permit {
         if (!recording()) {
             return;
         }
-        if (breaker.isFailureResult(result)) {
+        boolean failedResult;
+        try {
+            failedResult = breaker.isFailureResult(result);
+        } catch (RuntimeException | Error predicateFailure) {
+            // The outcome cannot be judged: count nothing, and never keep a half-open trial permit.
+            release();
+            throw predicateFailure;
+        }
+        if (failedResult) {
+            breaker.publishCall(EventType.ERROR, null, durationNanos);
             breaker.failed.increment();
             recordFailure(durationNanos >= breaker.slowCallThresholdNanos);
-            breaker.publishCall(EventType.ERROR, null, durationNanos);
         } else {
             onSuccess(durationNanos);
         }
@@ -75,9 +87,9 @@ abstract class BreakerState implements CircuitBreaker.Permit {
         switch (breaker.classify(failure)) {
             case SUCCESS -> onSuccess(durationNanos);
             case FAILURE -> {
+                breaker.publishCall(EventType.ERROR, failure, durationNanos);
                 breaker.failed.increment();
                 recordFailure(durationNanos >= breaker.slowCallThresholdNanos);
-                breaker.publishCall(EventType.ERROR, failure, durationNanos);
             }
             case IGNORED -> {
                 breaker.ignored.increment();

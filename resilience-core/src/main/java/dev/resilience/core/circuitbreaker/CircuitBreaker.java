@@ -39,8 +39,8 @@ import dev.resilience.core.event.EventType;
  * }
  * }</pre>
  *
- * <p>In CLOSED state, acquiring a permit is one volatile read and a successful call one striped counter
- * increment: no lock, no allocation.
+ * <p>In CLOSED state, acquiring a permit is one volatile read and a successful call two striped counter
+ * increments (the lifetime count and the window's): no lock, no allocation.
  */
 public final class CircuitBreaker {
 
@@ -67,7 +67,11 @@ public final class CircuitBreaker {
         /** The call returned normally. */
         void onSuccess(long durationNanos);
 
-        /** The call returned {@code result}; the config's result predicate decides if it counts as failed. */
+        /**
+         * The call returned {@code result}; the config's result predicate decides if it counts as failed. When
+         * the predicate itself throws, nothing is counted, the permit is handed back and the exception
+         * propagates.
+         */
         void onResult(long durationNanos, Object result);
 
         /** The call threw {@code failure}; the config decides whether it is counted. */
@@ -87,8 +91,8 @@ public final class CircuitBreaker {
     final long slowCallThresholdNanos;
     private final Predicate<Object> recordResult;
 
-    /** Every call recorded in CLOSED or HALF_OPEN, failed ones included; also numbers the window's calls. */
-    final LongAdder recorded = new LongAdder();
+    /** Lifetime counts of calls recorded in CLOSED or HALF_OPEN (each window counts its own calls). */
+    final LongAdder successful = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder ignored = new LongAdder();
     private final LongAdder notPermitted = new LongAdder();
@@ -179,12 +183,13 @@ public final class CircuitBreaker {
 
     /**
      * Moves the breaker to {@code target} by hand, starting that state afresh (a new window for CLOSED, a
-     * full wait for OPEN, all trial permits for HALF_OPEN). Does nothing when already in {@code target}.
+     * full wait for OPEN, all trial permits for HALF_OPEN). Does nothing when already in {@code target}, as
+     * {@link #state()} reports it: an OPEN breaker whose wait has passed is HALF_OPEN here too.
      */
     public void transitionTo(State target) {
         Objects.requireNonNull(target, "target");
         while (true) {
-            BreakerState current = state.get();
+            BreakerState current = current();
             if (current.name() == target || transition(current, target, "changed by hand")) {
                 return;
             }
@@ -228,7 +233,7 @@ public final class CircuitBreaker {
 
     /** Calls recorded as successful since the breaker was created (slow successes included). */
     public long successfulCalls() {
-        return recorded.sum() - failed.sum();
+        return successful.sum();
     }
 
     /** Calls recorded as failed since the breaker was created. */
@@ -340,8 +345,8 @@ public final class CircuitBreaker {
 
     private ClosedState newClosedState() {
         SlidingWindow window = config.slidingWindowType() == SlidingWindowType.COUNT_BASED
-                ? new CountBasedWindow(config.slidingWindowSize(), config.minimumNumberOfCalls(), recorded)
-                : new TimeBasedWindow(config.slidingWindowSize(), clock, recorded);
+                ? new CountBasedWindow(config.slidingWindowSize(), config.minimumNumberOfCalls())
+                : new TimeBasedWindow(config.slidingWindowSize(), clock);
         return new ClosedState(this, window);
     }
 

@@ -6,6 +6,7 @@ import static dev.resilience.core.Validation.positive;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -215,24 +216,24 @@ public final class CircuitBreakerConfig {
         /** Only these types (and subclasses) count as failures; replaces the list. Empty: every type. */
         @SafeVarargs
         public final Builder recordExceptions(Class<? extends Throwable>... types) {
-            return recordExceptions(List.of(types));
+            return recordExceptions(Arrays.asList(types));
         }
 
         /** Only these types (and subclasses) count as failures; replaces the list. Empty: every type. */
         public Builder recordExceptions(List<Class<? extends Throwable>> types) {
-            this.recordExceptions = new ArrayList<>(types);
+            this.recordExceptions = new ArrayList<>(Objects.requireNonNull(types, "recordExceptions"));
             return this;
         }
 
         /** These types (and subclasses) are never counted, even when recorded; replaces the list. */
         @SafeVarargs
         public final Builder ignoreExceptions(Class<? extends Throwable>... types) {
-            return ignoreExceptions(List.of(types));
+            return ignoreExceptions(Arrays.asList(types));
         }
 
         /** These types (and subclasses) are never counted, even when recorded; replaces the list. */
         public Builder ignoreExceptions(List<Class<? extends Throwable>> types) {
-            this.ignoreExceptions = new ArrayList<>(types);
+            this.ignoreExceptions = new ArrayList<>(Objects.requireNonNull(types, "ignoreExceptions"));
             return this;
         }
 

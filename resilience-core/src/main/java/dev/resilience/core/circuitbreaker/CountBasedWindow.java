@@ -5,46 +5,46 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The last {@code size} calls. Rather than one slot per call (which makes every success write to shared
- * memory at a shared index), it numbers calls with a striped counter and remembers only the sequence numbers
- * of failed and of slow calls. A fast success is one {@link LongAdder#increment()}: no lock, no allocation,
- * and it scales across threads. Failures take a short lock to append to their ring.
+ * memory at a shared index), it numbers calls with a striped counter of its own and remembers only the
+ * sequence numbers of failed and of slow calls. A fast success is one {@link LongAdder#increment()}: no lock,
+ * no allocation, and it scales across threads. Failures take a short lock to append to their ring.
+ *
+ * <p>The counter belongs to this window alone: a call admitted by an earlier state that finishes late
+ * reports to that state's window and cannot shift the numbering of a newer one.
  */
 final class CountBasedWindow implements SlidingWindow {
 
     private final int size;
     private final int minimumNumberOfCalls;
-    private final LongAdder recorded;
-    private final long startSequence;
+    private final LongAdder calls = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
     private final SequenceRing failures;
     private final SequenceRing slowCalls;
     /** Once the window has seen the minimum number of calls, a success can no longer trip the breaker. */
     private volatile boolean minimumReached;
 
-    /**
-     * @param recorded the breaker-wide count of recorded calls; this window counts from its current value
-     */
-    CountBasedWindow(int size, int minimumNumberOfCalls, LongAdder recorded) {
+    CountBasedWindow(int size, int minimumNumberOfCalls) {
         this.size = size;
         this.minimumNumberOfCalls = minimumNumberOfCalls;
-        this.recorded = recorded;
-        this.startSequence = recorded.sum();
         this.failures = new SequenceRing(size);
         this.slowCalls = new SequenceRing(size);
     }
 
     @Override
     public boolean recordFastSuccess() {
-        recorded.increment();
+        calls.increment();
         return !minimumReached;
     }
 
     @Override
     public void record(boolean failed, boolean slow) {
-        recorded.increment();
-        long sequence = recorded.sum() - startSequence;
         lock.lock();
         try {
+            // Numbered under the lock, so failed and slow calls get distinct, ascending numbers: the rings
+            // stay sorted and each call slides out of the window exactly when it should. Fast successes
+            // counted meanwhile simply take the places before this call.
+            calls.increment();
+            long sequence = calls.sum();
             if (failed) {
                 failures.add(sequence);
             }
@@ -60,7 +60,7 @@ final class CountBasedWindow implements SlidingWindow {
     public WindowMetrics metrics() {
         lock.lock();
         try {
-            long total = recorded.sum() - startSequence;
+            long total = calls.sum();
             long oldestInWindow = total - size;
             failures.dropUpTo(oldestInWindow);
             slowCalls.dropUpTo(oldestInWindow);

@@ -55,7 +55,6 @@ final class HalfOpenState extends BreakerState {
     }
 
     private void record(boolean failedCall, boolean slowCall) {
-        breaker.recorded.increment();
         // Count the kind before the total, so whoever sees the last trial finish sees all the counts.
         if (failedCall) {
             failed.incrementAndGet();

@@ -2,7 +2,6 @@ package dev.resilience.core.circuitbreaker;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.atomic.LongAdder;
 
 import dev.resilience.core.Clock;
 
@@ -16,19 +15,16 @@ final class TimeBasedWindow implements SlidingWindow {
 
     private final int size;
     private final Clock clock;
-    private final LongAdder recorded;
     private final AtomicReferenceArray<Bucket> buckets;
 
-    TimeBasedWindow(int size, Clock clock, LongAdder recorded) {
+    TimeBasedWindow(int size, Clock clock) {
         this.size = size;
         this.clock = clock;
-        this.recorded = recorded;
         this.buckets = new AtomicReferenceArray<>(size);
     }
 
     @Override
     public boolean recordFastSuccess() {
-        recorded.increment();
         currentBucket().calls.incrementAndGet();
         // Old buckets expire with time, so the rate may have risen since the last call: always evaluate.
         return true;
@@ -36,15 +32,16 @@ final class TimeBasedWindow implements SlidingWindow {
 
     @Override
     public void record(boolean failed, boolean slow) {
-        recorded.increment();
         Bucket bucket = currentBucket();
+        // The call before its kind, and metrics() reads them the other way round: a reader that sees a
+        // failure or a slow call also sees the call, so a rate never exceeds 100 % mid-update.
+        bucket.calls.incrementAndGet();
         if (failed) {
             bucket.failed.incrementAndGet();
         }
         if (slow) {
             bucket.slow.incrementAndGet();
         }
-        bucket.calls.incrementAndGet();
     }
 
     @Override
@@ -56,9 +53,9 @@ final class TimeBasedWindow implements SlidingWindow {
         for (int i = 0; i < size; i++) {
             Bucket bucket = buckets.get(i);
             if (bucket != null && bucket.second > now - size && bucket.second <= now) {
-                calls += bucket.calls.get();
                 failed += bucket.failed.get();
                 slow += bucket.slow.get();
+                calls += bucket.calls.get();
             }
         }
         return new WindowMetrics(calls, failed, slow);
