@@ -44,6 +44,11 @@ public final class ExceptionFilter {
         return included.isEmpty() || isInstanceOfAny(included, failure);
     }
 
+    /** {@code true} when {@code failure} is of an excluded type, whatever the included list says. */
+    public boolean excludes(Throwable failure) {
+        return isInstanceOfAny(excluded, failure);
+    }
+
     /** Types that match; empty means every type. */
     public List<Class<? extends Throwable>> included() {
         return included;

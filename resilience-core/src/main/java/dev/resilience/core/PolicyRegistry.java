@@ -25,7 +25,7 @@ import java.util.function.UnaryOperator;
  * derived from its base when an instance is built.
  *
  * <pre>{@code
- * registry.addConfig("default", base -> CircuitBreakerConfig.from(base).failureRateThreshold(30).build());
+ * registry.configureDefault(base -> CircuitBreakerConfig.from(base).failureRateThreshold(30).build());
  * registry.addConfig("backend", "default", base -> CircuitBreakerConfig.from(base).slidingWindowSize(50).build());
  * registry.configureInstance("inventory", "backend", base -> CircuitBreakerConfig.from(base)
  *         .waitDurationInOpenState(Duration.ofSeconds(5)).build());

@@ -270,7 +270,11 @@ public final class CircuitBreaker {
         if (!config.countCallerInterruption() && isCallerInterruption(failure)) {
             return Verdict.IGNORED;
         }
-        return config.recordedFailures().matches(failure) ? Verdict.FAILURE : Verdict.IGNORED;
+        if (config.recordedFailures().excludes(failure)) {
+            return Verdict.IGNORED;
+        }
+        // As in Resilience4j: with a record list, a failure not on it is a normal outcome, counted as success.
+        return config.recordedFailures().matches(failure) ? Verdict.FAILURE : Verdict.SUCCESS;
     }
 
     private static boolean isCallerInterruption(Throwable failure) {

@@ -1,6 +1,7 @@
 package dev.resilience.core.fallback;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -103,7 +104,7 @@ public final class Fallback<T> {
         /** Handle only these types (and subclasses); empty: every type. */
         @SafeVarargs
         public final Builder<T> applyOn(Class<? extends Throwable>... types) {
-            return applyOn(List.of(types));
+            return applyOn(Arrays.asList(types));
         }
 
         public Builder<T> applyOn(List<Class<? extends Throwable>> types) {
@@ -114,7 +115,7 @@ public final class Fallback<T> {
         /** Never handle these types (and subclasses), even when applied on. */
         @SafeVarargs
         public final Builder<T> skipOn(Class<? extends Throwable>... types) {
-            return skipOn(List.of(types));
+            return skipOn(Arrays.asList(types));
         }
 
         public Builder<T> skipOn(List<Class<? extends Throwable>> types) {

@@ -7,6 +7,7 @@ import static dev.resilience.core.Validation.notNegative;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -169,7 +170,7 @@ public final class RetryConfig {
         /** Only these types (and subclasses) are retried; replaces the list. Empty: every type. */
         @SafeVarargs
         public final Builder retryExceptions(Class<? extends Throwable>... types) {
-            return retryExceptions(List.of(types));
+            return retryExceptions(Arrays.asList(types));
         }
 
         /** Only these types (and subclasses) are retried; replaces the list. Empty: every type. */
@@ -181,7 +182,7 @@ public final class RetryConfig {
         /** These types (and subclasses) are never retried; replaces the list. */
         @SafeVarargs
         public final Builder ignoreExceptions(Class<? extends Throwable>... types) {
-            return ignoreExceptions(List.of(types));
+            return ignoreExceptions(Arrays.asList(types));
         }
 
         /** These types (and subclasses) are never retried; replaces the list. */

@@ -967,7 +967,7 @@ class CircuitBreakerTest {
     class WhatCounts {
 
         @Test
-        void recordExceptionsCountOnlyTheListedTypesAndTheirSubclasses() {
+        void recordExceptionsCountOnlyTheListedTypesAndTheirSubclassesAndOthersAsSuccesses() {
             CircuitBreaker breaker = breaker(b -> b.recordExceptions(IOException.class));
 
             failWith(breaker, new IOException("reset"));
@@ -975,8 +975,9 @@ class CircuitBreakerTest {
             failWith(breaker, new IllegalStateException("bug"));
 
             assertThat(breaker.failedCalls()).isEqualTo(2);
-            assertThat(breaker.ignoredCalls()).isEqualTo(1);
-            assertThat(breaker.snapshot().bufferedCalls()).isEqualTo(2);
+            assertThat(breaker.successfulCalls()).isEqualTo(1);
+            assertThat(breaker.ignoredCalls()).isZero();
+            assertThat(breaker.snapshot().bufferedCalls()).isEqualTo(3);
         }
 
         @Test

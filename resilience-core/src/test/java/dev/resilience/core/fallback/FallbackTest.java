@@ -183,6 +183,13 @@ class FallbackTest {
     }
 
     @Test
+    void nullExceptionTypeGivenAsVarargsIsRejectedNamingTheList() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Fallback.builder("inventory", failure -> "x").skipOn(IOException.class, null).build())
+                .withMessage("skipOn must not contain null, but was [class java.io.IOException, null]");
+    }
+
+    @Test
     void nullExceptionTypeIsRejectedNamingTheListAndItsValue() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> Fallback.builder("inventory", failure -> "x")

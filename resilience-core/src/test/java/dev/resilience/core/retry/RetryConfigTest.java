@@ -173,6 +173,13 @@ class RetryConfigTest {
     }
 
     @Test
+    void nullExceptionTypeGivenAsVarargsIsRejectedNamingTheList() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> RetryConfig.builder().retryExceptions(IOException.class, null).build())
+                .withMessage("retryExceptions must not contain null, but was [class java.io.IOException, null]");
+    }
+
+    @Test
     void nullExceptionTypeIsRejectedNamingTheListAndItsValue() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> RetryConfig.builder().retryExceptions(Arrays.asList(IOException.class, null)).build())
