@@ -54,6 +54,8 @@ final class FallbackMethods {
             throw invalid(targetClass, annotated, name, "no method named '" + name + "' was found in "
                     + targetClass.getName() + " or its superclasses");
         }
+        // getDeclaredMethods() has no defined order: sort, so the same mistake always gives the same message.
+        named.sort(Comparator.comparingInt(Method::getParameterCount).thenComparing(FallbackMethods::describe));
         List<Candidate> candidates = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Method method : named) {
