@@ -15,6 +15,9 @@ import java.lang.annotation.Target;
  * one whose exception parameter most specifically matches the failure is chosen; one without an exception
  * parameter matches any failure. It may be private. It is resolved when the bean is created: a missing or
  * incompatible fallback stops start-up. What the fallback method throws reaches the caller.
+ *
+ * <p>On a class, applies to every public method but {@code equals}, {@code hashCode} and {@code toString}
+ * (each of them then needs a matching fallback method); an annotation on a method wins.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)

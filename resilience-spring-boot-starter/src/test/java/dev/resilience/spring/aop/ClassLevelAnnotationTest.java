@@ -82,12 +82,56 @@ class ClassLevelAnnotationTest {
         assertThat(bean.recoversAtClassLevel()).isEqualTo("class-level fallback");
     }
 
+    @Test
+    void classLevelAnnotationsLeaveTheObjectMethodsABeanOverridesAlone() {
+        // A class-level @Fallback would otherwise demand fallbacks for equals, hashCode and toString.
+        assertThat(breakers.names()).doesNotContain("WithObjectMethods.toString", "WithObjectMethods.equals",
+                "WithObjectMethods.hashCode");
+        assertThat(withObjectMethods.toString()).isEqualTo("WithObjectMethods");
+        assertThat(withObjectMethods.work()).isEqualTo("fallback");
+    }
+
+    @Autowired
+    WithObjectMethods withObjectMethods;
+
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration(ResilienceAutoConfiguration.class)
     static class Config {
         @Bean
         ClassAnnotated classAnnotated() {
             return new ClassAnnotated();
+        }
+
+        @Bean
+        WithObjectMethods withObjectMethods() {
+            return new WithObjectMethods();
+        }
+    }
+
+    @CircuitBreaker
+    @Fallback(method = "fallback")
+    static class WithObjectMethods {
+        public String work() {
+            throw new IllegalStateException("failed");
+        }
+
+        private String fallback() {
+            return "fallback";
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other == this;
+        }
+
+        @Override
+        public int hashCode() {
+            return 42;
+        }
+
+        @Override
+        public String toString() {
+            return "WithObjectMethods";
         }
     }
 
