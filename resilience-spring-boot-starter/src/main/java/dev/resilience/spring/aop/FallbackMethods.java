@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -27,9 +28,11 @@ import dev.resilience.annotation.Fallback;
 final class FallbackMethods {
 
     private final List<Candidate> candidates;
+    private final List<Class<? extends Throwable>> handled;
 
-    private FallbackMethods(List<Candidate> candidates) {
+    private FallbackMethods(List<Candidate> candidates, List<Class<? extends Throwable>> handled) {
         this.candidates = candidates;
+        this.handled = handled;
     }
 
     /**
@@ -81,7 +84,45 @@ final class FallbackMethods {
         }
         // Most specific exception type first; the catch-all last.
         candidates.sort(Comparator.comparingInt(Candidate::specificity).reversed());
-        return new FallbackMethods(List.copyOf(candidates));
+        List<Class<? extends Throwable>> handled = handled(candidates, fallback.applyOn());
+        if (handled.isEmpty()) {
+            throw invalid(targetClass, annotated, name, "no overload accepts a failure it applies on ("
+                    + Arrays.stream(fallback.applyOn()).map(Class::getSimpleName).collect(Collectors.joining(", "))
+                    + "): " + candidates.stream().map(c -> describe(c.method)).sorted()
+                            .collect(Collectors.joining(", ")));
+        }
+        return new FallbackMethods(List.copyOf(candidates), handled);
+    }
+
+    /**
+     * {@code applyOn} narrowed to the failures some candidate accepts: with no catch-all overload, a failure
+     * must be an instance of an {@code applyOn} type and of a candidate's exception type, i.e. of the more
+     * specific of the two (exception types are classes: two of them overlap only when one extends the other).
+     */
+    private static List<Class<? extends Throwable>> handled(List<Candidate> candidates,
+            Class<? extends Throwable>[] applyOn) {
+        if (candidates.get(candidates.size() - 1).exceptionType == null) {
+            return List.of(applyOn);
+        }
+        Set<Class<? extends Throwable>> handled = new LinkedHashSet<>();
+        for (Class<? extends Throwable> applied : applyOn) {
+            for (Candidate candidate : candidates) {
+                if (applied.isAssignableFrom(candidate.exceptionType)) {
+                    handled.add(candidate.exceptionType);
+                } else if (candidate.exceptionType.isAssignableFrom(applied)) {
+                    handled.add(applied);
+                }
+            }
+        }
+        return List.copyOf(handled);
+    }
+
+    /**
+     * The failure types the fallback handles: its {@code applyOn} narrowed to what some overload accepts, so
+     * that a failure no fallback method takes is not reported as handled; it reaches the caller unchanged.
+     */
+    List<Class<? extends Throwable>> handledTypes() {
+        return handled;
     }
 
     private static MethodHandle handle(Method method, Class<?> targetClass, Method annotated) {
@@ -119,11 +160,6 @@ final class FallbackMethods {
     /** The core fallback's own function: never used, each call passes one that knows its arguments. */
     static Object rethrow(Throwable failure) throws Throwable {
         throw failure;
-    }
-
-    /** Whether some candidate accepts {@code failure}. */
-    boolean accepts(Throwable failure) {
-        return select(failure) != null;
     }
 
     /**

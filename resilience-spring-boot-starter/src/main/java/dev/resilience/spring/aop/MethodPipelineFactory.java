@@ -69,7 +69,7 @@ public class MethodPipelineFactory {
         if (fallback != null) {
             fallbackMethods = FallbackMethods.resolve(targetClass, method, fallback);
             builder.fallback(dev.resilience.core.fallback.Fallback.builder(description, FallbackMethods::rethrow)
-                    .applyOn(List.of(fallback.applyOn())).skipOn(List.of(fallback.skipOn())).clock(clock).build());
+                    .applyOn(fallbackMethods.handledTypes()).skipOn(List.of(fallback.skipOn())).clock(clock).build());
         }
         boolean async = CompletionStage.class.isAssignableFrom(method.getReturnType());
         return new MethodPipeline(builder.build(), async, fallbackMethods);
