@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.aopalliance.intercept.MethodInterceptor;
+import org.aspectj.lang.ProceedingJoinPoint;
+import org.aspectj.lang.annotation.Around;
+import org.aspectj.lang.annotation.Aspect;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -82,6 +86,35 @@ class ProxyModeTest {
         });
     }
 
+    @Test
+    void retriesWrapAnAspectOfTheAspectJAutoProxyCreatorInBothProxyModes() {
+        for (String proxyTargetClass : new String[] { "true", "false" }) {
+            runner.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
+                    .withUserConfiguration(CountingAspect.class)
+                    .withPropertyValues("spring.aop.proxy-target-class=" + proxyTargetClass).run(context -> {
+                        Greeter greeter = context.getBean(Greeter.class);
+                        assertThat(AopUtils.isJdkDynamicProxy(greeter)).isEqualTo(proxyTargetClass.equals("false"));
+                        assertThatThrownBy(() -> greeter.greet("ann")).isInstanceOf(IllegalStateException.class);
+                        assertThat(context.getBean(CountingAspect.class).calls)
+                                .as("each attempt passes the aspect again").hasValue(3);
+                        assertThat(context.getBean(CallCounter.class).get("greet")).isEqualTo(3);
+                    });
+        }
+    }
+
+    @Test
+    void annotationOnAGenericInterfaceMethodAppliesInBothProxyModes() {
+        for (String proxyTargetClass : new String[] { "true", "false" }) {
+            runner.withPropertyValues("spring.aop.proxy-target-class=" + proxyTargetClass).run(context -> {
+                @SuppressWarnings("unchecked")
+                Repository<String> repository = context.getBean(Repository.class);
+                assertThatThrownBy(() -> repository.find("key")).isInstanceOf(IllegalStateException.class);
+                assertThat(context.getBean(CallCounter.class).get("find")).isEqualTo(3);
+                assertThat(context.getBean(RetryRegistry.class).names()).contains("repository");
+            });
+        }
+    }
+
     private static void assertAnnotationsOnTheInterfaceApply(AssertableApplicationContext context, Greeter greeter) {
         CallCounter counter = context.getBean(CallCounter.class);
         assertThat(context.getBean(RetryRegistry.class).find("greeter")).as("created at start-up").isPresent();
@@ -113,6 +146,41 @@ class ProxyModeTest {
         @Bean
         FailingPinger failingPinger(CallCounter counter) {
             return new FailingPinger(counter);
+        }
+
+        @Bean
+        StringRepository stringRepository(CallCounter counter) {
+            return new StringRepository(counter);
+        }
+    }
+
+    @Aspect
+    static class CountingAspect {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Around("execution(* dev.resilience.spring.aop.ProxyModeTest.Greeter.greet(..))")
+        Object count(ProceedingJoinPoint joinPoint) throws Throwable {
+            calls.incrementAndGet();
+            return joinPoint.proceed();
+        }
+    }
+
+    interface Repository<T> {
+        @Retry(name = "repository")
+        T find(String key);
+    }
+
+    static class StringRepository implements Repository<String> {
+        private final CallCounter counter;
+
+        StringRepository(CallCounter counter) {
+            this.counter = counter;
+        }
+
+        @Override
+        public String find(String key) {
+            counter.increment("find");
+            throw new IllegalStateException("no " + key);
         }
     }
 
