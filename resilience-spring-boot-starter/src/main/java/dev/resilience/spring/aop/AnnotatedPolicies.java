@@ -4,8 +4,10 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
@@ -63,6 +65,13 @@ record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitB
             return onMethod;
         }
         return AnnotatedElementUtils.findMergedAnnotation(targetClass, type);
+    }
+
+    /** The annotations present, in nesting order, for messages: {@code @Retry @Timeout}. */
+    String names() {
+        return Stream.of(fallback, retry, circuitBreaker, timeout, bulkhead).filter(Objects::nonNull)
+                .map(annotation -> "@" + annotation.annotationType().getSimpleName())
+                .collect(Collectors.joining(" "));
     }
 
     boolean isEmpty() {

@@ -196,6 +196,28 @@ class AsyncMethodsTest {
         });
     }
 
+    @Test
+    void methodReturningASubtypeOfCompletableFutureStopsStartUp() {
+        // The pipeline hands back a plain CompletableFuture, which the proxy could not return as the subtype.
+        runner.withBean(CustomFutureBackend.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(IllegalStateException.class)
+                    .hasMessage("@Retry on " + CustomFutureBackend.class.getName() + ".fetch() cannot be used: it "
+                            + "returns " + CustomFuture.class.getName() + "; an asynchronous method must be declared "
+                            + "to return CompletionStage or CompletableFuture.");
+        });
+    }
+
+    static class CustomFuture<T> extends CompletableFuture<T> {
+    }
+
+    static class CustomFutureBackend {
+        @Retry
+        public CustomFuture<String> fetch() {
+            return new CustomFuture<>();
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class Config {
         @Bean
