@@ -1,6 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.resilience.annotation.Retry;
 import dev.resilience.core.bulkhead.BulkheadConfig;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
@@ -138,6 +140,58 @@ class PropertyPrecedenceTest {
                     assertThat(uploads.maxWaitDuration()).as("from default").isEqualTo(Duration.ofMillis(50));
                     assertThat(bulkheads.instance("other").config().maxConcurrentCalls()).isEqualTo(5);
                 });
+    }
+
+    @Test
+    void annotationNamingAnInstanceThatIsNotConfiguredUsesDefault() {
+        runner.withBean(Annotated.class).withPropertyValues(
+                "resilience.retry.configs.default.max-attempts=4",
+                "resilience.retry.configs.default.wait-duration=0ms",
+                "resilience.retry.instances.other.max-attempts=2")
+                .run(context -> {
+                    Annotated bean = context.getBean(Annotated.class);
+                    assertThatThrownBy(bean::notConfigured).isInstanceOf(IllegalStateException.class);
+                    assertThat(bean.calls("notConfigured")).isEqualTo(4);
+                });
+    }
+
+    @Test
+    void instanceWithTheDefaultNameCanBeConfiguredWithBrackets() {
+        runner.withBean(Annotated.class).withPropertyValues(
+                "resilience.retry.configs.default.wait-duration=0ms",
+                "resilience.retry.instances.[Annotated.defaultNamed].max-attempts=5")
+                .run(context -> {
+                    assertThat(context.getBean(RetryRegistry.class).instance("Annotated.defaultNamed").config()
+                            .maxAttempts()).isEqualTo(5);
+                    Annotated bean = context.getBean(Annotated.class);
+                    assertThatThrownBy(bean::defaultNamed).isInstanceOf(IllegalStateException.class);
+                    assertThat(bean.calls("defaultNamed")).isEqualTo(5);
+                });
+    }
+
+    static class Annotated {
+        private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        public int calls(String method) {
+            return calls.getOrDefault(method, new java.util.concurrent.atomic.AtomicInteger()).get();
+        }
+
+        private void count(String method) {
+            calls.computeIfAbsent(method, m -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        }
+
+        @Retry(name = "not-configured")
+        public void notConfigured() {
+            count("notConfigured");
+            throw new IllegalStateException("failed");
+        }
+
+        @Retry
+        public void defaultNamed() {
+            count("defaultNamed");
+            throw new IllegalStateException("failed");
+        }
     }
 
     @Test
