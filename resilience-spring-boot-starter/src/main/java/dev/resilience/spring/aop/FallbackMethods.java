@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
 import org.springframework.util.ClassUtils;
@@ -21,7 +22,8 @@ import dev.resilience.annotation.Fallback;
 /**
  * The fallback methods a {@code @Fallback} names, resolved and validated once, when the bean is created.
  * A candidate takes the annotated method's parameters, optionally followed by one {@code Throwable} type,
- * and returns a type assignable to the annotated method's. Overloads are ordered so the first whose
+ * returns a type assignable to the annotated method's and, for a synchronous method, declares no checked
+ * exception the annotated method does not (the caller would get an {@code UndeclaredThrowableException}). Overloads are ordered so the first whose
  * exception parameter accepts the failure is the most specific; one without an exception parameter
  * accepts any failure. Invocation goes through a prepared {@link MethodHandle}: no reflection per call.
  */
@@ -59,6 +61,8 @@ final class FallbackMethods {
         }
         // getDeclaredMethods() has no defined order: sort, so the same mistake always gives the same message.
         named.sort(Comparator.comparingInt(Method::getParameterCount).thenComparing(FallbackMethods::describe));
+        // A stage carries any exception; a synchronous proxy would wrap an undeclared checked one.
+        boolean async = CompletionStage.class.isAssignableFrom(annotated.getReturnType());
         List<Candidate> candidates = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Method method : named) {
@@ -74,6 +78,12 @@ final class FallbackMethods {
             if (!ClassUtils.isAssignable(annotated.getReturnType(), method.getReturnType())) {
                 problems.add(describe(method) + " returns " + method.getReturnType().getSimpleName()
                         + ", which is not assignable to " + annotated.getReturnType().getSimpleName());
+                continue;
+            }
+            Class<?> undeclared = async ? null : undeclaredCheckedException(method, annotated);
+            if (undeclared != null) {
+                problems.add(describe(method) + " declares " + undeclared.getSimpleName() + ", which "
+                        + describe(annotated) + " does not declare");
                 continue;
             }
             candidates.add(new Candidate(method, withException ? types[parameters.length].asSubclass(Throwable.class)
@@ -123,6 +133,19 @@ final class FallbackMethods {
      */
     List<Class<? extends Throwable>> handledTypes() {
         return handled;
+    }
+
+    /** A checked exception {@code fallback} declares that {@code annotated} does not, or {@code null}. */
+    private static Class<?> undeclaredCheckedException(Method fallback, Method annotated) {
+        for (Class<?> thrown : fallback.getExceptionTypes()) {
+            if (RuntimeException.class.isAssignableFrom(thrown) || Error.class.isAssignableFrom(thrown)) {
+                continue;
+            }
+            if (Arrays.stream(annotated.getExceptionTypes()).noneMatch(declared -> declared.isAssignableFrom(thrown))) {
+                return thrown;
+            }
+        }
+        return null;
     }
 
     private static MethodHandle handle(Method method, Class<?> targetClass, Method annotated) {

@@ -74,6 +74,20 @@ class InvalidFallbackTest {
     }
 
     @Test
+    void fallbackDeclaringACheckedExceptionTheMethodCannotThrowStopsStartUp() {
+        // Otherwise the proxy would hand the caller an UndeclaredThrowableException.
+        assertStartUpFailsWith(UndeclaredCheckedException.class, "@Fallback(method = \"recover\") on "
+                + UndeclaredCheckedException.class.getName() + ".call() cannot be used: recover() declares "
+                + "IOException, which call() does not declare. Expected a method of the same class (it may be "
+                + "private) declared as String recover() or String recover(<a Throwable type>).");
+    }
+
+    @Test
+    void fallbackMayDeclareCheckedExceptionsTheMethodDeclaresOrAnyForAnAsynchronousMethod() {
+        runner.withBean(CompatibleCheckedExceptions.class).run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
     void validOverloadNextToInvalidOnesIsAccepted() {
         runner.withBean(OneValidOverload.class).run(context -> {
             assertThat(context).hasNotFailed();
@@ -156,6 +170,37 @@ class InvalidFallbackTest {
 
         String recover() {
             return "";
+        }
+    }
+
+    static class UndeclaredCheckedException {
+        @Fallback(method = "recover")
+        public String call() {
+            return "";
+        }
+
+        String recover() throws IOException {
+            throw new IOException("from the fallback");
+        }
+    }
+
+    static class CompatibleCheckedExceptions {
+        @Fallback(method = "recover")
+        public String call() throws IOException {
+            return "";
+        }
+
+        String recover() throws java.io.FileNotFoundException, RuntimeException, Error {
+            return "";
+        }
+
+        @Fallback(method = "recoverAsync")
+        public CompletionStage<String> async() {
+            return CompletableFuture.completedFuture("");
+        }
+
+        CompletionStage<String> recoverAsync() throws Exception {
+            return CompletableFuture.completedFuture("");
         }
     }
 
