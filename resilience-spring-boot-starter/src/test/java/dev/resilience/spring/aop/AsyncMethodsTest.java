@@ -153,13 +153,19 @@ class AsyncMethodsTest {
     }
 
     @Test
-    void fallbackReplacesATimedOutStage() {
+    void fallbackReplacesATimedOutStageWithTheCallersMdc() {
         runner.run(context -> {
             AsyncBackend backend = context.getBean(AsyncBackend.class);
+            MDC.put("requestId", "r-7");
             CompletableFuture<String> result = backend.neverCompletesWithFallback();
+            MDC.clear();
             context.getBean(ManualClock.class).advance(Duration.ofSeconds(2));
             assertThat(result).succeedsWithin(Duration.ofSeconds(5))
                     .isEqualTo("fallback after TimeoutExceededException");
+            assertThat(backend.attempts()).as("the fallback's context").singleElement().satisfies(fallback -> {
+                assertThat(fallback.thread()).isNotEqualTo(Thread.currentThread().getName());
+                assertThat(fallback.requestId()).isEqualTo("r-7");
+            });
         });
     }
 
@@ -288,6 +294,9 @@ class AsyncMethodsTest {
         }
 
         private CompletableFuture<String> recover(Throwable failure) {
+            if (failure instanceof TimeoutExceededException) {
+                record();
+            }
             return CompletableFuture.completedFuture("fallback after " + failure.getClass().getSimpleName());
         }
 

@@ -1,6 +1,7 @@
 package dev.resilience.spring.aop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
@@ -26,6 +27,7 @@ import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
+import dev.resilience.core.Outcomes;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreaker.State;
 import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
@@ -146,6 +148,15 @@ class CombinedPoliciesTest {
         assertThat(occupying.get(5, TimeUnit.SECONDS)).isEqualTo("occupied");
     }
 
+    @Test
+    void failureMarkedAsIgnoredReachesTheCallerUnwrappedWithoutRetryOrRecording() {
+        Throwable thrown = catchThrowable(combined::notFound);
+        assertThat(thrown).isExactlyInstanceOf(java.io.FileNotFoundException.class).hasMessage("no such order");
+        assertThat(combined.calls("notFound")).as("not retried").isEqualTo(1);
+        assertThat(breakers.instance("Combined.notFound").snapshot().failedCalls()).isZero();
+        assertThat(breakers.instance("Combined.notFound").ignoredCalls()).isEqualTo(1);
+    }
+
     private static void record(Queue<String> log, EventPublisher events, String policy) {
         events.onEvent(event -> log.add(policy + " " + event.type()));
     }
@@ -218,6 +229,13 @@ class CombinedPoliciesTest {
 
         private String recoverTooSlow(TimeoutExceededException timeout) {
             return "fallback after " + timeout.getClass().getSimpleName();
+        }
+
+        @Retry
+        @CircuitBreaker
+        public String notFound() throws java.io.FileNotFoundException {
+            counter.increment("notFound");
+            throw Outcomes.ignore(new java.io.FileNotFoundException("no such order"));
         }
 
         @Bulkhead(name = "narrow")
