@@ -1,6 +1,8 @@
 package dev.resilience.spring.aop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -108,8 +111,8 @@ class AsyncMethodsTest {
         runner.run(context -> {
             AsyncBackend backend = context.getBean(AsyncBackend.class);
             CompletableFuture<String> result = backend.alwaysFails().toCompletableFuture();
-            ExecutionException failure = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    ExecutionException.class, () -> result.get(5, java.util.concurrent.TimeUnit.SECONDS));
+            ExecutionException failure = catchThrowableOfType(ExecutionException.class,
+                    () -> result.get(5, TimeUnit.SECONDS));
             assertThat(failure.getCause()).isExactlyInstanceOf(IOException.class).hasMessage("attempt 3 failed");
             assertThat(backend.attempts()).hasSize(3);
         });
@@ -176,7 +179,7 @@ class AsyncMethodsTest {
             CompletableFuture<String> result = backend.failsInsideSupplyAsync();
             assertThat(result).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
                     .havingCause().isExactlyInstanceOf(IllegalStateException.class).withMessage("async failure");
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(result::join))
+            assertThat(catchThrowable(result::join))
                     .isInstanceOf(CompletionException.class).cause()
                     .isExactlyInstanceOf(IllegalStateException.class);
         });

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.io.FileNotFoundException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -151,7 +154,7 @@ class CombinedPoliciesTest {
     @Test
     void failureMarkedAsIgnoredReachesTheCallerUnwrappedWithoutRetryOrRecording() {
         Throwable thrown = catchThrowable(combined::notFound);
-        assertThat(thrown).isExactlyInstanceOf(java.io.FileNotFoundException.class).hasMessage("no such order");
+        assertThat(thrown).isExactlyInstanceOf(FileNotFoundException.class).hasMessage("no such order");
         assertThat(combined.calls("notFound")).as("not retried").isEqualTo(1);
         assertThat(breakers.instance("Combined.notFound").snapshot().failedCalls()).isZero();
         assertThat(breakers.instance("Combined.notFound").ignoredCalls()).isEqualTo(1);
@@ -173,8 +176,7 @@ class CombinedPoliciesTest {
     static class Combined {
         private final CallCounter counter = new CallCounter();
         private final Queue<String> log = new ConcurrentLinkedQueue<>();
-        private final java.util.Map<String, Queue<Throwable>> fallbackFailures =
-                new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Queue<Throwable>> fallbackFailures = new ConcurrentHashMap<>();
 
         public Queue<String> log() {
             return log;
@@ -233,9 +235,9 @@ class CombinedPoliciesTest {
 
         @Retry
         @CircuitBreaker
-        public String notFound() throws java.io.FileNotFoundException {
+        public String notFound() throws FileNotFoundException {
             counter.increment("notFound");
-            throw Outcomes.ignore(new java.io.FileNotFoundException("no such order"));
+            throw Outcomes.ignore(new FileNotFoundException("no such order"));
         }
 
         @Bulkhead(name = "narrow")

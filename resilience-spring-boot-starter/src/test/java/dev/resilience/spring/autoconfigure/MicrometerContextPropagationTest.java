@@ -18,6 +18,7 @@ import io.micrometer.context.ContextRegistry;
  * own values come back afterwards. The hop is simulated on one thread: capture, change the thread's context
  * as a pool thread would have it, restore.
  */
+@SuppressWarnings("try") // a scope is opened for its side effects only
 class MicrometerContextPropagationTest {
 
     private static final ThreadLocal<String> TENANT = new ThreadLocal<>();

@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -169,31 +172,6 @@ class PropertyPrecedenceTest {
                 });
     }
 
-    static class Annotated {
-        private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls =
-                new java.util.concurrent.ConcurrentHashMap<>();
-
-        public int calls(String method) {
-            return calls.getOrDefault(method, new java.util.concurrent.atomic.AtomicInteger()).get();
-        }
-
-        private void count(String method) {
-            calls.computeIfAbsent(method, m -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-        }
-
-        @Retry(name = "not-configured")
-        public void notConfigured() {
-            count("notConfigured");
-            throw new IllegalStateException("failed");
-        }
-
-        @Retry
-        public void defaultNamed() {
-            count("defaultNamed");
-            throw new IllegalStateException("failed");
-        }
-    }
-
     @Test
     void withoutAnyPropertiesEveryInstanceGetsTheBuiltInDefaults() {
         runner.run(context -> {
@@ -207,5 +185,29 @@ class PropertyPrecedenceTest {
             assertThat(context.getBean(BulkheadRegistry.class).instance("any").config().maxConcurrentCalls())
                     .isEqualTo(BulkheadConfig.ofDefaults().maxConcurrentCalls());
         });
+    }
+
+    static class Annotated {
+        private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+        public int calls(String method) {
+            return calls.getOrDefault(method, new AtomicInteger()).get();
+        }
+
+        private void count(String method) {
+            calls.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
+        }
+
+        @Retry(name = "not-configured")
+        public void notConfigured() {
+            count("notConfigured");
+            throw new IllegalStateException("failed");
+        }
+
+        @Retry
+        public void defaultNamed() {
+            count("defaultNamed");
+            throw new IllegalStateException("failed");
+        }
     }
 }
