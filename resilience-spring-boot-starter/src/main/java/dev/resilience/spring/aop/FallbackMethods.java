@@ -23,9 +23,10 @@ import dev.resilience.annotation.Fallback;
  * The fallback methods a {@code @Fallback} names, resolved and validated once, when the bean is created.
  * A candidate takes the annotated method's parameters, optionally followed by one {@code Throwable} type,
  * returns a type assignable to the annotated method's and, for a synchronous method, declares no checked
- * exception the annotated method does not (the caller would get an {@code UndeclaredThrowableException}). Overloads are ordered so the first whose
- * exception parameter accepts the failure is the most specific; one without an exception parameter
- * accepts any failure. Invocation goes through a prepared {@link MethodHandle}: no reflection per call.
+ * exception the annotated method does not (the caller would get an {@code UndeclaredThrowableException}).
+ * Overloads are ordered so the first whose exception parameter accepts the failure is the most specific; one
+ * without an exception parameter accepts any failure. Invocation goes through a prepared
+ * {@link MethodHandle}: no reflection per call.
  */
 final class FallbackMethods {
 

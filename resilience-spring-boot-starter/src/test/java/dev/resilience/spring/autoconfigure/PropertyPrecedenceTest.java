@@ -100,7 +100,8 @@ class PropertyPrecedenceTest {
                     CircuitBreakerConfig inventory = registry.instance("inventory").config();
                     assertThat(inventory.failureRateThreshold()).as("from default").isEqualTo(30f);
                     assertThat(inventory.recordExceptions()).as("from default").containsExactly(IOException.class);
-                    assertThat(inventory.slidingWindowType()).as("from backends").isEqualTo(SlidingWindowType.TIME_BASED);
+                    assertThat(inventory.slidingWindowType()).as("from backends")
+                            .isEqualTo(SlidingWindowType.TIME_BASED);
                     assertThat(inventory.slidingWindowSize()).as("from backends").isEqualTo(20);
                     assertThat(inventory.slowCallDurationThreshold()).as("from slow-backends")
                             .isEqualTo(Duration.ofSeconds(2));
