@@ -1,8 +1,11 @@
 package dev.resilience.spring.aop;
 
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 
 import org.springframework.util.ClassUtils;
 
@@ -43,11 +46,22 @@ public class MethodPipelineFactory {
      * when it carries no resilience annotation.
      *
      * @throws InvalidFallbackException when its {@code @Fallback} names no usable method
+     * @throws IllegalStateException    when it returns a {@code CompletionStage} type that a
+     *                                  {@code CompletableFuture} cannot stand in for
      */
     MethodPipeline create(Method method, Class<?> targetClass) {
         AnnotatedPolicies policies = AnnotatedPolicies.of(method, targetClass);
         if (policies.isEmpty()) {
             return null;
+        }
+        boolean async = CompletionStage.class.isAssignableFrom(method.getReturnType());
+        if (async && !method.getReturnType().isAssignableFrom(CompletableFuture.class)) {
+            // The pipeline hands back a CompletableFuture; the proxy could not return it as a subtype.
+            throw new IllegalStateException(policies.names() + " on " + targetClass.getName() + "."
+                    + method.getName() + "(" + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName)
+                            .collect(Collectors.joining(", ")) + ") cannot be used: it returns "
+                    + method.getReturnType().getName() + "; an asynchronous method must be declared to return "
+                    + "CompletionStage or CompletableFuture.");
         }
         String description = ClassUtils.getUserClass(targetClass).getSimpleName() + "." + method.getName();
         ResiliencePipeline.Builder builder = ResiliencePipeline.builder().description(description).clock(clock)
@@ -69,9 +83,8 @@ public class MethodPipelineFactory {
         if (fallback != null) {
             fallbackMethods = FallbackMethods.resolve(targetClass, method, fallback);
             builder.fallback(dev.resilience.core.fallback.Fallback.builder(description, FallbackMethods::rethrow)
-                    .applyOn(List.of(fallback.applyOn())).skipOn(List.of(fallback.skipOn())).clock(clock).build());
+                    .applyOn(fallbackMethods.handledTypes()).skipOn(List.of(fallback.skipOn())).clock(clock).build());
         }
-        boolean async = CompletionStage.class.isAssignableFrom(method.getReturnType());
         return new MethodPipeline(builder.build(), async, fallbackMethods);
     }
 
