@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
@@ -57,9 +56,6 @@ class MicrometerContextPropagationTest {
     }
 
     @Test
-    @Disabled("Bug in MicrometerContextPropagation (autoconfigure): a caller without MDC captures null and "
-            + "restore() then leaves the hop thread's own MDC in place, so a retried attempt logs with whatever "
-            + "MDC a previous task left on the pool thread. A caller with MDC replaces it wholesale.")
     void callerWithoutMdcDoesNotSeeTheHopsStaleMdc() {
         MDC.clear();
         Snapshot snapshot = propagation.capture();
