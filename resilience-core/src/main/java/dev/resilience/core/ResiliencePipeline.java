@@ -78,7 +78,7 @@ public final class ResiliencePipeline {
     /** Runs {@code call}; checked exceptions pass through unchanged. */
     public <T> T call(Callable<T> call) throws Exception {
         try {
-            return run(Objects.requireNonNull(call, "call"), null);
+            return run(Objects.requireNonNull(call, "call"), CALLABLE, null);
         } catch (Exception | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -89,7 +89,7 @@ public final class ResiliencePipeline {
     /** Runs {@code supplier}. A checked exception thrown by a fallback propagates unchanged. */
     public <T> T get(Supplier<T> supplier) {
         try {
-            return run(Objects.requireNonNull(supplier, "supplier"), null);
+            return run(Objects.requireNonNull(supplier, "supplier"), SUPPLIER, null);
         } catch (Throwable t) {
             throw Sneaky.<RuntimeException>rethrow(t);
         }
@@ -98,7 +98,7 @@ public final class ResiliencePipeline {
     /** Runs {@code runnable}. */
     public void run(Runnable runnable) {
         try {
-            run(Objects.requireNonNull(runnable, "runnable"), null);
+            run(Objects.requireNonNull(runnable, "runnable"), RUNNABLE, null);
         } catch (Throwable t) {
             throw Sneaky.<RuntimeException>rethrow(t);
         }
@@ -110,7 +110,7 @@ public final class ResiliencePipeline {
      * @throws Throwable what the call, or the fallback, threw, unwrapped; or a {@link ResilienceException}
      */
     public <T> T execute(CheckedSupplier<T> call) throws Throwable {
-        return run(Objects.requireNonNull(call, "call"), null);
+        return run(Objects.requireNonNull(call, "call"), CHECKED, null);
     }
 
     /**
@@ -118,18 +118,25 @@ public final class ResiliencePipeline {
      * place of the configured fallback's own function (its {@code applyOn}/{@code skipOn} still decide).
      */
     public <T> T execute(CheckedSupplier<T> call, FallbackFunction<? extends T> fallbackFunction) throws Throwable {
-        return run(Objects.requireNonNull(call, "call"), fallbackFunction);
+        return run(Objects.requireNonNull(call, "call"), CHECKED, fallbackFunction);
     }
+
+    // What kind of code a synchronous call is. Passed along with it rather than found out with instanceof:
+    // a failed interface check on a lambda class scans its supertypes and rewrites a cache word on every call.
+    private static final int CHECKED = 0;
+    private static final int SUPPLIER = 1;
+    private static final int CALLABLE = 2;
+    private static final int RUNNABLE = 3;
 
     /**
      * The synchronous path. {@code call} is a {@link CheckedSupplier}, {@link Supplier}, {@link Callable} or
-     * {@link Runnable}, passed as it is and invoked by {@link #invoke(Object)}: wrapping it in an adapter
-     * would cost every call an allocation.
+     * {@link Runnable} as {@code kind} says, passed as it is and invoked by {@link #invoke}: wrapping it in an
+     * adapter would cost every call an allocation.
      */
     @SuppressWarnings("unchecked")
-    private <T> T run(Object call, FallbackFunction<? extends T> fallbackFunction) throws Throwable {
+    private <T> T run(Object call, int kind, FallbackFunction<? extends T> fallbackFunction) throws Throwable {
         try {
-            return (T) (retry == null ? attempt(call) : retrying(call));
+            return (T) (retry == null ? attempt(call, kind) : retrying(call, kind));
         } catch (Throwable thrown) {
             Throwable failure = Outcomes.unwrap(thrown);
             if (fallback != null && fallback.handles(failure)) {
@@ -140,28 +147,28 @@ public final class ResiliencePipeline {
         }
     }
 
-    private static Object invoke(Object call) throws Throwable {
-        if (call instanceof CheckedSupplier<?> checked) {
-            return checked.get();
+    private static Object invoke(Object call, int kind) throws Throwable {
+        switch (kind) {
+            case CHECKED:
+                return ((CheckedSupplier<?>) call).get();
+            case SUPPLIER:
+                return ((Supplier<?>) call).get();
+            case CALLABLE:
+                return ((Callable<?>) call).call();
+            default:
+                ((Runnable) call).run();
+                return null;
         }
-        if (call instanceof Supplier<?> supplier) {
-            return supplier.get();
-        }
-        if (call instanceof Callable<?> callable) {
-            return callable.call();
-        }
-        ((Runnable) call).run();
-        return null;
     }
 
-    private Object retrying(Object call) throws Throwable {
+    private Object retrying(Object call, int kind) throws Throwable {
         // The budget needs a start time; without one, a first-try success reads no clock at all.
         long start = retry.config().maxDuration().isZero() ? 0 : retry.clock().nanoTime();
         int maxAttempts = retry.config().maxAttempts();
         for (int attempt = 1; ; attempt++) {
             Object result;
             try {
-                result = attempt(call);
+                result = attempt(call, kind);
             } catch (Throwable failure) {
                 long delay;
                 if (attempt < maxAttempts && retry.isRetryable(failure)
@@ -204,15 +211,15 @@ public final class ResiliencePipeline {
         }
     }
 
-    private Object attempt(Object call) throws Throwable {
+    private Object attempt(Object call, int kind) throws Throwable {
         if (circuitBreaker == null) {
-            return timed(call, Long.MIN_VALUE);
+            return timed(call, kind, Long.MIN_VALUE);
         }
         CircuitBreaker.Permit permit = circuitBreaker.acquirePermit();
         long start = breakerTime();
         Object result;
         try {
-            result = timed(call, start);
+            result = timed(call, kind, start);
         } catch (Throwable failure) {
             permit.onError(breakerTime() - start, failure);
             throw failure;
@@ -226,21 +233,21 @@ public final class ResiliencePipeline {
         return preciseBreakerTiming ? clock.nanoTime() : clock.coarseNanoTime();
     }
 
-    private Object timed(Object call, long startNanos) throws Throwable {
+    private Object timed(Object call, int kind, long startNanos) throws Throwable {
         if (timeout == null) {
-            return bulkheaded(call, startNanos);
+            return bulkheaded(call, kind, startNanos);
         }
-        return timeout.execute(() -> bulkheaded(call, startNanos));
+        return timeout.execute(() -> bulkheaded(call, kind, startNanos));
     }
 
-    private Object bulkheaded(Object call, long startNanos) throws Throwable {
+    private Object bulkheaded(Object call, int kind, long startNanos) throws Throwable {
         if (bulkhead == null) {
-            return invoke(call);
+            return invoke(call, kind);
         }
         Bulkhead.Permit permit = bulkhead.acquire(description,
                 startNanos == Long.MIN_VALUE ? clock.coarseNanoTime() : startNanos);
         try {
-            return invoke(call);
+            return invoke(call, kind);
         } finally {
             permit.release();
         }
