@@ -135,12 +135,17 @@ public final class Bulkhead {
 
     /** A permit holder always finds a free slot: slots are freed before their permit is returned. */
     private CallSlot claimSlot(Thread thread) {
-        int start = (System.identityHashCode(thread) & Integer.MAX_VALUE) % slots.length;
+        int n = slots.length;
+        // Spread threads over the slots without a division: the hash, scaled into [0, n).
+        int i = (int) (((System.identityHashCode(thread) & 0xFFFFFFFFL) * n) >>> 32);
         while (true) {
-            for (int i = 0; i < slots.length; i++) {
-                CallSlot slot = slots[(start + i) % slots.length];
+            for (int tried = 0; tried < n; tried++) {
+                CallSlot slot = slots[i];
                 if (slot.tryClaim()) {
                     return slot;
+                }
+                if (++i == n) {
+                    i = 0;
                 }
             }
             Thread.onSpinWait(); // every slot was taken by a racing claim; one is about to be freed

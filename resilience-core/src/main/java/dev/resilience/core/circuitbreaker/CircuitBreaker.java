@@ -149,7 +149,7 @@ public final class CircuitBreaker {
     private CircuitBreakerOpenException rejected() {
         notPermitted();
         BreakerState current = state.get();
-        return new CircuitBreakerOpenException(name, current.name(), current.remainingOpenTime(),
+        return new CircuitBreakerOpenException(name, current.name(), current.remainingOpenNanos(),
                 config.writableStackTrace());
     }
 

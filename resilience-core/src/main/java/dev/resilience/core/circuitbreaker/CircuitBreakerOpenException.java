@@ -14,20 +14,37 @@ public class CircuitBreakerOpenException extends ResilienceException {
 
     private final String circuitBreakerName;
     private final CircuitBreaker.State state;
-    private final transient Duration remainingOpenTime;
+    private final long remainingOpenNanos;
+    /** Built on first read: most rejections are counted and dropped, never printed. */
+    private String message;
 
     public CircuitBreakerOpenException(String circuitBreakerName, CircuitBreaker.State state,
             Duration remainingOpenTime, boolean writableStackTrace) {
-        super(message(circuitBreakerName, state, remainingOpenTime), null, writableStackTrace);
-        this.circuitBreakerName = circuitBreakerName;
-        this.state = state;
-        this.remainingOpenTime = remainingOpenTime;
+        this(circuitBreakerName, state, remainingOpenTime.toNanos(), writableStackTrace);
     }
 
-    private static String message(String name, CircuitBreaker.State state, Duration remaining) {
+    CircuitBreakerOpenException(String circuitBreakerName, CircuitBreaker.State state, long remainingOpenNanos,
+            boolean writableStackTrace) {
+        super(null, null, writableStackTrace);
+        this.circuitBreakerName = circuitBreakerName;
+        this.state = state;
+        this.remainingOpenNanos = Math.max(0, remainingOpenNanos);
+    }
+
+    @Override
+    public String getMessage() {
+        String text = message;
+        if (text == null) {
+            text = message(circuitBreakerName, state, remainingOpenNanos / 1_000_000);
+            message = text;
+        }
+        return text;
+    }
+
+    private static String message(String name, CircuitBreaker.State state, long remainingMillis) {
         return switch (state) {
             case OPEN -> "circuit breaker '" + name + "' is OPEN and does not permit calls for another "
-                    + remaining.toMillis() + "ms";
+                    + remainingMillis + "ms";
             case FORCED_OPEN -> "circuit breaker '" + name
                     + "' is FORCED_OPEN and does not permit calls until its state is changed";
             case HALF_OPEN -> "circuit breaker '" + name
@@ -48,6 +65,6 @@ public class CircuitBreakerOpenException extends ResilienceException {
 
     /** How long the breaker stays OPEN; zero in other states. */
     public Duration remainingOpenTime() {
-        return remainingOpenTime;
+        return Duration.ofNanos(remainingOpenNanos);
     }
 }
