@@ -40,7 +40,7 @@ final class AsyncExecution<T> {
         this.executor = context == ContextPropagation.Snapshot.EMPTY ? target
                 : task -> target.execute(context.wrap(task));
         Retry retry = pipeline.retry();
-        this.startNanos = retry == null ? 0 : retry.clock().nanoTime();
+        this.startNanos = retry == null || retry.config().maxDuration().isZero() ? 0 : retry.clock().nanoTime();
     }
 
     CompletableFuture<T> start() {
@@ -98,7 +98,7 @@ final class AsyncExecution<T> {
         if (bulkhead == null) {
             return invoke(null);
         }
-        long start = startNanos == Long.MIN_VALUE ? pipeline.clock().nanoTime() : startNanos;
+        long start = startNanos == Long.MIN_VALUE ? pipeline.clock().coarseNanoTime() : startNanos;
         if (bulkhead.config().maxWaitDuration().isZero()) {
             Bulkhead.Permit permit;
             try {

@@ -42,6 +42,7 @@ public final class ResiliencePipeline {
     private final Clock clock;
     private final Executor asyncExecutor;
     private final ContextPropagation contextPropagation;
+    private final boolean preciseBreakerTiming;
 
     private ResiliencePipeline(Builder b) {
         this.fallback = b.fallback;
@@ -53,6 +54,7 @@ public final class ResiliencePipeline {
         this.clock = b.clock != null ? b.clock : firstPolicyClock(b);
         this.asyncExecutor = b.asyncExecutor;
         this.contextPropagation = b.contextPropagation;
+        this.preciseBreakerTiming = circuitBreaker != null && circuitBreaker.needsPreciseTiming();
     }
 
     public static Builder builder() {
@@ -76,7 +78,7 @@ public final class ResiliencePipeline {
     /** Runs {@code call}; checked exceptions pass through unchanged. */
     public <T> T call(Callable<T> call) throws Exception {
         try {
-            return execute(call::call);
+            return run(Objects.requireNonNull(call, "call"), null);
         } catch (Exception | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -87,7 +89,7 @@ public final class ResiliencePipeline {
     /** Runs {@code supplier}. A checked exception thrown by a fallback propagates unchanged. */
     public <T> T get(Supplier<T> supplier) {
         try {
-            return execute(supplier::get);
+            return run(Objects.requireNonNull(supplier, "supplier"), null);
         } catch (Throwable t) {
             throw Sneaky.<RuntimeException>rethrow(t);
         }
@@ -95,10 +97,11 @@ public final class ResiliencePipeline {
 
     /** Runs {@code runnable}. */
     public void run(Runnable runnable) {
-        get(() -> {
-            runnable.run();
-            return null;
-        });
+        try {
+            run(Objects.requireNonNull(runnable, "runnable"), null);
+        } catch (Throwable t) {
+            throw Sneaky.<RuntimeException>rethrow(t);
+        }
     }
 
     /**
@@ -107,17 +110,26 @@ public final class ResiliencePipeline {
      * @throws Throwable what the call, or the fallback, threw, unwrapped; or a {@link ResilienceException}
      */
     public <T> T execute(CheckedSupplier<T> call) throws Throwable {
-        return execute(call, null);
+        return run(Objects.requireNonNull(call, "call"), null);
     }
 
     /**
      * As {@link #execute(CheckedSupplier)}, with {@code fallbackFunction} supplying the fallback result in
      * place of the configured fallback's own function (its {@code applyOn}/{@code skipOn} still decide).
      */
-    @SuppressWarnings("unchecked")
     public <T> T execute(CheckedSupplier<T> call, FallbackFunction<? extends T> fallbackFunction) throws Throwable {
+        return run(Objects.requireNonNull(call, "call"), fallbackFunction);
+    }
+
+    /**
+     * The synchronous path. {@code call} is a {@link CheckedSupplier}, {@link Supplier}, {@link Callable} or
+     * {@link Runnable}, passed as it is and invoked by {@link #invoke(Object)}: wrapping it in an adapter
+     * would cost every call an allocation.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T run(Object call, FallbackFunction<? extends T> fallbackFunction) throws Throwable {
         try {
-            return retry == null ? attempt(call) : retrying(call);
+            return (T) (retry == null ? attempt(call) : retrying(call));
         } catch (Throwable thrown) {
             Throwable failure = Outcomes.unwrap(thrown);
             if (fallback != null && fallback.handles(failure)) {
@@ -128,11 +140,26 @@ public final class ResiliencePipeline {
         }
     }
 
-    private <T> T retrying(CheckedSupplier<T> call) throws Throwable {
-        long start = retry.clock().nanoTime();
+    private static Object invoke(Object call) throws Throwable {
+        if (call instanceof CheckedSupplier<?> checked) {
+            return checked.get();
+        }
+        if (call instanceof Supplier<?> supplier) {
+            return supplier.get();
+        }
+        if (call instanceof Callable<?> callable) {
+            return callable.call();
+        }
+        ((Runnable) call).run();
+        return null;
+    }
+
+    private Object retrying(Object call) throws Throwable {
+        // The budget needs a start time; without one, a first-try success reads no clock at all.
+        long start = retry.config().maxDuration().isZero() ? 0 : retry.clock().nanoTime();
         int maxAttempts = retry.config().maxAttempts();
         for (int attempt = 1; ; attempt++) {
-            T result;
+            Object result;
             try {
                 result = attempt(call);
             } catch (Throwable failure) {
@@ -177,38 +204,43 @@ public final class ResiliencePipeline {
         }
     }
 
-    private <T> T attempt(CheckedSupplier<T> call) throws Throwable {
+    private Object attempt(Object call) throws Throwable {
         if (circuitBreaker == null) {
             return timed(call, Long.MIN_VALUE);
         }
         CircuitBreaker.Permit permit = circuitBreaker.acquirePermit();
-        long start = clock.nanoTime();
-        T result;
+        long start = breakerTime();
+        Object result;
         try {
             result = timed(call, start);
         } catch (Throwable failure) {
-            permit.onError(clock.nanoTime() - start, failure);
+            permit.onError(breakerTime() - start, failure);
             throw failure;
         }
-        permit.onResult(clock.nanoTime() - start, result);
+        permit.onResult(breakerTime() - start, result);
         return result;
     }
 
-    private <T> T timed(CheckedSupplier<T> call, long startNanos) throws Throwable {
+    /** Precise time only where the breaker's slow-call threshold needs it; a reading costs ~25ns otherwise. */
+    private long breakerTime() {
+        return preciseBreakerTiming ? clock.nanoTime() : clock.coarseNanoTime();
+    }
+
+    private Object timed(Object call, long startNanos) throws Throwable {
         if (timeout == null) {
             return bulkheaded(call, startNanos);
         }
         return timeout.execute(() -> bulkheaded(call, startNanos));
     }
 
-    private <T> T bulkheaded(CheckedSupplier<T> call, long startNanos) throws Throwable {
+    private Object bulkheaded(Object call, long startNanos) throws Throwable {
         if (bulkhead == null) {
-            return call.get();
+            return invoke(call);
         }
         Bulkhead.Permit permit = bulkhead.acquire(description,
-                startNanos == Long.MIN_VALUE ? clock.nanoTime() : startNanos);
+                startNanos == Long.MIN_VALUE ? clock.coarseNanoTime() : startNanos);
         try {
-            return call.get();
+            return invoke(call);
         } finally {
             permit.release();
         }

@@ -20,6 +20,11 @@ final class SystemClock implements Clock {
     }
 
     @Override
+    public long coarseNanoTime() {
+        return Ticker.now;
+    }
+
+    @Override
     public long currentTimeMillis() {
         return System.currentTimeMillis();
     }
@@ -44,6 +49,30 @@ final class SystemClock implements Clock {
     public Cancellable schedule(Runnable task, long delayNanos) {
         ScheduledFuture<?> future = Timer.EXECUTOR.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
+    }
+
+    /**
+     * Holder: the ticker thread starts on first use only. It refreshes {@link #now} every 10 ms and is
+     * otherwise parked; a daemon, it never keeps the JVM alive.
+     */
+    private static final class Ticker {
+
+        static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+        static volatile long now = System.nanoTime();
+
+        static {
+            Thread ticker = new Thread(() -> {
+                while (true) {
+                    now = System.nanoTime();
+                    LockSupport.parkNanos(TICK_NANOS);
+                }
+            }, "resilience-ticker");
+            ticker.setDaemon(true);
+            ticker.start();
+        }
+
+        private Ticker() {
+        }
     }
 
     /** Holder: the timer thread starts on first use only. */

@@ -9,7 +9,8 @@ import java.lang.annotation.Target;
 /**
  * Limits how many calls run the method at once; the calls inside are listed live.
  *
- * <p>On a class, applies to every public method; an annotation of the same kind on a method wins. Settings
+ * <p>On a class, applies to every public method but {@code equals}, {@code hashCode} and {@code toString}; an
+ * annotation of the same kind on a method wins. Settings
  * come from {@code resilience.bulkhead.instances.<name>} (falling back to {@code resilience.bulkhead.configs.default}).
  * Combined with the other annotations, the nesting is always
  * Fallback → Retry → CircuitBreaker → Timeout → Bulkhead → method.

@@ -13,8 +13,13 @@ import java.lang.annotation.Target;
  * <p>{@link #method()} names a method with the same parameters, optionally followed by one parameter of a
  * {@code Throwable} type; its return type must be assignable to the annotated method's. With overloads, the
  * one whose exception parameter most specifically matches the failure is chosen; one without an exception
- * parameter matches any failure. It may be private. It is resolved when the bean is created: a missing or
- * incompatible fallback stops start-up. What the fallback method throws reaches the caller.
+ * parameter matches any failure. It may be private. Unless the annotated method returns a
+ * {@code CompletionStage}, it must not declare checked exceptions the annotated method does not declare. It is
+ * resolved when the bean is created: a missing or incompatible fallback stops start-up. What the fallback
+ * method throws reaches the caller.
+ *
+ * <p>On a class, applies to every public method but {@code equals}, {@code hashCode} and {@code toString}
+ * (each of those methods then needs a matching fallback method); an annotation on a method wins.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)

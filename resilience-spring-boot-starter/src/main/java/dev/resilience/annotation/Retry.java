@@ -10,7 +10,8 @@ import java.lang.annotation.Target;
  * Retries the method when it fails, with the backoff, jitter and budget of the named retry instance.
  * A failure that carries a server-requested delay ({@code RetryAfterHint}) waits that long instead.
  *
- * <p>On a class, applies to every public method; an annotation of the same kind on a method wins. Settings
+ * <p>On a class, applies to every public method but {@code equals}, {@code hashCode} and {@code toString}; an
+ * annotation of the same kind on a method wins. Settings
  * come from {@code resilience.retry.instances.<name>} (falling back to {@code resilience.retry.configs.default}).
  * Combined with the other annotations, the nesting is always
  * Fallback → Retry → CircuitBreaker → Timeout → Bulkhead → method.

@@ -11,7 +11,8 @@ import java.lang.annotation.Target;
  * at the deadline; the caller gets {@code TimeoutExceededException}. A {@code CompletionStage} method's
  * stage completes exceptionally at the deadline without blocking any thread.
  *
- * <p>On a class, applies to every public method; an annotation of the same kind on a method wins. Settings
+ * <p>On a class, applies to every public method but {@code equals}, {@code hashCode} and {@code toString}; an
+ * annotation of the same kind on a method wins. Settings
  * come from {@code resilience.timeout.instances.<name>} (falling back to {@code resilience.timeout.configs.default}).
  * Combined with the other annotations, the nesting is always
  * Fallback → Retry → CircuitBreaker → Timeout → Bulkhead → method.

@@ -83,7 +83,8 @@ public final class Bulkhead {
      * Enters the bulkhead, waiting up to {@code maxWaitDuration} for a permit.
      *
      * @param call       what the call is, for the live view (e.g. {@code InventoryClient.fetch})
-     * @param startNanos the clock's {@link Clock#nanoTime()} now, when the caller has already read it
+     * @param startNanos the clock's {@link Clock#coarseNanoTime()} (or {@link Clock#nanoTime()}) now, when the
+     *                   caller has already read it
      * @throws BulkheadFullException when no permit became free in time
      * @throws InterruptedException  when interrupted while waiting
      */
@@ -92,20 +93,20 @@ public final class Bulkhead {
             return enter(call, startNanos);
         }
         if (maxWaitNanos > 0 && semaphore.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
-            return enter(call, clock.nanoTime());
+            return enter(call, clock.coarseNanoTime());
         }
         throw rejected(call);
     }
 
     /** As {@link #acquire(String, long)}, reading the clock itself. */
     public Permit acquire(String call) throws InterruptedException {
-        return acquire(call, clock.nanoTime());
+        return acquire(call, clock.coarseNanoTime());
     }
 
     /** Enters only if a permit is free now; {@code null} (counted as rejected) otherwise. Never waits. */
     public Permit tryAcquire(String call) {
         if (semaphore.tryAcquire()) {
-            return enter(call, clock.nanoTime());
+            return enter(call, clock.coarseNanoTime());
         }
         rejectedCall(call);
         return null;

@@ -28,7 +28,7 @@ import dev.resilience.core.event.EventType;
  * <p>Low-level use (the {@code ResiliencePipeline} does this for you):
  * <pre>{@code
  * CircuitBreaker.Permit permit = breaker.acquirePermit();   // throws CircuitBreakerOpenException
- * long start = clock.nanoTime();
+ * long start = clock.nanoTime();          // coarseNanoTime() will do unless needsPreciseTiming()
  * try {
  *     T result = call();
  *     permit.onResult(clock.nanoTime() - start, result);
@@ -226,6 +226,18 @@ public final class CircuitBreaker {
         return events;
     }
 
+    /** Below this slow-call threshold, durations are measured with {@link Clock#nanoTime()}. */
+    private static final long COARSE_TIMING_FROM_NANOS = 1_000_000_000L;
+
+    /**
+     * Whether calls must be timed with {@link Clock#nanoTime()}: a slow-call threshold under one second.
+     * Longer thresholds are judged with {@link Clock#coarseNanoTime()}, whose few milliseconds of lag do not
+     * matter there and which costs a volatile read instead of a system clock call.
+     */
+    public boolean needsPreciseTiming() {
+        return slowCallThresholdNanos < COARSE_TIMING_FROM_NANOS;
+    }
+
     /** The clock this breaker reads. */
     public Clock clock() {
         return clock;
@@ -340,7 +352,7 @@ public final class CircuitBreaker {
     private BreakerState newState(State to, BreakerState from) {
         return switch (to) {
             case CLOSED -> newClosedState();
-            case OPEN -> new OpenState(this, clock.nanoTime(), from);
+            case OPEN -> new OpenState(this, clock.coarseNanoTime(), from);
             case HALF_OPEN -> new HalfOpenState(this);
             case FORCED_OPEN -> new ForcedOpenState(this);
             case DISABLED -> new DisabledState(this);

@@ -36,7 +36,7 @@ final class OpenState extends BreakerState {
 
     @Override
     long remainingOpenNanos() {
-        return waitNanos - (breaker.clock().nanoTime() - openedAtNanos);
+        return waitNanos - (breaker.clock().coarseNanoTime() - openedAtNanos);
     }
 
     @Override

@@ -77,7 +77,7 @@ final class TimeBasedWindow implements SlidingWindow {
     }
 
     private long second() {
-        return Math.floorDiv(clock.nanoTime(), NANOS_PER_SECOND);
+        return Math.floorDiv(clock.coarseNanoTime(), NANOS_PER_SECOND);
     }
 
     private static final class Bucket {

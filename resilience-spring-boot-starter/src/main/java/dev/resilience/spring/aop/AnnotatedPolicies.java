@@ -3,6 +3,11 @@ package dev.resilience.spring.aop;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
@@ -14,13 +19,17 @@ import dev.resilience.annotation.Timeout;
 
 /**
  * The resilience annotations that apply to one method of one bean class: on the method (or the interface or
- * superclass method it implements), else on the class for public methods. A method-level annotation wins
- * over a class-level one of the same kind.
+ * superclass method it implements), else on the class for public methods other than the ones {@link Object}
+ * declares ({@code equals}, {@code hashCode}, {@code toString}). A method-level annotation wins over a
+ * class-level one of the same kind.
  */
 record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, Timeout timeout,
         Bulkhead bulkhead) {
 
     static final AnnotatedPolicies NONE = new AnnotatedPolicies(null, null, null, null, null);
+
+    private static final Set<String> OBJECT_METHODS = Arrays.stream(Object.class.getDeclaredMethods())
+            .map(AnnotatedPolicies::signature).collect(Collectors.toUnmodifiableSet());
 
     /**
      * @param method      the method as declared on {@code targetClass} (the most specific method)
@@ -30,7 +39,7 @@ record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitB
         if (Modifier.isStatic(method.getModifiers()) || method.getDeclaringClass() == Object.class) {
             return NONE;
         }
-        boolean classLevelApplies = Modifier.isPublic(method.getModifiers());
+        boolean classLevelApplies = Modifier.isPublic(method.getModifiers()) && !overridesObjectMethod(method);
         AnnotatedPolicies found = new AnnotatedPolicies(
                 find(method, targetClass, Fallback.class, classLevelApplies),
                 find(method, targetClass, Retry.class, classLevelApplies),
@@ -40,6 +49,15 @@ record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitB
         return found.isEmpty() ? NONE : found;
     }
 
+    /** equals, hashCode, toString and the like are no business methods: class-level annotations skip them. */
+    private static boolean overridesObjectMethod(Method method) {
+        return OBJECT_METHODS.contains(signature(method));
+    }
+
+    private static String signature(Method method) {
+        return method.getName() + Arrays.toString(method.getParameterTypes());
+    }
+
     private static <A extends Annotation> A find(Method method, Class<?> targetClass, Class<A> type,
             boolean classLevelApplies) {
         A onMethod = AnnotatedElementUtils.findMergedAnnotation(method, type);
@@ -47,6 +65,13 @@ record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitB
             return onMethod;
         }
         return AnnotatedElementUtils.findMergedAnnotation(targetClass, type);
+    }
+
+    /** The annotations present, in nesting order, for messages: {@code @Retry @Timeout}. */
+    String names() {
+        return Stream.of(fallback, retry, circuitBreaker, timeout, bulkhead).filter(Objects::nonNull)
+                .map(annotation -> "@" + annotation.annotationType().getSimpleName())
+                .collect(Collectors.joining(" "));
     }
 
     boolean isEmpty() {

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
 import org.springframework.util.ClassUtils;
@@ -20,16 +22,20 @@ import dev.resilience.annotation.Fallback;
 /**
  * The fallback methods a {@code @Fallback} names, resolved and validated once, when the bean is created.
  * A candidate takes the annotated method's parameters, optionally followed by one {@code Throwable} type,
- * and returns a type assignable to the annotated method's. Overloads are ordered so the first whose
- * exception parameter accepts the failure is the most specific; one without an exception parameter
- * accepts any failure. Invocation goes through a prepared {@link MethodHandle}: no reflection per call.
+ * returns a type assignable to the annotated method's and, for a synchronous method, declares no checked
+ * exception the annotated method does not (the caller would get an {@code UndeclaredThrowableException}).
+ * Overloads are ordered so the first whose exception parameter accepts the failure is the most specific; one
+ * without an exception parameter accepts any failure. Invocation goes through a prepared
+ * {@link MethodHandle}: no reflection per call.
  */
 final class FallbackMethods {
 
     private final List<Candidate> candidates;
+    private final List<Class<? extends Throwable>> handled;
 
-    private FallbackMethods(List<Candidate> candidates) {
+    private FallbackMethods(List<Candidate> candidates, List<Class<? extends Throwable>> handled) {
         this.candidates = candidates;
+        this.handled = handled;
     }
 
     /**
@@ -54,6 +60,10 @@ final class FallbackMethods {
             throw invalid(targetClass, annotated, name, "no method named '" + name + "' was found in "
                     + targetClass.getName() + " or its superclasses");
         }
+        // getDeclaredMethods() has no defined order: sort, so the same mistake always gives the same message.
+        named.sort(Comparator.comparingInt(Method::getParameterCount).thenComparing(FallbackMethods::describe));
+        // A stage carries any exception; a synchronous proxy would wrap an undeclared checked one.
+        boolean async = CompletionStage.class.isAssignableFrom(annotated.getReturnType());
         List<Candidate> candidates = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Method method : named) {
@@ -71,6 +81,12 @@ final class FallbackMethods {
                         + ", which is not assignable to " + annotated.getReturnType().getSimpleName());
                 continue;
             }
+            Class<?> undeclared = async ? null : undeclaredCheckedException(method, annotated);
+            if (undeclared != null) {
+                problems.add(describe(method) + " declares " + undeclared.getSimpleName() + ", which "
+                        + describe(annotated) + " does not declare");
+                continue;
+            }
             candidates.add(new Candidate(method, withException ? types[parameters.length].asSubclass(Throwable.class)
                     : null, handle(method, targetClass, annotated)));
         }
@@ -79,7 +95,58 @@ final class FallbackMethods {
         }
         // Most specific exception type first; the catch-all last.
         candidates.sort(Comparator.comparingInt(Candidate::specificity).reversed());
-        return new FallbackMethods(List.copyOf(candidates));
+        List<Class<? extends Throwable>> handled = handled(candidates, fallback.applyOn());
+        if (handled.isEmpty()) {
+            throw invalid(targetClass, annotated, name, "no overload accepts a failure it applies on ("
+                    + Arrays.stream(fallback.applyOn()).map(Class::getSimpleName).collect(Collectors.joining(", "))
+                    + "): " + candidates.stream().map(c -> describe(c.method)).sorted()
+                            .collect(Collectors.joining(", ")));
+        }
+        return new FallbackMethods(List.copyOf(candidates), handled);
+    }
+
+    /**
+     * {@code applyOn} narrowed to the failures some candidate accepts: with no catch-all overload, a failure
+     * must be an instance of an {@code applyOn} type and of a candidate's exception type, i.e. of the more
+     * specific of the two (exception types are classes: two of them overlap only when one extends the other).
+     */
+    private static List<Class<? extends Throwable>> handled(List<Candidate> candidates,
+            Class<? extends Throwable>[] applyOn) {
+        if (candidates.get(candidates.size() - 1).exceptionType == null) {
+            return List.of(applyOn);
+        }
+        Set<Class<? extends Throwable>> handled = new LinkedHashSet<>();
+        for (Class<? extends Throwable> applied : applyOn) {
+            for (Candidate candidate : candidates) {
+                if (applied.isAssignableFrom(candidate.exceptionType)) {
+                    handled.add(candidate.exceptionType);
+                } else if (candidate.exceptionType.isAssignableFrom(applied)) {
+                    handled.add(applied);
+                }
+            }
+        }
+        return List.copyOf(handled);
+    }
+
+    /**
+     * The failure types the fallback handles: its {@code applyOn} narrowed to what some overload accepts, so
+     * that a failure no fallback method takes is not reported as handled; it reaches the caller unchanged.
+     */
+    List<Class<? extends Throwable>> handledTypes() {
+        return handled;
+    }
+
+    /** A checked exception {@code fallback} declares that {@code annotated} does not, or {@code null}. */
+    private static Class<?> undeclaredCheckedException(Method fallback, Method annotated) {
+        for (Class<?> thrown : fallback.getExceptionTypes()) {
+            if (RuntimeException.class.isAssignableFrom(thrown) || Error.class.isAssignableFrom(thrown)) {
+                continue;
+            }
+            if (Arrays.stream(annotated.getExceptionTypes()).noneMatch(declared -> declared.isAssignableFrom(thrown))) {
+                return thrown;
+            }
+        }
+        return null;
     }
 
     private static MethodHandle handle(Method method, Class<?> targetClass, Method annotated) {
@@ -117,11 +184,6 @@ final class FallbackMethods {
     /** The core fallback's own function: never used, each call passes one that knows its arguments. */
     static Object rethrow(Throwable failure) throws Throwable {
         throw failure;
-    }
-
-    /** Whether some candidate accepts {@code failure}. */
-    boolean accepts(Throwable failure) {
-        return select(failure) != null;
     }
 
     /**

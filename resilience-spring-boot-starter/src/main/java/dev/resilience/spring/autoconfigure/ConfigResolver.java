@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.Locale;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import dev.resilience.core.PolicyRegistry;
+import dev.resilience.core.circuitbreaker.SlidingWindowType;
 
 /**
  * Resolves one policy's {@code configs} and {@code instances} into finished core configs, following
@@ -104,15 +107,29 @@ final class ConfigResolver<S extends PolicySettings, C, B> {
         }
     }
 
-    /** Core messages start with the setting's name ({@code failureRateThreshold must ...}): swap in the path. */
+    private static final Pattern CAMEL_CASE_SETTING = Pattern.compile("\\b[a-z]+(?:[A-Z][a-z]+)+\\b");
+
+    /**
+     * Core messages start with the setting's name ({@code failureRateThreshold must ...}): swap in the path,
+     * and write any other setting or enum constant the message mentions as it is written in yml.
+     */
     static InvalidResilienceConfigException toPropertyError(String path, IllegalArgumentException invalid) {
         String message = String.valueOf(invalid.getMessage());
         int space = message.indexOf(' ');
         String setting = space > 0 ? message.substring(0, space) : "";
         if (!setting.isEmpty() && setting.chars().allMatch(Character::isLetter)) {
-            return new InvalidResilienceConfigException(path + "." + kebab(setting), message.substring(space + 1));
+            return new InvalidResilienceConfigException(path + "." + kebab(setting),
+                    asInYml(message.substring(space + 1)));
         }
-        return new InvalidResilienceConfigException(path, message);
+        return new InvalidResilienceConfigException(path, asInYml(message));
+    }
+
+    private static String asInYml(String text) {
+        String settings = CAMEL_CASE_SETTING.matcher(text).replaceAll(match -> kebab(match.group()));
+        for (SlidingWindowType type : SlidingWindowType.values()) {
+            settings = settings.replace(type.name(), type.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        return settings;
     }
 
     static String kebab(String camel) {

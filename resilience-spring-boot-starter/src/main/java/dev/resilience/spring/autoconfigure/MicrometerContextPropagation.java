@@ -33,21 +33,22 @@ public class MicrometerContextPropagation implements ContextPropagation {
     @Override
     public Snapshot capture() {
         ContextSnapshot captured = snapshots.captureAll();
-        Map<String, String> mdc = carriesMdc() ? null : MDC.getCopyOfContextMap();
+        if (carriesMdc()) {
+            return () -> captured.setThreadLocals()::close;
+        }
+        // An empty MDC is captured as empty, not as "nothing": the hop must not keep a previous task's MDC.
+        Map<String, String> captureMdc = MDC.getCopyOfContextMap();
+        Map<String, String> mdc = captureMdc == null ? Map.of() : captureMdc;
         return () -> {
-            Map<String, String> previousMdc = mdc == null ? null : MDC.getCopyOfContextMap();
-            if (mdc != null) {
-                MDC.setContextMap(mdc);
-            }
+            Map<String, String> previousMdc = MDC.getCopyOfContextMap();
+            MDC.setContextMap(mdc);
             ContextSnapshot.Scope scope = captured.setThreadLocals();
             return () -> {
                 scope.close();
-                if (mdc != null) {
-                    if (previousMdc == null) {
-                        MDC.clear();
-                    } else {
-                        MDC.setContextMap(previousMdc);
-                    }
+                if (previousMdc == null) {
+                    MDC.clear();
+                } else {
+                    MDC.setContextMap(previousMdc);
                 }
             };
         };

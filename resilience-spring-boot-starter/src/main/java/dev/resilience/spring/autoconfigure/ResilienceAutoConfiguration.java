@@ -75,23 +75,24 @@ public class ResilienceAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public RecentEvents resilienceRecentEvents(ResilienceProperties properties, CircuitBreakerRegistry circuitBreakers,
-            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads) {
+            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
+            MethodPipelineFactory methods) {
         int size = properties.getEvents().getBufferSize();
         if (size < 1) {
             throw new InvalidResilienceConfigException("resilience.events.buffer-size",
                     "must be at least 1, but was " + size);
         }
         RecentEvents events = new RecentEvents(size);
-        EventSubscriptions.subscribeAll(events, circuitBreakers, retries, timeouts, bulkheads);
+        EventSubscriptions.subscribeAll(events, circuitBreakers, retries, timeouts, bulkheads, methods);
         return events;
     }
 
     @Bean
     @ConditionalOnMissingBean
     public EventLogger resilienceEventLogger(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
-            TimeoutRegistry timeouts, BulkheadRegistry bulkheads) {
+            TimeoutRegistry timeouts, BulkheadRegistry bulkheads, MethodPipelineFactory methods) {
         EventLogger logger = new EventLogger();
-        EventSubscriptions.subscribeAll(logger, circuitBreakers, retries, timeouts, bulkheads);
+        EventSubscriptions.subscribeAll(logger, circuitBreakers, retries, timeouts, bulkheads, methods);
         return logger;
     }
 

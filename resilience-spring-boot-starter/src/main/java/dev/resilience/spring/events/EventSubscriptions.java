@@ -9,9 +9,11 @@ import dev.resilience.core.event.EventListener;
 import dev.resilience.core.event.EventType;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
+import dev.resilience.spring.aop.MethodPipelineFactory;
 
 /**
- * Subscribes listeners to every instance of every registry, including instances created later. Only the
+ * Subscribes listeners to every instance of every registry and to every {@code @Fallback}, including those
+ * created later. Only the
  * event types below are subscribed: a successful call, or a bulkhead entry and exit, builds no event.
  */
 public final class EventSubscriptions {
@@ -24,7 +26,9 @@ public final class EventSubscriptions {
     }
 
     public static void subscribeAll(EventListener listener, CircuitBreakerRegistry circuitBreakers,
-            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads) {
+            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
+            MethodPipelineFactory methods) {
+        methods.onFallbackCreated(fallback -> fallback.events().subscribe(RECORDED, listener));
         circuitBreakers.onInstanceCreated(instance -> instance.events().subscribe(RECORDED, listener));
         retries.onInstanceCreated(instance -> instance.events().subscribe(RECORDED, listener));
         timeouts.onInstanceCreated(instance -> instance.events().subscribe(RECORDED, listener));

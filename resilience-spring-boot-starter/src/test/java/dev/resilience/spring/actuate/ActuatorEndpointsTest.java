@@ -189,6 +189,17 @@ class ActuatorEndpointsTest {
                 .isEqualTo(3.0);
     }
 
+    @Test
+    void fallbacksAppearInTheEventsEndpoint() throws Exception {
+        assertThat(backend.withFallback()).isEqualTo("recovered from IllegalStateException");
+
+        JsonNode events = get("/actuator/resilienceevents?policy=fallback", 200).get("events");
+        assertThat(events.size()).isEqualTo(1);
+        assertThat(events.get(0).get("name").asString()).isEqualTo("Backend.withFallback");
+        assertThat(events.get(0).get("type").asString()).isEqualTo("FALLBACK_USED");
+        assertThat(events.get(0).get("error").asString()).isEqualTo("java.lang.IllegalStateException: broken");
+    }
+
     private JsonNode get(String path, int expectedStatus) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -234,6 +245,15 @@ class ActuatorEndpointsTest {
         @Timeout(name = "backend")
         public String fail() throws IOException {
             throw new IOException("backend down");
+        }
+
+        @dev.resilience.annotation.Fallback(method = "recover")
+        public String withFallback() {
+            throw new IllegalStateException("broken");
+        }
+
+        private String recover(Throwable failure) {
+            return "recovered from " + failure.getClass().getSimpleName();
         }
 
         @CircuitBreaker
