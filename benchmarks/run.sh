@@ -5,6 +5,7 @@
 #   benchmarks/run.sh --quick         1 fork x (2 warm-up + 3 measured) 1-second iterations (< 5 min on 2 cores)
 #   benchmarks/run.sh --json out.json keep the JMH result (default: a temporary file, removed afterwards)
 #   benchmarks/run.sh --no-build      use the benchmarks.jar already built
+#   benchmarks/run.sh --diagnostics   also run the building-block costs (System.nanoTime, a CAS, ...)
 #   benchmarks/run.sh -- ARGS...      extra JMH arguments, e.g. a benchmark regex: -- 'CircuitBreaker.*'
 #
 # Any other argument is passed to JMH as is (e.g. 'Composed' to run one scenario).
@@ -16,15 +17,17 @@ jar="$here/target/benchmarks.jar"
 
 mode=full
 build=1
+diagnostics=0
 json=""
 extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) mode=quick ;;
         --no-build) build=0 ;;
+        --diagnostics) diagnostics=1 ;;
         --json) json="$2"; shift ;;
         --) shift; extra+=("$@"); break ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) extra+=("$1") ;;
     esac
     shift
@@ -57,7 +60,11 @@ echo "== versions: resilience $(sed -n 's:^    <version>\(.*\)</version>:\1:p' "
     "Spring Boot $(version spring-boot.version), JMH $(version jmh.version)"
 echo "== mode: $mode (${counts[*]} -prof gc)"
 
-java -jar "$jar" "${counts[@]}" -prof gc -rf json -rff "$json" "${extra[@]}"
+exclude=()
+if [ "$diagnostics" = 0 ]; then
+    exclude=(-e '\.diagnostics\.')
+fi
+java -jar "$jar" "${counts[@]}" "${exclude[@]}" -prof gc -rf json -rff "$json" "${extra[@]}"
 
 echo
 echo "== results ($mode run)"
