@@ -1,27 +1,38 @@
 package dev.resilience.core.bulkhead;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One preallocated place in a bulkhead's live view of its calls, and the permit handed to the call using it.
- * Claimed by CAS; written by its owner only; read by the view under a version check, so recording a call
- * allocates nothing.
+ * Recording a call allocates nothing and costs one CAS (the claim) plus plain and release stores.
+ *
+ * <p>One word, {@code stamp}, says what the slot holds; its low two bits are the phase and the rest counts
+ * generations, so a reader can tell that the call it copied is still the one in the slot (a sequence lock):
+ * {@code 0} free, {@code 1} claimed and being written, {@code 2} occupied and stable, {@code 3} being
+ * cleared. Only the owner moves the stamp past {@code 1}; release stores order its field writes (free of
+ * fences on x86).
  */
 final class CallSlot implements Bulkhead.Permit {
 
-    private static final AtomicIntegerFieldUpdater<CallSlot> CLAIMED =
-            AtomicIntegerFieldUpdater.newUpdater(CallSlot.class, "claimed");
+    private static final VarHandle STAMP;
 
+    static {
+        try {
+            STAMP = MethodHandles.lookup().findVarHandle(CallSlot.class, "stamp", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final int PHASE = 3;
     private static final int FREE = 0;
-    private static final int OCCUPIED = 1;
-    private static final int RELEASING = 2;
+    private static final int WRITING = 1;
+    private static final int OCCUPIED = 2;
 
     private final Bulkhead bulkhead;
-    /** {@link #FREE}, {@link #OCCUPIED} or {@link #RELEASING}. */
-    private volatile int claimed;
-    /** Odd while the owner writes, even when stable; bumped on every claim and release. */
-    private volatile int version;
+    @SuppressWarnings("unused") // accessed through STAMP
+    private volatile int stamp;
     private String call;
     private Thread thread;
     private long startNanos;
@@ -30,46 +41,50 @@ final class CallSlot implements Bulkhead.Permit {
         this.bulkhead = bulkhead;
     }
 
+    /** Takes the slot if it is free; the caller then {@link #occupy occupies} it. */
     boolean tryClaim() {
-        return claimed == FREE && CLAIMED.compareAndSet(this, FREE, OCCUPIED);
+        int current = (int) STAMP.getAcquire(this);
+        return (current & PHASE) == FREE && STAMP.compareAndSet(this, current, current + WRITING);
     }
 
     void occupy(String call, Thread thread, long startNanos) {
-        version++; // odd: being written
-        VarHandle.storeStoreFence();
         this.call = call;
         this.thread = thread;
         this.startNanos = startNanos;
-        version++; // even: stable, and visible to readers that see this write
+        int claimed = (int) STAMP.getOpaque(this);
+        STAMP.setRelease(this, claimed - WRITING + OCCUPIED);
     }
 
-    /** Frees the slot before returning the permit, so a permit holder always finds a free slot. */
+    /**
+     * Frees the slot before returning the permit, so a permit holder always finds a free slot. A second
+     * release by the same holder is ignored as long as no other call has taken the slot since.
+     */
     @Override
     public void release() {
-        if (!CLAIMED.compareAndSet(this, OCCUPIED, RELEASING)) {
+        int occupied = (int) STAMP.getOpaque(this);
+        if ((occupied & PHASE) != OCCUPIED) {
             return; // released already: handing back a second permit would raise the limit for good
         }
         bulkhead.exited(call);
-        version++;
-        VarHandle.storeStoreFence();
+        STAMP.setRelease(this, occupied + 1); // clearing
+        VarHandle.storeStoreFence(); // a reader must see "clearing" before it can see a cleared field
         this.call = null;
         this.thread = null;
-        version++;
-        claimed = FREE;
+        STAMP.setRelease(this, occupied + 2); // free, next generation
         bulkhead.releasePermit();
     }
 
     /** Copies the slot if it holds a stable call; {@code null} when free or changing. */
     Occupant read() {
-        int before = version;
-        if ((before & 1) != 0 || claimed == FREE) {
+        int before = (int) STAMP.getAcquire(this);
+        if ((before & PHASE) != OCCUPIED) {
             return null;
         }
         String readCall = call;
         Thread readThread = thread;
         long readStart = startNanos;
         VarHandle.loadLoadFence();
-        if (version != before || readThread == null) {
+        if ((int) STAMP.getAcquire(this) != before || readThread == null) {
             return null;
         }
         return new Occupant(readCall, readThread.getName(), readStart);

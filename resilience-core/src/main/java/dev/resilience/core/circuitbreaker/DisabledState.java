@@ -1,7 +1,7 @@
 package dev.resilience.core.circuitbreaker;
 
 /** Admits every call and records nothing. */
-final class DisabledState extends BreakerState {
+final class DisabledState extends PassiveState {
 
     DisabledState(CircuitBreaker breaker) {
         super(breaker);
@@ -20,25 +20,5 @@ final class DisabledState extends BreakerState {
     @Override
     boolean recording() {
         return false;
-    }
-
-    @Override
-    WindowMetrics metrics() {
-        return WindowMetrics.EMPTY;
-    }
-
-    @Override
-    boolean ratesAvailable(WindowMetrics metrics) {
-        return false;
-    }
-
-    @Override
-    void recordSuccess(boolean slow) {
-        // Records nothing by definition.
-    }
-
-    @Override
-    void recordFailure(boolean slow) {
-        // Records nothing by definition.
     }
 }

@@ -1,7 +1,7 @@
 package dev.resilience.core.circuitbreaker;
 
 /** Rejects every call until someone changes the state. */
-final class ForcedOpenState extends BreakerState {
+final class ForcedOpenState extends PassiveState {
 
     ForcedOpenState(CircuitBreaker breaker) {
         super(breaker);
@@ -15,25 +15,5 @@ final class ForcedOpenState extends BreakerState {
     @Override
     BreakerState tryAcquire() {
         return null;
-    }
-
-    @Override
-    WindowMetrics metrics() {
-        return WindowMetrics.EMPTY;
-    }
-
-    @Override
-    boolean ratesAvailable(WindowMetrics metrics) {
-        return false;
-    }
-
-    @Override
-    void recordSuccess(boolean slow) {
-        // Never hands out permits.
-    }
-
-    @Override
-    void recordFailure(boolean slow) {
-        // Never hands out permits.
     }
 }
