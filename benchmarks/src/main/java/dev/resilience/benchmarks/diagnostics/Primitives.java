@@ -21,8 +21,26 @@ public class Primitives extends BenchmarkDefaults {
     private final AtomicInteger atomic = new AtomicInteger();
     private final Semaphore semaphore = new Semaphore(25, false);
     private volatile int version;
+    /** A slot count the JIT cannot fold, as a bulkhead's {@code slots.length}. */
+    private int slots = 25;
 
     /** Read by every timed call: the breaker's slow-call timing, the retry budget, the bulkhead's live view. */
+    /** How {@code Bulkhead.claimSlot} picks its first slot and the next: two integer divisions. */
+    @Benchmark
+    public int slotIndexByModulo() {
+        int start = (System.identityHashCode(Thread.currentThread()) & Integer.MAX_VALUE) % slots;
+        return (start + 1) % slots;
+    }
+
+    /** The same choice without division: multiply-shift into range, wrap-around for the next slot. */
+    @Benchmark
+    public int slotIndexByMultiplyShift() {
+        int n = slots;
+        int start = (int) (((System.identityHashCode(Thread.currentThread()) & 0xFFFFFFFFL) * n) >>> 32);
+        int next = start + 1;
+        return next == n ? 0 : next;
+    }
+
     @Benchmark
     public long nanoTime() {
         return System.nanoTime();
