@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Turns a JMH JSON result (run with -prof gc) into the comparison table of BENCHMARKS.md.
+
+Usage: report.py RESULT.json
+
+Each benchmark's figure is the median over forks of each fork's median iteration, for the time (ns/op) and
+for the allocation (gc.alloc.rate.norm, B/op). "Overhead" is a scenario's time minus its baseline's (the
+direct call; the unannotated bean for the Spring scenario; the two-thread direct call for the two-thread
+scenarios). The ratio is our overhead over the best (smallest) peer overhead, and the verdict compares it
+with the target of the scenario.
+"""
+
+import json
+import statistics
+import sys
+
+PKG = "dev.resilience.benchmarks."
+ALLOC = "gc.alloc.rate.norm"
+# Below this many bytes per call, JMH's allocation figure is measurement noise (TLAB sampling): 0 B/op.
+ZERO_BYTES = 1.0
+
+# id, scenario, benchmark class, baseline benchmark, overhead-ratio target (None: none set),
+# whether ours must allocate nothing, peers' methods, one-thread class whose scaling is checked (or None).
+SCENARIOS = [
+    ("1", "Circuit breaker, closed, call succeeds", "CircuitBreakerClosed", "Baseline.direct", 0.25, True,
+     {"r4j": "resilience4j", "fs": "failsafe"}, None),
+    ("2", "Circuit breaker, open: rejected call", "CircuitBreakerOpen", "Baseline.direct", 0.10, False,
+     {"r4j": "resilience4j", "fs": "failsafe"}, None),
+    ("2b", "  same, Resilience4j without stack traces [a]", "CircuitBreakerOpen", "Baseline.direct", 0.10, False,
+     {"r4j": "resilience4jNoStackTrace", "fs": "failsafe"}, None),
+    ("3", "Retry, first attempt succeeds", "RetrySuccess", "Baseline.direct", 1.0, True,
+     {"r4j": "resilience4j", "fs": "failsafe"}, None),
+    ("4", "Bulkhead (semaphore), free", "BulkheadFree", "Baseline.direct", 1.0, True,
+     {"r4j": "resilience4j", "fs": "failsafe"}, None),
+    ("5", "Retry + breaker + bulkhead", "Composed", "Baseline.direct", 0.5, False,
+     {"r4j": "resilience4j", "fs": "failsafe"}, None),
+    ("6", "Timeout, sync call in time [b]", "TimeoutInTime", "Baseline.direct", None, False,
+     {"r4j": "resilience4j", "fs": "failsafe"}, None),
+    ("7", "Spring bean, @CircuitBreaker+@Retry+@Bulkhead [c]", "SpringProxy", "SpringProxy.plain", 0.5, False,
+     {"r4j": "resilience4j"}, None),
+    ("8a", "Circuit breaker, closed, 2 threads [d]", "CircuitBreakerClosedTwoThreads", "BaselineTwoThreads.direct",
+     None, False, {"r4j": "resilience4j", "fs": "failsafe"}, "CircuitBreakerClosed"),
+    ("8b", "Retry + breaker + bulkhead, 2 threads [d]", "ComposedTwoThreads", "BaselineTwoThreads.direct",
+     None, False, {"r4j": "resilience4j", "fs": "failsafe"}, "Composed"),
+]
+SCALING_TARGET = 1.5
+
+
+def fork_median(raw):
+    """Median over forks of each fork's median iteration; None without data."""
+    forks = [statistics.median(iterations) for iterations in raw or [] if iterations]
+    return statistics.median(forks) if forks else None
+
+
+def load(path):
+    with open(path) as f:
+        runs = json.load(f)
+    results = {}
+    for run in runs:
+        name = run["benchmark"]
+        if name.startswith(PKG):
+            name = name[len(PKG):]
+        primary = run["primaryMetric"]
+        alloc = run.get("secondaryMetrics", {}).get(ALLOC)
+        results[name] = {
+            "ns": fork_median(primary.get("rawData")),
+            "bytes": fork_median(alloc.get("rawData")) if alloc else None,
+            "threads": run.get("threads", 1),
+            "forks": len(primary.get("rawData") or []),
+            "iterations": max((len(i) for i in primary.get("rawData") or []), default=0),
+            "unit": primary.get("scoreUnit"),
+        }
+    return results
+
+
+def fmt_ns(ns):
+    if ns is None:
+        return "—"
+    return f"{ns:,.0f}" if ns >= 100 else f"{ns:.1f}"
+
+
+def fmt_bytes(b):
+    if b is None:
+        return "?"
+    return "0" if b < ZERO_BYTES else f"{b:,.0f}"
+
+
+def cell(result, scaling=None):
+    if result is None or result["ns"] is None:
+        return "—"
+    text = f"{fmt_ns(result['ns'])} ns · {fmt_bytes(result['bytes'])} B"
+    if scaling is not None:
+        text += f" · ×{scaling:.2f}"
+    return text
+
+
+def scaling_of(results, one_thread_class, two_thread_class, method):
+    """Throughput with 2 threads over throughput with 1: (2 / t2) / (1 / t1)."""
+    one = results.get(f"{one_thread_class}.{method}")
+    two = results.get(f"{two_thread_class}.{method}")
+    if not one or not two or not one["ns"] or not two["ns"]:
+        return None
+    return two["threads"] * one["ns"] / two["ns"]
+
+
+def main(path):
+    results = load(path)
+    if not results:
+        print("no results in " + path)
+        return 1
+
+    forks = max(r["forks"] for r in results.values())
+    iterations = max(r["iterations"] for r in results.values())
+    print(f"Median over {forks} fork(s) of each fork's median of {iterations} iteration(s); "
+          "time per call per thread, and bytes allocated per call (-prof gc).")
+    print()
+
+    baselines = [
+        ("direct call", "Baseline.direct"),
+        ("direct call, 2 threads", "BaselineTwoThreads.direct"),
+        ("unannotated Spring bean", "SpringProxy.plain"),
+        ("supplyAsync hand-off alone [b]", "TimeoutInTime.asyncHandOff"),
+    ]
+    diagnostics = sorted(name for name in results if name.startswith("diagnostics."))
+    if diagnostics:
+        print("Building blocks: " + "; ".join(
+            f"{name.split('.')[-1]} {fmt_ns(results[name]['ns'])} ns" for name in diagnostics))
+    shown = [f"{label} {cell(results.get(name))}" for label, name in baselines if name in results]
+    if shown:
+        print("Baselines: " + "; ".join(shown))
+    base_scaling = scaling_of(results, "Baseline", "BaselineTwoThreads", "direct")
+    if base_scaling is not None:
+        print(f"The direct call itself scales ×{base_scaling:.2f} from 1 to 2 threads on this machine "
+              "(×2 would be 2 idle cores): no scenario can scale better than that.")
+    if shown or base_scaling is not None:
+        print()
+
+    if base_scaling is not None and base_scaling < SCALING_TARGET:
+        print(f"The 2-thread target (×{SCALING_TARGET:g}) cannot be shown here: 8a/8b say how ours scales "
+              "relative to the direct call.")
+        print()
+
+    header = ["#", "scenario", "ours", "Resilience4j", "Failsafe", "overhead ours/best peer", "target", "time",
+              "B/op"]
+    rows = []
+    missed = []
+    for sid, label, cls, baseline_name, target, zero_alloc, peers, one_thread in SCENARIOS:
+        ours = results.get(f"{cls}.ours")
+        peer_results = {key: results.get(f"{cls}.{method}") for key, method in peers.items()}
+        if ours is None and not any(peer_results.values()):
+            continue
+        scalings = {}
+        if one_thread:
+            scalings["ours"] = scaling_of(results, one_thread, cls, "ours")
+            for key, method in peers.items():
+                scalings[key] = scaling_of(results, one_thread, cls, method)
+
+        baseline = results.get(baseline_name)
+        base_ns = baseline["ns"] if baseline else None
+
+        def overhead(r):
+            if r is None or r["ns"] is None or base_ns is None:
+                return None
+            return max(0.0, r["ns"] - base_ns)
+
+        ours_over = overhead(ours)
+        peer_over = {k: overhead(r) for k, r in peer_results.items() if overhead(r) is not None}
+        ratio_text, time_verdict = "—", "—"
+        if ours_over is not None and peer_over:
+            best_key = min(peer_over, key=peer_over.get)
+            best = peer_over[best_key]
+            who = "R4j" if best_key == "r4j" else "Failsafe"
+            if best > 0:
+                ratio = ours_over / best
+                ratio_text = f"{ratio:.2f} (vs {who})"
+                if target is not None:
+                    time_verdict = "MET" if ratio <= target else "MISSED"
+            else:
+                ratio_text = f"n/a ({who} ≈ baseline)"
+
+        target_text = f"≤ {target:g}" if target is not None else "—"
+        if one_thread:
+            target_text = f"2-thread throughput ≥ {SCALING_TARGET:g}× 1-thread"
+            s = scalings.get("ours")
+            if s is None:
+                time_verdict = "—"
+            elif s >= SCALING_TARGET:
+                time_verdict = "MET"
+            elif base_scaling is not None and base_scaling < SCALING_TARGET:
+                # The machine cannot show the target: the bare call does not scale that far either.
+                time_verdict = f"NOT MEASURABLE (×{s / base_scaling:.2f} vs direct)"
+            else:
+                time_verdict = "MISSED"
+
+        alloc_verdict = "—"
+        if ours is not None and ours["bytes"] is not None:
+            peer_bytes = [r["bytes"] for r in peer_results.values() if r and r["bytes"] is not None]
+            ok = True
+            reasons = []
+            if zero_alloc and ours["bytes"] >= ZERO_BYTES:
+                ok = False
+                reasons.append("not 0")
+            if peer_bytes and ours["bytes"] > min(peer_bytes) + ZERO_BYTES:
+                ok = False
+                reasons.append("> best peer")
+            alloc_verdict = "MET" if ok else "MISSED (" + ", ".join(reasons) + ")"
+
+        if time_verdict == "MISSED" or time_verdict.startswith("NOT MEASURABLE"):
+            missed.append(f"{sid} time" + (" (not measurable here)" if time_verdict != "MISSED" else ""))
+        if alloc_verdict.startswith("MISSED"):
+            missed.append(f"{sid} allocation")
+
+        rows.append([
+            sid, label,
+            cell(ours, scalings.get("ours")),
+            cell(peer_results.get("r4j"), scalings.get("r4j")),
+            cell(peer_results.get("fs"), scalings.get("fs")) if "fs" in peers else "n/a",
+            ratio_text, target_text, time_verdict, alloc_verdict,
+        ])
+
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+
+    def line(values):
+        return "| " + " | ".join(str(v).ljust(w) for v, w in zip(values, widths)) + " |"
+
+    print(line(header))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print(line(row))
+    print()
+    print("[a] Resilience4j fills a stack trace for every rejection by default (writableStackTraceEnabled=true);")
+    print("    ours does not (writableStackTrace=false), nor does 2b's Resilience4j. Failsafe always fills one.")
+    print("[b] Resilience4j has no synchronous timeout: its column is TimeLimiter over CompletableFuture.supplyAsync,")
+    print("    a thread hand-off included (the hand-off alone is in the baselines). No target is set for 6.")
+    print("[c] Each library in its own Spring Boot context, the other's auto-configuration excluded; baseline is")
+    print("    the unannotated bean. Failsafe has no Spring integration.")
+    print("[d] One shared instance, 2 threads; time per call per thread; ×N = throughput with 2 threads over")
+    print("    throughput with 1 (2 · t1 / t2). Overhead measured from the 2-thread direct call.")
+    print()
+    print("Targets missed: " + (", ".join(missed) if missed else "none"))
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print(__doc__)
+        sys.exit(2)
+    sys.exit(main(sys.argv[1]))

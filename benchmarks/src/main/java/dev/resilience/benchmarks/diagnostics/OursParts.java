@@ -1,0 +1,88 @@
+package dev.resilience.benchmarks.diagnostics;
+
+import java.util.function.Supplier;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import dev.resilience.benchmarks.BenchmarkDefaults;
+import dev.resilience.benchmarks.Workload;
+import dev.resilience.core.bulkhead.Bulkhead;
+import dev.resilience.core.bulkhead.BulkheadConfig;
+import dev.resilience.core.circuitbreaker.CircuitBreaker;
+import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.retry.Retry;
+
+/**
+ * Not part of the comparison: our policies used directly, without the pipeline, to split a scenario's
+ * overhead between the policy itself and the pipeline around it (compare with scenarios 1, 3 and 4).
+ */
+@State(Scope.Benchmark)
+public class OursParts extends BenchmarkDefaults {
+
+    private Supplier<String> supplier;
+    private CircuitBreaker breaker;
+    private Retry retry;
+    private Bulkhead bulkhead;
+    private dev.resilience.core.CheckedSupplier<String> checked;
+    private dev.resilience.core.ResiliencePipeline retryPipeline;
+    private dev.resilience.core.ResiliencePipeline breakerPipeline;
+
+    @Setup
+    public void setUp() {
+        supplier = Workload.supplier();
+        breaker = CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults());
+        retry = Retry.of("bench", dev.resilience.core.retry.RetryConfig.ofDefaults());
+        bulkhead = Bulkhead.of("bench", BulkheadConfig.ofDefaults());
+        checked = Workload.oursChecked();
+        retryPipeline = dev.resilience.core.ResiliencePipeline.builder().retry(retry).build();
+        breakerPipeline = dev.resilience.core.ResiliencePipeline.builder().circuitBreaker(breaker).build();
+    }
+
+    /**
+     * Scenario 3 through {@code execute(CheckedSupplier)} instead of {@code get(Supplier)}: the pipeline's
+     * dispatch on the call's type then succeeds at its first {@code instanceof}.
+     */
+    @Benchmark
+    public String retryPipelineChecked() throws Throwable {
+        return retryPipeline.execute(checked);
+    }
+
+    /** Scenario 1 through {@code execute(CheckedSupplier)}. */
+    @Benchmark
+    public String breakerPipelineChecked() throws Throwable {
+        return breakerPipeline.execute(checked);
+    }
+
+    /** The breaker's own work for a successful call, durations left out (0 ns). */
+    @Benchmark
+    public String breakerPermitOnly() {
+        CircuitBreaker.Permit permit = breaker.acquirePermit();
+        String result = supplier.get();
+        permit.onResult(0, result);
+        return result;
+    }
+
+    /** The retry's own work for a first-try success: the result check and the success count. */
+    @Benchmark
+    public String retryBookkeepingOnly() {
+        String result = supplier.get();
+        if (!retry.isRetryableResult(result)) {
+            retry.onSuccess(1);
+        }
+        return result;
+    }
+
+    /** The bulkhead's own work: acquire (semaphore and live-view slot) and release. */
+    @Benchmark
+    public String bulkheadPermitOnly() throws InterruptedException {
+        Bulkhead.Permit permit = bulkhead.acquire("Bench.call", 0L);
+        try {
+            return supplier.get();
+        } finally {
+            permit.release();
+        }
+    }
+}
