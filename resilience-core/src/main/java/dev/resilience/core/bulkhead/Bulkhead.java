@@ -18,11 +18,12 @@ import dev.resilience.core.event.EventType;
 /**
  * A named, thread-safe limit on concurrent calls, with a live view of the calls inside it.
  *
- * <p>Never more than {@code maxConcurrentCalls} calls are inside: admission is a non-fair {@link Semaphore}
- * (a CAS when a permit is free; a parked wait, never a monitor, when {@code maxWaitDuration} is set, so it
- * works unchanged on virtual threads). Each admitted call takes one of {@code maxConcurrentCalls}
- * preallocated slots that record what it is, its thread and when it entered; {@link #inFlightCalls()}
- * reads them. Admission allocates nothing.
+ * <p>There are exactly {@code maxConcurrentCalls} preallocated slots, and each call inside holds one; a
+ * slot records what the call is, its thread and when it entered, and {@link #inFlightCalls()} reads them.
+ * Without a wait (the default) the slots are the permits: a call is admitted by claiming a free slot with
+ * one CAS, threads start at different slots, and there is no shared counter to contend on. With
+ * {@code maxWaitDuration} a non-fair {@link Semaphore} admits first (a parked wait, never a monitor, so it
+ * works unchanged on virtual threads) and the admitted call then takes a slot. Admission allocates nothing.
  */
 public final class Bulkhead {
 
@@ -42,6 +43,8 @@ public final class Bulkhead {
     private final EventPublisher events;
     private final Semaphore semaphore;
     private final long maxWaitNanos;
+    /** Whether callers wait for a permit; without waiting, no semaphore is used at all. */
+    private final boolean waits;
     private final CallSlot[] slots;
     private final LongAdder rejected = new LongAdder();
 
@@ -52,6 +55,7 @@ public final class Bulkhead {
         this.events = new EventPublisher(name, clock);
         this.semaphore = new Semaphore(config.maxConcurrentCalls(), false);
         this.maxWaitNanos = saturatedNanos(config.maxWaitDuration());
+        this.waits = maxWaitNanos > 0;
         this.slots = new CallSlot[config.maxConcurrentCalls()];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new CallSlot(this);
@@ -89,6 +93,13 @@ public final class Bulkhead {
      * @throws InterruptedException  when interrupted while waiting
      */
     public Permit acquire(String call, long startNanos) throws InterruptedException {
+        if (!waits) {
+            CallSlot slot = claimFreeSlot(Thread.currentThread());
+            if (slot != null) {
+                return occupy(slot, call, startNanos);
+            }
+            throw rejected(call);
+        }
         if (semaphore.tryAcquire()) {
             return enter(call, startNanos);
         }
@@ -105,6 +116,14 @@ public final class Bulkhead {
 
     /** Enters only if a permit is free now; {@code null} (counted as rejected) otherwise. Never waits. */
     public Permit tryAcquire(String call) {
+        if (!waits) {
+            CallSlot slot = claimFreeSlot(Thread.currentThread());
+            if (slot != null) {
+                return occupy(slot, call, clock.coarseNanoTime());
+            }
+            rejectedCall(call);
+            return null;
+        }
         if (semaphore.tryAcquire()) {
             return enter(call, clock.coarseNanoTime());
         }
@@ -124,20 +143,48 @@ public final class Bulkhead {
     }
 
     private CallSlot enter(String call, long startNanos) {
-        Thread thread = Thread.currentThread();
-        CallSlot slot = claimSlot(thread);
-        slot.occupy(call, thread, startNanos);
+        return occupy(claimSlot(Thread.currentThread()), call, startNanos);
+    }
+
+    private CallSlot occupy(CallSlot slot, String call, long startNanos) {
+        slot.occupy(call, Thread.currentThread(), startNanos);
         if (events.isListening(EventType.BULKHEAD_ENTERED)) {
             events.publish(EventType.BULKHEAD_ENTERED, call);
         }
         return slot;
     }
 
-    /** A permit holder always finds a free slot: slots are freed before their permit is returned. */
+    /**
+     * Without waiting, the slots are the permits: a call is admitted by claiming a free one, and there is no
+     * shared counter for threads to fight over. {@code null} when every slot is taken.
+     */
+    private CallSlot claimFreeSlot(Thread thread) {
+        int n = slots.length;
+        int i = firstSlot(thread, n);
+        for (int tried = 0; tried < n; tried++) {
+            CallSlot slot = slots[i];
+            if (slot.tryClaim()) {
+                return slot;
+            }
+            if (++i == n) {
+                i = 0;
+            }
+        }
+        return null;
+    }
+
+    /** Spreads threads over the slots without a division: the thread's hash, scaled into [0, n). */
+    private static int firstSlot(Thread thread, int n) {
+        return (int) (((System.identityHashCode(thread) & 0xFFFFFFFFL) * n) >>> 32);
+    }
+
+    /**
+     * With waiting, a semaphore admits (it parks waiters) and the permit holder then takes a slot: it always
+     * finds one, since slots are freed before their permit is returned.
+     */
     private CallSlot claimSlot(Thread thread) {
         int n = slots.length;
-        // Spread threads over the slots without a division: the hash, scaled into [0, n).
-        int i = (int) (((System.identityHashCode(thread) & 0xFFFFFFFFL) * n) >>> 32);
+        int i = firstSlot(thread, n);
         while (true) {
             for (int tried = 0; tried < n; tried++) {
                 CallSlot slot = slots[i];
@@ -163,7 +210,9 @@ public final class Bulkhead {
     }
 
     void releasePermit() {
-        semaphore.release();
+        if (waits) {
+            semaphore.release();
+        }
     }
 
     /** The calls inside the bulkhead now, longest-running first. */
@@ -185,12 +234,21 @@ public final class Bulkhead {
 
     /** Calls inside now. */
     public int activeCalls() {
-        return config.maxConcurrentCalls() - semaphore.availablePermits();
+        if (waits) {
+            return config.maxConcurrentCalls() - semaphore.availablePermits();
+        }
+        int taken = 0;
+        for (CallSlot slot : slots) {
+            if (slot.isTaken()) {
+                taken++;
+            }
+        }
+        return taken;
     }
 
     /** Permits free now. */
     public int availablePermits() {
-        return semaphore.availablePermits();
+        return waits ? semaphore.availablePermits() : config.maxConcurrentCalls() - activeCalls();
     }
 
     /** Calls rejected since the bulkhead was created. */

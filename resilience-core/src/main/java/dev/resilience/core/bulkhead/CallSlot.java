@@ -36,9 +36,17 @@ final class CallSlot implements Bulkhead.Permit {
     private String call;
     private Thread thread;
     private long startNanos;
+    // Slots are allocated side by side; padding keeps two threads' slots off one cache line.
+    @SuppressWarnings("unused")
+    private long pad0, pad1, pad2, pad3, pad4, pad5, pad6;
 
     CallSlot(Bulkhead bulkhead) {
         this.bulkhead = bulkhead;
+    }
+
+    /** Whether a call holds (or is taking or leaving) this slot. */
+    boolean isTaken() {
+        return ((int) STAMP.getAcquire(this) & PHASE) != FREE;
     }
 
     /** Takes the slot if it is free; the caller then {@link #occupy occupies} it. */
