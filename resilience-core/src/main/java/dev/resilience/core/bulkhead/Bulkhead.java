@@ -173,9 +173,15 @@ public final class Bulkhead {
         return null;
     }
 
-    /** Spreads threads over the slots without a division: the thread's hash, scaled into [0, n). */
+    /**
+     * Spreads threads over the slots without a division: the thread's id, mixed (Fibonacci hashing) and
+     * scaled into [0, n). Not {@code System.identityHashCode}: its fast path fails whenever the thread
+     * object's header is not in its plain state, and in some JVM runs it then cost every call a few ns.
+     */
+    @SuppressWarnings("deprecation") // getId(): threadId() exists only from Java 19
     private static int firstSlot(Thread thread, int n) {
-        return (int) (((System.identityHashCode(thread) & 0xFFFFFFFFL) * n) >>> 32);
+        int mixed = (int) thread.getId() * 0x9E3779B9;
+        return (int) (((mixed & 0xFFFFFFFFL) * n) >>> 32);
     }
 
     /**

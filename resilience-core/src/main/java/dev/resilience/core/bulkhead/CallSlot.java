@@ -9,9 +9,13 @@ import java.lang.invoke.VarHandle;
  *
  * <p>One word, {@code stamp}, says what the slot holds; its low two bits are the phase and the rest counts
  * generations, so a reader can tell that the call it copied is still the one in the slot (a sequence lock):
- * {@code 0} free, {@code 1} claimed and being written, {@code 2} occupied and stable, {@code 3} being
- * cleared. Only the owner moves the stamp past {@code 1}; release stores order its field writes (free of
- * fences on x86).
+ * {@code 0} free, {@code 1} claimed and being written, {@code 2} occupied and stable. Only the owner moves
+ * the stamp past {@code 1}; release stores order its field writes (free of fences on x86).
+ *
+ * <p>A freed slot keeps its last call's description and thread, and a call writes them only when they
+ * differ: with G1 every reference store into an old object pays a card-marking barrier with a full fence,
+ * and a busy slot is usually reused by the same thread for the same call. The stamp, not the fields, says
+ * whether the slot is taken; what it keeps alive is at most one thread object per slot.
  */
 final class CallSlot implements Bulkhead.Permit {
 
@@ -29,6 +33,7 @@ final class CallSlot implements Bulkhead.Permit {
     private static final int FREE = 0;
     private static final int WRITING = 1;
     private static final int OCCUPIED = 2;
+    private static final int NEXT_GENERATION = PHASE + 1;
 
     private final Bulkhead bulkhead;
     @SuppressWarnings("unused") // accessed through STAMP
@@ -56,8 +61,12 @@ final class CallSlot implements Bulkhead.Permit {
     }
 
     void occupy(String call, Thread thread, long startNanos) {
-        this.call = call;
-        this.thread = thread;
+        if (this.call != call) {
+            this.call = call;
+        }
+        if (this.thread != thread) {
+            this.thread = thread;
+        }
         this.startNanos = startNanos;
         int claimed = (int) STAMP.getOpaque(this);
         STAMP.setRelease(this, claimed - WRITING + OCCUPIED);
@@ -74,11 +83,7 @@ final class CallSlot implements Bulkhead.Permit {
             return; // released already: handing back a second permit would raise the limit for good
         }
         bulkhead.exited(call);
-        STAMP.setRelease(this, occupied + 1); // clearing
-        VarHandle.storeStoreFence(); // a reader must see "clearing" before it can see a cleared field
-        this.call = null;
-        this.thread = null;
-        STAMP.setRelease(this, occupied + 2); // free, next generation
+        STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION); // free
         bulkhead.releasePermit();
     }
 

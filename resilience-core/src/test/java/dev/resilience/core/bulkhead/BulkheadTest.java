@@ -194,6 +194,41 @@ class BulkheadTest {
     }
 
     @Test
+    void aReusedPlaceShowsItsNewCallThreadAndStartAndNothingOnceFreed() throws Exception {
+        Bulkhead bulkhead = bulkhead(1, Duration.ZERO);
+        ResiliencePipeline first = ResiliencePipeline.builder().bulkhead(bulkhead).description("Backend.fetch")
+                .build();
+        ResiliencePipeline second = ResiliencePipeline.builder().bulkhead(bulkhead).description("Backend.store")
+                .build();
+
+        CountDownLatch releaseA = new CountDownLatch(1);
+        Caller a = Caller.start("worker-a", first, releaseA);
+        a.awaitInside();
+        releaseA.countDown();
+        assertThat(a.result()).isEqualTo("done by worker-a");
+        assertThat(bulkhead.inFlightCalls()).as("a freed place keeps nothing visible").isEmpty();
+
+        clock.advance(Duration.ofMillis(700));
+        CountDownLatch releaseB = new CountDownLatch(1);
+        Caller b = Caller.start("worker-b", second, releaseB);
+        b.awaitInside();
+        clock.advance(Duration.ofMillis(50));
+        assertThat(bulkhead.inFlightCalls()).containsExactly(
+                new InFlightCall("Backend.store", "worker-b", T0.plusMillis(700), Duration.ofMillis(50)));
+        releaseB.countDown();
+        assertThat(b.result()).isEqualTo("done by worker-b");
+
+        // The same thread and call again: only the start changes.
+        clock.advance(Duration.ofMillis(100));
+        Bulkhead.Permit permit = bulkhead.acquire("Backend.store");
+        clock.advance(Duration.ofMillis(20));
+        assertThat(bulkhead.inFlightCalls()).containsExactly(new InFlightCall("Backend.store",
+                Thread.currentThread().getName(), T0.plusMillis(850), Duration.ofMillis(20)));
+        permit.release();
+        assertThat(bulkhead.inFlightCalls()).isEmpty();
+    }
+
+    @Test
     void publishesEnteredRejectedAndExitedNamingTheCall() throws Exception {
         Bulkhead bulkhead = bulkhead(1, Duration.ZERO);
         List<ResilienceEvent> events = new CopyOnWriteArrayList<>();
