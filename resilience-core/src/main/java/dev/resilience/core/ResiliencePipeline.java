@@ -237,7 +237,15 @@ public final class ResiliencePipeline {
         if (timeout == null) {
             return bulkheaded(call, kind, startNanos);
         }
-        return timeout.execute(() -> bulkheaded(call, kind, startNanos));
+        // Timed inline rather than through timeout.execute(lambda): the lambda would be one more allocation.
+        Timeout.TimedCall timed = timeout.start();
+        Object result;
+        try {
+            result = bulkheaded(call, kind, startNanos);
+        } catch (Throwable failure) {
+            throw timeout.failed(timed, failure);
+        }
+        return timeout.succeeded(timed, result);
     }
 
     private Object bulkheaded(Object call, int kind, long startNanos) throws Throwable {

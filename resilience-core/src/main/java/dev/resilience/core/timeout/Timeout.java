@@ -1,5 +1,7 @@
 package dev.resilience.core.timeout;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +10,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -80,29 +81,59 @@ public final class Timeout {
      */
     public <T> T execute(CheckedSupplier<T> call) throws Throwable {
         Objects.requireNonNull(call, "call");
-        Interrupter interrupter = new Interrupter(Thread.currentThread());
-        Cancellable timer = clock.schedule(interrupter, durationNanos);
+        TimedCall timed = start();
         T result;
         try {
             result = call.get();
         } catch (Throwable failure) {
-            if (interrupter.finishInTime()) {
-                timer.cancel();
-                failed.increment();
-                throw failure;
-            }
-            throw timedOut(interrupter, failure);
+            throw failed(timed, failure);
         }
-        if (interrupter.finishInTime()) {
-            timer.cancel();
+        return succeeded(timed, result);
+    }
+
+    /**
+     * Starts the deadline of a call the current thread is about to make, for callers that run the call
+     * themselves (as the pipeline does, without wrapping it in a lambda). End it with exactly one of
+     * {@link #succeeded} and {@link #failed}, on the same thread.
+     */
+    public TimedCall start() {
+        TimedCall timed = new TimedCall(Thread.currentThread());
+        timed.timer = clock.schedule(timed, durationNanos);
+        return timed;
+    }
+
+    /**
+     * The call returned {@code result}.
+     *
+     * @return {@code result}, when the call returned in time
+     * @throws TimeoutExceededException when the deadline passed first (the interrupt is cleared)
+     */
+    public <T> T succeeded(TimedCall timed, T result) throws TimeoutExceededException {
+        if (timed.finishInTime()) {
+            timed.timer.cancel();
             successful.increment();
             return result;
         }
-        throw timedOut(interrupter, null);
+        throw timedOut(timed, null);
     }
 
-    private TimeoutExceededException timedOut(Interrupter interrupter, Throwable cause) {
-        interrupter.awaitInterruptAndClear();
+    /**
+     * The call threw {@code failure}.
+     *
+     * @return what the caller should throw: {@code failure} when it came in time, otherwise a
+     *         {@link TimeoutExceededException} with {@code failure} as its cause (the interrupt is cleared)
+     */
+    public Throwable failed(TimedCall timed, Throwable failure) {
+        if (timed.finishInTime()) {
+            timed.timer.cancel();
+            this.failed.increment();
+            return failure;
+        }
+        return timedOut(timed, failure);
+    }
+
+    private TimeoutExceededException timedOut(TimedCall timed, Throwable cause) {
+        timed.awaitInterruptAndClear();
         timedOut.increment();
         events.publish(EventType.TIMEOUT, "", null, null, config.duration());
         return new TimeoutExceededException(name, config.duration(), cause, true);
@@ -247,41 +278,59 @@ public final class Timeout {
     }
 
     /**
-     * The timer's side of one synchronous call. Exactly one of {@link #finishInTime()} (caller) and
-     * {@link #run()} (timer) wins the CAS out of RUNNING.
+     * One synchronous call racing its deadline, from {@link #start()}. Exactly one of the caller finishing
+     * and the timer firing wins the CAS out of {@code RUNNING}; the loser leaves the winner's outcome alone.
      */
-    private static final class Interrupter extends AtomicInteger implements Runnable {
+    public static final class TimedCall implements Runnable {
 
-        private static final long serialVersionUID = 1L;
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(TimedCall.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private static final int RUNNING = 0;
         private static final int FINISHED = 1;
         private static final int INTERRUPTING = 2;
         private static final int INTERRUPTED = 3;
 
-        private final transient Thread thread;
+        private final Thread thread;
+        @SuppressWarnings("unused") // accessed through STATE
+        private volatile int state;
+        private Cancellable timer;
 
-        Interrupter(Thread thread) {
+        private TimedCall(Thread thread) {
             this.thread = thread;
         }
 
+        /** On the timer thread, at the deadline. Not for callers. */
         @Override
         public void run() {
-            if (compareAndSet(RUNNING, INTERRUPTING)) {
+            if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
                 thread.interrupt();
-                set(INTERRUPTED);
+                STATE.setVolatile(this, INTERRUPTED);
             }
         }
 
         boolean finishInTime() {
-            return compareAndSet(RUNNING, FINISHED);
+            return STATE.compareAndSet(this, RUNNING, FINISHED);
         }
 
         /** The timer won: wait for its interrupt to land, then clear it so it cannot hit the next call. */
         void awaitInterruptAndClear() {
-            while (get() != INTERRUPTED) {
+            while ((int) STATE.getVolatile(this) != INTERRUPTED) {
                 Thread.onSpinWait();
             }
             Thread.interrupted();
+        }
+
+        @Override
+        public String toString() {
+            return "TimedCall[" + thread.getName() + "]";
         }
     }
 }
