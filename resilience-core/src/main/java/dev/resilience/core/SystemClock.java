@@ -1,8 +1,5 @@
 package dev.resilience.core;
 
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -47,8 +44,7 @@ final class SystemClock implements Clock {
 
     @Override
     public Cancellable schedule(Runnable task, long delayNanos) {
-        ScheduledFuture<?> future = Timer.EXECUTOR.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-        return () -> future.cancel(false);
+        return Timer.INSTANCE.schedule(task, delayNanos);
     }
 
     /**
@@ -75,21 +71,12 @@ final class SystemClock implements Clock {
         }
     }
 
-    /** Holder: the timer thread starts on first use only. */
+    /** Holder: the timer is created on first use, and its thread with its first task. */
     private static final class Timer {
 
-        static final ScheduledThreadPoolExecutor EXECUTOR = create();
+        static final TimerThread INSTANCE = new TimerThread("resilience-timer");
 
-        private static ScheduledThreadPoolExecutor create() {
-            ThreadFactory factory = runnable -> {
-                Thread thread = new Thread(runnable, "resilience-timer");
-                thread.setDaemon(true);
-                return thread;
-            };
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, factory);
-            // Timeouts are usually cancelled long before they fire; keep the queue from filling with them.
-            executor.setRemoveOnCancelPolicy(true);
-            return executor;
+        private Timer() {
         }
     }
 

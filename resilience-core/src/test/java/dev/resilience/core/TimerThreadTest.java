@@ -1,0 +1,149 @@
+package dev.resilience.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The system clock's timer. A real timer is the subject here, so these tests wait on real time, with
+ * generous bounds; each uses its own timer (and thread), never the shared one.
+ */
+class TimerThreadTest {
+
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long HOUR = TimeUnit.HOURS.toNanos(1);
+
+    private static final AtomicInteger TIMERS = new AtomicInteger();
+
+    private final String threadName = "timer-under-test-" + TIMERS.incrementAndGet();
+    private final TimerThread timer = new TimerThread(threadName);
+
+    @Test
+    void runsEachTaskOnceInDeadlineOrderAmongRandomCancellations() throws Exception {
+        Random random = new Random(42);
+        int tasks = 400;
+        List<TimerThread.Task> scheduled = new ArrayList<>();
+        List<TimerThread.Task> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch blockTimer = new CountDownLatch(1);
+        // Hold the timer thread, so that every task below is due by the time it looks at the queue again.
+        CountDownLatch timerBlocked = new CountDownLatch(1);
+        timer.schedule(() -> {
+            timerBlocked.countDown();
+            await(blockTimer);
+        }, 0);
+        assertThat(timerBlocked.await(10, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch allRan = new CountDownLatch(tasks / 2);
+        for (int i = 0; i < tasks; i++) {
+            TimerThread.Task[] self = new TimerThread.Task[1];
+            self[0] = (TimerThread.Task) timer.schedule(() -> {
+                ran.add(self[0]);
+                allRan.countDown();
+            }, random.nextInt(50) * MS);
+            scheduled.add(self[0]);
+        }
+        List<TimerThread.Task> shuffled = new ArrayList<>(scheduled);
+        Collections.shuffle(shuffled, random);
+        List<TimerThread.Task> kept = new ArrayList<>(shuffled.subList(0, tasks / 2));
+        for (TimerThread.Task cancelled : shuffled.subList(tasks / 2, tasks)) {
+            assertThat(cancelled.cancel()).as("a queued task cancels").isTrue();
+            assertThat(cancelled.cancel()).as("but only once").isFalse();
+        }
+        assertThat(timer.pending()).isEqualTo(tasks / 2);
+
+        Thread.sleep(60); // every remaining deadline (< 50 ms) has passed: the order is the heap's alone
+        blockTimer.countDown();
+
+        assertThat(allRan.await(10, TimeUnit.SECONDS)).as("the kept tasks ran").isTrue();
+        assertThat(ran).containsExactlyInAnyOrderElementsOf(kept);
+        assertThat(ran).extracting(task -> task.deadline).as("deadline order").isSorted();
+        assertThat(timer.pending()).isZero();
+        for (TimerThread.Task done : kept) {
+            assertThat(done.cancel()).as("a task that ran cannot be cancelled").isFalse();
+        }
+    }
+
+    @Test
+    void cancelledTasksLeaveTheQueueAtOnce() {
+        List<Cancellable> timeouts = new ArrayList<>();
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < 100_000; i++) {
+            timeouts.add(timer.schedule(ran::incrementAndGet, HOUR + i));
+        }
+        assertThat(timer.pending()).isEqualTo(100_000);
+        for (Cancellable timeout : timeouts) {
+            timeout.cancel();
+        }
+        assertThat(timer.pending()).isZero();
+        assertThat(ran).hasValue(0);
+    }
+
+    @Test
+    void aNewEarliestTaskWakesTheTimerFromALongerWait() throws Exception {
+        timer.schedule(() -> { }, HOUR);
+        CountDownLatch ran = new CountDownLatch(1);
+        long start = System.nanoTime();
+        timer.schedule(ran::countDown, 50 * MS);
+
+        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+    }
+
+    @Test
+    void anActionThatThrowsDoesNotStopTheTimer() throws Exception {
+        timer.schedule(() -> {
+            throw new IllegalStateException("expected by TimerThreadTest: the timer must survive this");
+        }, 0);
+        CountDownLatch ran = new CountDownLatch(1);
+        timer.schedule(ran::countDown, 10 * MS);
+
+        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void delaysTooLongForTheClockAreAcceptedAndOrderedLast() throws Exception {
+        TimerThread.Task never = (TimerThread.Task) timer.schedule(() -> { }, Long.MAX_VALUE);
+        CountDownLatch ran = new CountDownLatch(1);
+        timer.schedule(ran::countDown, 10 * MS);
+
+        assertThat(ran.await(10, TimeUnit.SECONDS)).as("the long delay does not hide the short one").isTrue();
+        assertThat(timer.pending()).isEqualTo(1);
+        assertThat(never.cancel()).isTrue();
+    }
+
+    @Test
+    void theThreadIsADaemonStartedWithTheFirstTask() throws Exception {
+        assertThat(threadNamed(threadName)).isNull();
+        CountDownLatch ran = new CountDownLatch(1);
+        AtomicInteger daemon = new AtomicInteger();
+        timer.schedule(() -> {
+            daemon.set(Thread.currentThread().isDaemon() ? 1 : 2);
+            ran.countDown();
+        }, 0);
+
+        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon).hasValue(1);
+    }
+
+    private static Thread threadNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals(name)).findFirst().orElse(null);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
