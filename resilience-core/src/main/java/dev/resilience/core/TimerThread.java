@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The queue is a binary heap under one lock; each task knows its index, so removal is O(log n). The
  * thread starts with the first task and then waits on a condition, woken only when a new task becomes the
  * earliest. An action that throws does not stop the thread; what it threw goes to the thread's uncaught
- * exception handler.
+ * exception handler, and the timer goes on.
  */
 final class TimerThread implements Runnable {
 
@@ -74,19 +74,24 @@ final class TimerThread implements Runnable {
 
     @Override
     public void run() {
+        // Nothing may end this loop: with the thread gone, no timeout would ever fire again.
         while (true) {
-            Task due;
             try {
-                due = awaitNextDue();
+                awaitNextDue().action.run();
             } catch (InterruptedException interrupted) {
-                continue; // nobody should interrupt the timer; it keeps serving the tasks it has
-            }
-            try {
-                due.action.run();
+                // nobody should interrupt the timer; it keeps serving the tasks it has
             } catch (Throwable failure) {
-                Thread current = Thread.currentThread();
-                current.getUncaughtExceptionHandler().uncaughtException(current, failure);
+                report(failure);
             }
+        }
+    }
+
+    private static void report(Throwable failure) {
+        try {
+            Thread current = Thread.currentThread();
+            current.getUncaughtExceptionHandler().uncaughtException(current, failure);
+        } catch (Throwable ignored) {
+            // a failing handler must not stop the timer either
         }
     }
 
