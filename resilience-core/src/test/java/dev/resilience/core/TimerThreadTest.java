@@ -73,6 +73,57 @@ class TimerThreadTest {
     }
 
     @Test
+    void underContentionEachTaskEitherRunsOnceOrIsCancelledNeverBoth() throws Exception {
+        int threads = 4;
+        int perThread = 10_000;
+        AtomicInteger[] runs = new AtomicInteger[threads * perThread];
+        AtomicInteger cancelled = new AtomicInteger();
+        AtomicInteger cancelledTwice = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t * perThread;
+            Thread worker = new Thread(() -> {
+                await(start);
+                Random random = new Random(first);
+                for (int i = first; i < first + perThread; i++) {
+                    AtomicInteger ranCount = runs[i] = new AtomicInteger();
+                    Cancellable task = timer.schedule(ranCount::incrementAndGet, random.nextInt(2_000_000));
+                    // Cancel about half: some still queued (true), some already run or running (false).
+                    if (random.nextBoolean() && task.cancel()) {
+                        cancelled.incrementAndGet();
+                        if (task.cancel()) {
+                            cancelledTwice.incrementAndGet();
+                        }
+                    }
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        start.countDown();
+        for (Thread worker : workers) {
+            worker.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(worker.isAlive()).as("worker finished").isFalse();
+        }
+        // Due after every task above (each was at most 2 ms away when scheduled); one thread runs tasks in
+        // deadline order, so once this one has run, every other has finished.
+        CountDownLatch lastRan = new CountDownLatch(1);
+        timer.schedule(lastRan::countDown, 3_000_000);
+        assertThat(lastRan.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(timer.pending()).isZero();
+
+        int ranOnce = 0;
+        for (AtomicInteger ranCount : runs) {
+            assertThat(ranCount.get()).as("runs of one task").isBetween(0, 1);
+            ranOnce += ranCount.get();
+        }
+        assertThat(ranOnce + cancelled.get()).isEqualTo(threads * perThread);
+        assertThat(cancelledTwice).hasValue(0);
+        assertThat(cancelled.get()).as("some were cancelled in time").isPositive();
+    }
+
+    @Test
     void cancelledTasksLeaveTheQueueAtOnce() {
         List<Cancellable> timeouts = new ArrayList<>();
         AtomicInteger ran = new AtomicInteger();
