@@ -175,8 +175,8 @@ public final class Bulkhead {
 
     /**
      * Spreads threads over the slots without a division: the thread's id, mixed (Fibonacci hashing) and
-     * scaled into [0, n). Not {@code System.identityHashCode}: its fast path fails whenever the thread
-     * object's header is not in its plain state, and in some JVM runs it then cost every call a few ns.
+     * scaled into [0, n). Not {@code System.identityHashCode}: measured, it made every call a few ns slower in
+     * some JVM runs and not in others (BENCHMARKS.md, scenario 4).
      */
     @SuppressWarnings("deprecation") // getId(): threadId() exists only from Java 19
     private static int firstSlot(Thread thread, int n) {
@@ -189,20 +189,11 @@ public final class Bulkhead {
      * finds one, since slots are freed before their permit is returned.
      */
     private CallSlot claimSlot(Thread thread) {
-        int n = slots.length;
-        int i = firstSlot(thread, n);
-        while (true) {
-            for (int tried = 0; tried < n; tried++) {
-                CallSlot slot = slots[i];
-                if (slot.tryClaim()) {
-                    return slot;
-                }
-                if (++i == n) {
-                    i = 0;
-                }
-            }
+        CallSlot slot;
+        while ((slot = claimFreeSlot(thread)) == null) {
             Thread.onSpinWait(); // every slot was taken by a racing claim; one is about to be freed
         }
+        return slot;
     }
 
     /**

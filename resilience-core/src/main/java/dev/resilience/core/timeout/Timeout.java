@@ -41,7 +41,7 @@ public final class Timeout {
     private final EventPublisher events;
     private final long durationNanos;
     private final LongAdder successful = new LongAdder();
-    private final LongAdder failed = new LongAdder();
+    private final LongAdder failedInTime = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
 
     private Timeout(String name, TimeoutConfig config, Clock clock) {
@@ -126,7 +126,7 @@ public final class Timeout {
     public Throwable failed(TimedCall timed, Throwable failure) {
         if (timed.finishInTime()) {
             timed.timer.cancel();
-            this.failed.increment();
+            failedInTime.increment();
             return failure;
         }
         return timedOut(timed, failure);
@@ -158,7 +158,7 @@ public final class Timeout {
                 throw new NullPointerException("the asynchronous call returned null instead of a CompletionStage");
             }
         } catch (Throwable failure) {
-            failed.increment();
+            failedInTime.increment();
             result.completeExceptionally(failure);
             return result;
         }
@@ -204,7 +204,7 @@ public final class Timeout {
 
     /** Calls that threw in time. */
     public long failedCalls() {
-        return failed.sum();
+        return failedInTime.sum();
     }
 
     /** Calls that passed their deadline. */
@@ -271,7 +271,7 @@ public final class Timeout {
                 successful.increment();
                 result.complete(value);
             } else {
-                failed.increment();
+                failedInTime.increment();
                 result.completeExceptionally(unwrap(failure));
             }
         }
