@@ -1,5 +1,7 @@
 package dev.resilience.core;
 
+import java.time.Duration;
+
 /**
  * The one source of time for every policy: monotonic time for durations, wall time for what is shown to
  * people, sleeping for synchronous retry waits, and scheduling for timeouts and asynchronous retries.
@@ -32,6 +34,18 @@ public interface Clock {
      * anything that may block or run user code is handed on to an executor by the caller.
      */
     Cancellable schedule(Runnable task, long delayNanos);
+
+    /**
+     * {@code duration} in nanoseconds, or {@link Long#MAX_VALUE} when it is too long for that (about 292
+     * years): such a duration is as good as endless, and converting it must not throw in the middle of a call.
+     */
+    static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
 
     /** The real clock, with one shared daemon timer thread. */
     static Clock system() {

@@ -54,20 +54,11 @@ public final class Bulkhead {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
         this.semaphore = new Semaphore(config.maxConcurrentCalls(), false);
-        this.maxWaitNanos = saturatedNanos(config.maxWaitDuration());
+        this.maxWaitNanos = Clock.saturatedNanos(config.maxWaitDuration());
         this.waits = maxWaitNanos > 0;
         this.slots = new CallSlot[config.maxConcurrentCalls()];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new CallSlot(this);
-        }
-    }
-
-    /** A wait too long for a long of nanoseconds (about 292 years) is as good as endless. */
-    private static long saturatedNanos(Duration duration) {
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
         }
     }
 

@@ -103,7 +103,7 @@ public final class CircuitBreaker {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
-        this.slowCallThresholdNanos = config.slowCallDurationThreshold().toNanos();
+        this.slowCallThresholdNanos = Clock.saturatedNanos(config.slowCallDurationThreshold());
         this.recordResult = config.recordResult();
         this.state = new AtomicReference<>(newClosedState());
     }

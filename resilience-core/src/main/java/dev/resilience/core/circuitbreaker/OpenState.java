@@ -1,5 +1,7 @@
 package dev.resilience.core.circuitbreaker;
 
+import dev.resilience.core.Clock;
+
 /** Rejects calls until the wait duration has passed, then gives way to HALF_OPEN. */
 final class OpenState extends BreakerState {
 
@@ -11,7 +13,7 @@ final class OpenState extends BreakerState {
     OpenState(CircuitBreaker breaker, long openedAtNanos, BreakerState previous) {
         super(breaker);
         this.openedAtNanos = openedAtNanos;
-        this.waitNanos = breaker.config().waitDurationInOpenState().toNanos();
+        this.waitNanos = Clock.saturatedNanos(breaker.config().waitDurationInOpenState());
         // Keep showing what made the breaker open.
         this.metricsWhenOpened = previous.metrics();
         this.ratesAvailable = previous.ratesAvailable(metricsWhenOpened);

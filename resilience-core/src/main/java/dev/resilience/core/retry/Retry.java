@@ -31,6 +31,10 @@ public final class Retry {
     private final Clock clock;
     private final EventPublisher events;
     private final boolean retriesOpenBreaker;
+    // The configured durations in nanoseconds, converted once.
+    private final long waitNanos;
+    private final long maxWaitNanos;
+    private final long maxDurationNanos;
     private final LongAdder successfulWithoutRetry = new LongAdder();
     private final LongAdder successfulWithRetry = new LongAdder();
     private final LongAdder failedWithRetry = new LongAdder();
@@ -42,6 +46,9 @@ public final class Retry {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
         this.retriesOpenBreaker = config.retryExceptions().contains(CircuitBreakerOpenException.class);
+        this.waitNanos = Clock.saturatedNanos(config.waitDuration());
+        this.maxWaitNanos = Clock.saturatedNanos(config.maxWaitDuration());
+        this.maxDurationNanos = Clock.saturatedNanos(config.maxDuration());
     }
 
     public static Retry ofDefaults(String name) {
@@ -78,17 +85,17 @@ public final class Retry {
      * {@code maxWaitDuration} either way.
      */
     public long delayNanos(int failedAttempt, Throwable failure) {
-        long cap = config.maxWaitDuration().toNanos();
         Optional<Duration> hint = retryAfterHint(failure);
         if (hint.isPresent()) {
-            return Math.min(Math.max(0, hint.get().toNanos()), cap);
+            // A server's hint can be any size; an absurd one is capped like any other, not an overflow.
+            return Math.min(Math.max(0, Clock.saturatedNanos(hint.get())), maxWaitNanos);
         }
-        double wait = config.waitDuration().toNanos() * Math.pow(config.backoffMultiplier(), failedAttempt - 1);
+        double wait = waitNanos * Math.pow(config.backoffMultiplier(), failedAttempt - 1);
         if (config.jitter() > 0) {
             double spread = config.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
             wait = wait * (1 + spread);
         }
-        return (long) Math.min(Math.max(0, wait), cap);
+        return (long) Math.min(Math.max(0, wait), maxWaitNanos);
     }
 
     private static Optional<Duration> retryAfterHint(Throwable failure) {
@@ -110,8 +117,7 @@ public final class Retry {
      * started at {@code startNanos}.
      */
     public boolean withinBudget(long startNanos, long delayNanos) {
-        long budget = config.maxDuration().toNanos();
-        return budget == 0 || clock.nanoTime() - startNanos + delayNanos <= budget;
+        return maxDurationNanos == 0 || clock.nanoTime() - startNanos + delayNanos <= maxDurationNanos;
     }
 
     /** Reports that attempt {@code failedAttempt} failed and the next one starts after {@code delayNanos}. */

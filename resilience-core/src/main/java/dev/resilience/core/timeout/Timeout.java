@@ -49,16 +49,7 @@ public final class Timeout {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
-        this.durationNanos = saturatedNanos(config.duration());
-    }
-
-    /** A limit too long for a long of nanoseconds (about 292 years) is as good as none. */
-    private static long saturatedNanos(Duration duration) {
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
+        this.durationNanos = Clock.saturatedNanos(config.duration());
     }
 
     public static Timeout of(String name, Duration duration) {

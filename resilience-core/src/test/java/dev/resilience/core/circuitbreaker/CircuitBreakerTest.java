@@ -429,6 +429,17 @@ class CircuitBreakerTest {
         }
 
         @Test
+        void aWaitTooLongForNanosecondsKeepsTheBreakerOpen() {
+            CircuitBreaker breaker = openBreaker(b -> b.waitDurationInOpenState(Duration.ofSeconds(Long.MAX_VALUE))
+                    .slowCallDurationThreshold(Duration.ofSeconds(Long.MAX_VALUE)));
+            clock.advance(Duration.ofDays(365 * 100));
+
+            assertThat(breaker.tryAcquirePermit()).isNull();
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(rejection(breaker::acquirePermit).remainingOpenTime()).isGreaterThan(Duration.ofDays(365 * 100));
+        }
+
+        @Test
         void tryAcquirePermitReturnsNullAndCountsTheRejection() {
             CircuitBreaker breaker = openBreaker(b -> b);
 

@@ -118,6 +118,25 @@ class RetryTest {
     }
 
     @Test
+    void retryAfterHintTooLongForNanosecondsIsCappedNotAnOverflow() {
+        Retry retry = retry(RetryConfig.builder().maxWaitDuration(Duration.ofSeconds(30)));
+
+        assertThat(retry.delayNanos(1, new ServiceBusy(Duration.ofSeconds(Long.MAX_VALUE))))
+                .isEqualTo(Duration.ofSeconds(30).toNanos());
+        assertThat(retry.delayNanos(1, new ServiceBusy(Duration.ofSeconds(Long.MIN_VALUE)))).isZero();
+    }
+
+    @Test
+    void waitsAndBudgetTooLongForNanosecondsAreAcceptedAsEndless() {
+        Duration endless = Duration.ofSeconds(Long.MAX_VALUE);
+        Retry retry = retry(RetryConfig.builder().waitDuration(endless).maxWaitDuration(endless)
+                .maxDuration(endless));
+
+        assertThat(retry.delayNanos(1, new IllegalStateException("busy"))).isEqualTo(Long.MAX_VALUE);
+        assertThat(retry.withinBudget(clock.nanoTime(), Duration.ofHours(1).toNanos())).isTrue();
+    }
+
+    @Test
     void emptyRetryAfterHintFallsBackToTheBackoff() {
         Retry retry = retry(RetryConfig.builder().waitDuration(Duration.ofMillis(300)));
 
