@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.State;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
-import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 
 /** Scenario 4: a semaphore bulkhead (25 calls, no waiting) with places free. */
 @State(Scope.Benchmark)

@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.State;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
-import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 
 /** Scenario 1: a closed circuit breaker, every call succeeds. One breaker per library, shared by all threads. */
 @State(Scope.Benchmark)

@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.State;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
-import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;

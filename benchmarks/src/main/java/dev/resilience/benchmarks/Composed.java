@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.State;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
-import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 
 /**
  * Scenario 5: retry around circuit breaker around bulkhead around the call, the order our pipeline always

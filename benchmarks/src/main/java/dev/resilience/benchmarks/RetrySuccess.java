@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.State;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
-import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 
 /** Scenario 3: retry, the first attempt succeeds (the wait between attempts never happens). */
 @State(Scope.Benchmark)

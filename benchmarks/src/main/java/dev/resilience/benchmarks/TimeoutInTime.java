@@ -11,7 +11,7 @@ import org.openjdk.jmh.annotations.State;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
-import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 
 /**
  * Scenario 6: a 1-second timeout on a synchronous call that finishes in time.

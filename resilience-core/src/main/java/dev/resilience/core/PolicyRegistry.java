@@ -1,5 +1,7 @@
 package dev.resilience.core;
 
+import dev.resilience.core.internal.Validation;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

@@ -1,5 +1,8 @@
 package dev.resilience.core;
 
+import dev.resilience.core.pipeline.ResiliencePipeline;
+import dev.resilience.test.ManualClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

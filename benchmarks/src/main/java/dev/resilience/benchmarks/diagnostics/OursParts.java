@@ -27,8 +27,8 @@ public class OursParts extends BenchmarkDefaults {
     private Retry retry;
     private Bulkhead bulkhead;
     private dev.resilience.core.CheckedSupplier<String> checked;
-    private dev.resilience.core.ResiliencePipeline retryPipeline;
-    private dev.resilience.core.ResiliencePipeline breakerPipeline;
+    private dev.resilience.core.pipeline.ResiliencePipeline retryPipeline;
+    private dev.resilience.core.pipeline.ResiliencePipeline breakerPipeline;
 
     @Setup
     public void setUp() {
@@ -37,8 +37,8 @@ public class OursParts extends BenchmarkDefaults {
         retry = Retry.of("bench", dev.resilience.core.retry.RetryConfig.ofDefaults());
         bulkhead = Bulkhead.of("bench", BulkheadConfig.ofDefaults());
         checked = Workload.oursChecked();
-        retryPipeline = dev.resilience.core.ResiliencePipeline.builder().retry(retry).build();
-        breakerPipeline = dev.resilience.core.ResiliencePipeline.builder().circuitBreaker(breaker).build();
+        retryPipeline = dev.resilience.core.pipeline.ResiliencePipeline.builder().retry(retry).build();
+        breakerPipeline = dev.resilience.core.pipeline.ResiliencePipeline.builder().circuitBreaker(breaker).build();
     }
 
     /**

@@ -10,8 +10,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-import dev.resilience.core.Clock;
-import dev.resilience.core.Validation;
+import dev.resilience.core.spi.Clock;
+import dev.resilience.core.internal.Validation;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
 

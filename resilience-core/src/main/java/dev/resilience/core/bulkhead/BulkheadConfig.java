@@ -1,7 +1,7 @@
 package dev.resilience.core.bulkhead;
 
-import static dev.resilience.core.Validation.atLeast;
-import static dev.resilience.core.Validation.notNegative;
+import static dev.resilience.core.internal.Validation.atLeast;
+import static dev.resilience.core.internal.Validation.notNegative;
 
 import java.time.Duration;
 

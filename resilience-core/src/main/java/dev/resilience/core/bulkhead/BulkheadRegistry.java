@@ -1,6 +1,6 @@
 package dev.resilience.core.bulkhead;
 
-import dev.resilience.core.Clock;
+import dev.resilience.core.spi.Clock;
 import dev.resilience.core.PolicyRegistry;
 
 /** Named {@link Bulkhead} instances built from inheriting configs; see {@link PolicyRegistry}. */

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
-import dev.resilience.core.Clock;
+import dev.resilience.core.spi.Clock;
 import dev.resilience.core.Outcomes;
-import dev.resilience.core.Validation;
+import dev.resilience.core.internal.Validation;
 import dev.resilience.core.bulkhead.BulkheadFullException;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;

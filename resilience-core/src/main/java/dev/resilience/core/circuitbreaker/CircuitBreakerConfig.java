@@ -1,8 +1,8 @@
 package dev.resilience.core.circuitbreaker;
 
-import static dev.resilience.core.Validation.atLeast;
-import static dev.resilience.core.Validation.percentage;
-import static dev.resilience.core.Validation.positive;
+import static dev.resilience.core.internal.Validation.atLeast;
+import static dev.resilience.core.internal.Validation.percentage;
+import static dev.resilience.core.internal.Validation.positive;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.resilience.core.circuitbreaker;
 
-import dev.resilience.core.Clock;
+import dev.resilience.core.spi.Clock;
 
 /** Rejects calls until the wait duration has passed, then gives way to HALF_OPEN. */
 final class OpenState extends BreakerState {

@@ -3,7 +3,7 @@ package dev.resilience.core.circuitbreaker;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
-import dev.resilience.core.Clock;
+import dev.resilience.core.spi.Clock;
 
 /**
  * The calls of the last {@code size} seconds, in one bucket per second. A bucket is replaced (by CAS) when

@@ -7,7 +7,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
-import dev.resilience.core.Clock;
+import dev.resilience.core.spi.Clock;
 
 /**
  * The listeners of one policy instance. Events are only built for types someone listens to, so an instance

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
-import dev.resilience.core.Clock;
+import dev.resilience.core.spi.Clock;
 import dev.resilience.core.ExceptionFilter;
-import dev.resilience.core.Validation;
+import dev.resilience.core.internal.Validation;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
 

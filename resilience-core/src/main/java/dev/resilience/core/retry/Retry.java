@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
-import dev.resilience.core.Clock;
+import dev.resilience.core.spi.Clock;
 import dev.resilience.core.Outcomes;
-import dev.resilience.core.Validation;
+import dev.resilience.core.internal.Validation;
 import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;

@@ -1,9 +1,9 @@
 package dev.resilience.core.retry;
 
-import static dev.resilience.core.Validation.atLeast;
-import static dev.resilience.core.Validation.atLeastOne;
-import static dev.resilience.core.Validation.between;
-import static dev.resilience.core.Validation.notNegative;
+import static dev.resilience.core.internal.Validation.atLeast;
+import static dev.resilience.core.internal.Validation.atLeastOne;
+import static dev.resilience.core.internal.Validation.between;
+import static dev.resilience.core.internal.Validation.notNegative;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.resilience.core.retry;
 
-import dev.resilience.core.Clock;
+import dev.resilience.core.spi.Clock;
 import dev.resilience.core.PolicyRegistry;
 
 /** Named {@link Retry} instances built from inheriting configs; see {@link PolicyRegistry}. */

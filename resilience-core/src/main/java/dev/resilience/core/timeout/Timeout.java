@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
-import dev.resilience.core.Cancellable;
+import dev.resilience.core.spi.Cancellable;
 import dev.resilience.core.CheckedSupplier;
-import dev.resilience.core.Clock;
-import dev.resilience.core.Validation;
+import dev.resilience.core.spi.Clock;
+import dev.resilience.core.internal.Validation;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
 

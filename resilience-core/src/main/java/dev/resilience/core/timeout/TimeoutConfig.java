@@ -1,6 +1,6 @@
 package dev.resilience.core.timeout;
 
-import static dev.resilience.core.Validation.positive;
+import static dev.resilience.core.internal.Validation.positive;
 
 import java.time.Duration;
 

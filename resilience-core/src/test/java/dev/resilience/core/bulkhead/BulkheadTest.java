@@ -20,8 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.resilience.core.CheckedSupplier;
-import dev.resilience.core.ManualClock;
-import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.test.ManualClock;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.event.EventType;
 import dev.resilience.core.event.PolicyKind;
 import dev.resilience.core.event.ResilienceEvent;

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.resilience.core.ManualClock;
-import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.test.ManualClock;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.event.EventType;
 
 /**

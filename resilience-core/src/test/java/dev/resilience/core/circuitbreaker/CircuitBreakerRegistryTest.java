@@ -6,7 +6,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import dev.resilience.core.ManualClock;
+import dev.resilience.test.ManualClock;
 
 class CircuitBreakerRegistryTest {
 

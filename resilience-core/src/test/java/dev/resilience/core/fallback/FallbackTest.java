@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
-import dev.resilience.core.ManualClock;
-import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.test.ManualClock;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.event.EventType;
 import dev.resilience.core.event.ResilienceEvent;
 

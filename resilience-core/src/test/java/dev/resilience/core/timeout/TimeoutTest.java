@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import dev.resilience.core.CheckedSupplier;
-import dev.resilience.core.ManualClock;
+import dev.resilience.test.ManualClock;
 import dev.resilience.core.event.EventType;
 import dev.resilience.core.event.PolicyKind;
 import dev.resilience.core.event.ResilienceEvent;

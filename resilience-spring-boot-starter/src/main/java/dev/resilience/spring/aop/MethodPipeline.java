@@ -7,7 +7,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
 
 import dev.resilience.core.CheckedSupplier;
-import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.fallback.FallbackFunction;
 
 /**

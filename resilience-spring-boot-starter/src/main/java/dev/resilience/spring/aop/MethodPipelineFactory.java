@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 import org.springframework.util.ClassUtils;
 
 import dev.resilience.annotation.Fallback;
-import dev.resilience.core.Clock;
-import dev.resilience.core.ContextPropagation;
-import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.core.spi.Clock;
+import dev.resilience.core.spi.ContextPropagation;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.retry.RetryRegistry;

@@ -4,7 +4,7 @@ import java.util.Map;
 
 import org.slf4j.MDC;
 
-import dev.resilience.core.ContextPropagation;
+import dev.resilience.core.spi.ContextPropagation;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ContextSnapshot;
 import io.micrometer.context.ContextSnapshotFactory;

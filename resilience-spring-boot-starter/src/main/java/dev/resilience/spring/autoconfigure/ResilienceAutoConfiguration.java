@@ -11,8 +11,8 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
-import dev.resilience.core.Clock;
-import dev.resilience.core.ContextPropagation;
+import dev.resilience.core.spi.Clock;
+import dev.resilience.core.spi.ContextPropagation;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.retry.RetryRegistry;

@@ -29,7 +29,7 @@ import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
-import dev.resilience.core.ManualClock;
+import dev.resilience.test.ManualClock;
 import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;

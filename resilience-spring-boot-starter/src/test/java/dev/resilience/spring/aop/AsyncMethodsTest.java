@@ -28,7 +28,7 @@ import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
-import dev.resilience.core.ManualClock;
+import dev.resilience.test.ManualClock;
 import dev.resilience.core.bulkhead.BulkheadFullException;
 import dev.resilience.core.timeout.TimeoutExceededException;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;

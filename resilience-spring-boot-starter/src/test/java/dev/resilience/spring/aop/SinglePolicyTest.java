@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Retry;
-import dev.resilience.core.ManualClock;
+import dev.resilience.test.ManualClock;
 import dev.resilience.core.bulkhead.BulkheadFullException;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreaker.State;

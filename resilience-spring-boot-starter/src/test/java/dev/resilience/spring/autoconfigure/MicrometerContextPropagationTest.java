@@ -8,8 +8,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
-import dev.resilience.core.ContextPropagation.Scope;
-import dev.resilience.core.ContextPropagation.Snapshot;
+import dev.resilience.core.spi.ContextPropagation.Scope;
+import dev.resilience.core.spi.ContextPropagation.Snapshot;
 import io.micrometer.context.ContextRegistry;
 
 /**

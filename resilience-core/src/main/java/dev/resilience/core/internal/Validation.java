@@ -1,4 +1,4 @@
-package dev.resilience.core;
+package dev.resilience.core.internal;
 
 import java.time.Duration;
 import java.util.Objects;

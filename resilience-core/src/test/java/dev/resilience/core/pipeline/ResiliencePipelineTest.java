@@ -1,4 +1,7 @@
-package dev.resilience.core;
+package dev.resilience.core.pipeline;
+
+import dev.resilience.test.ManualClock;
+import dev.resilience.core.Outcomes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,7 @@
-package dev.resilience.core;
+package dev.resilience.core.spi;
+
+import dev.resilience.core.pipeline.ResiliencePipeline;
+import dev.resilience.test.ManualClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,7 @@
-package dev.resilience.core;
+package dev.resilience.test;
+
+import dev.resilience.core.spi.Clock;
+import dev.resilience.core.spi.Cancellable;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,10 @@
-package dev.resilience.core;
+package dev.resilience.core.pipeline;
+
+import dev.resilience.core.spi.Clock;
+import dev.resilience.core.spi.ContextPropagation;
+import dev.resilience.core.internal.Validation;
+import dev.resilience.core.Outcomes;
+import dev.resilience.core.CheckedSupplier;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;

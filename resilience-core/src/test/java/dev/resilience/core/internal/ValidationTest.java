@@ -1,4 +1,4 @@
-package dev.resilience.core;
+package dev.resilience.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

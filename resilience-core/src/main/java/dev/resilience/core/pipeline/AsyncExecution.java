@@ -1,4 +1,8 @@
-package dev.resilience.core;
+package dev.resilience.core.pipeline;
+
+import dev.resilience.core.spi.Clock;
+import dev.resilience.core.spi.ContextPropagation;
+import dev.resilience.core.Outcomes;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

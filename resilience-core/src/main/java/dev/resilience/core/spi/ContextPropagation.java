@@ -1,4 +1,4 @@
-package dev.resilience.core;
+package dev.resilience.core.spi;
 
 /**
  * Carries the caller's thread-bound context (logging MDC, tracing, security) to the threads an asynchronous

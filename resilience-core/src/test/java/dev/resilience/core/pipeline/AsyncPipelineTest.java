@@ -1,4 +1,9 @@
-package dev.resilience.core;
+package dev.resilience.core.pipeline;
+
+import dev.resilience.core.spi.Clock;
+import dev.resilience.core.spi.Cancellable;
+import dev.resilience.core.spi.ContextPropagation;
+import dev.resilience.test.ManualClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

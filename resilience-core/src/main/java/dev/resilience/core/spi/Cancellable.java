@@ -1,4 +1,4 @@
-package dev.resilience.core;
+package dev.resilience.core.spi;
 
 /** A task scheduled on a {@link Clock}, which can be cancelled before it runs. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package dev.resilience.core;
+package dev.resilience.core.spi;
 
 import java.time.Duration;
 

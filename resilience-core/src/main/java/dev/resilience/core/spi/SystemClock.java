@@ -1,4 +1,4 @@
-package dev.resilience.core;
+package dev.resilience.core.spi;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;

@@ -1,4 +1,7 @@
-package dev.resilience.core;
+package dev.resilience.test;
+
+import dev.resilience.core.spi.Clock;
+import dev.resilience.core.spi.Cancellable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
