@@ -1,6 +1,5 @@
 package dev.resilience.core;
 
-import dev.resilience.core.internal.Validation;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -65,7 +64,7 @@ public class PolicyRegistry<C, P> {
     /** Defines (or replaces) the shared config {@code name} as a fixed value. */
     public void addConfig(String name, C config) {
         Objects.requireNonNull(config, "config");
-        configs.put(Validation.name(name), new ConfigSource<>(null, base -> config));
+        configs.put(validName(name), new ConfigSource<>(null, base -> config));
     }
 
     /**
@@ -75,7 +74,7 @@ public class PolicyRegistry<C, P> {
      * @throws IllegalArgumentException when {@code default} is given another config as its base
      */
     public void addConfig(String name, String baseConfig, UnaryOperator<C> overrides) {
-        Validation.name(name);
+        validName(name);
         Objects.requireNonNull(overrides, "overrides");
         String base;
         if (DEFAULT_CONFIG.equals(name)) {
@@ -85,7 +84,7 @@ public class PolicyRegistry<C, P> {
             }
             base = null;
         } else {
-            base = baseConfig == null ? DEFAULT_CONFIG : Validation.name(baseConfig);
+            base = baseConfig == null ? DEFAULT_CONFIG : validName(baseConfig);
         }
         configs.put(name, new ConfigSource<>(base, overrides));
     }
@@ -98,12 +97,12 @@ public class PolicyRegistry<C, P> {
     /** Instance {@code name} uses {@code config} as it is. */
     public void configureInstance(String name, C config) {
         Objects.requireNonNull(config, "config");
-        instanceConfigs.put(Validation.name(name), new ConfigSource<>(null, base -> config));
+        instanceConfigs.put(validName(name), new ConfigSource<>(null, base -> config));
     }
 
     /** Instance {@code name} uses {@code overrides} applied to {@code baseConfig} when it is built. */
     public void configureInstance(String name, String baseConfig, UnaryOperator<C> overrides) {
-        instanceConfigs.put(Validation.name(name), new ConfigSource<>(Validation.name(baseConfig), overrides));
+        instanceConfigs.put(validName(name), new ConfigSource<>(validName(baseConfig), overrides));
     }
 
     /**
@@ -165,7 +164,7 @@ public class PolicyRegistry<C, P> {
      * is resolved outside any map computation, so resolving it may look up other instances.
      */
     private P create(String name, Supplier<C> config) {
-        Validation.name(name);
+        validName(name);
         creationLock.lock();
         try {
             P existing = instances.get(name);
@@ -215,6 +214,15 @@ public class PolicyRegistry<C, P> {
         } finally {
             creationLock.unlock();
         }
+    }
+
+    /** A config or instance name: not null, not blank. */
+    private static String validName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank");
+        }
+        return name;
     }
 
     private record ConfigSource<C>(String base, UnaryOperator<C> derive) {

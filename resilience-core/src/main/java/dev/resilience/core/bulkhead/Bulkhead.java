@@ -14,6 +14,7 @@ import dev.resilience.core.spi.Clock;
 import dev.resilience.core.internal.Validation;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
+import dev.resilience.core.internal.StageFactories;
 
 /**
  * A named, thread-safe limit on concurrent calls, with a live view of the calls inside it.
@@ -47,6 +48,10 @@ public final class Bulkhead {
     private final boolean waits;
     private final CallSlot[] slots;
     private final LongAdder rejected = new LongAdder();
+
+    static {
+        StageFactories.register(Bulkhead.class, new BulkheadStages());
+    }
 
     private Bulkhead(String name, BulkheadConfig config, Clock clock) {
         this.name = Validation.name(name);

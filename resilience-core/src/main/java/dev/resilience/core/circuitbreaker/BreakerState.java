@@ -91,12 +91,21 @@ abstract class BreakerState implements CircuitBreaker.Permit {
                 breaker.failed.increment();
                 recordFailure(durationNanos >= breaker.slowCallThresholdNanos);
             }
-            case IGNORED -> {
-                breaker.ignored.increment();
-                release();
-                breaker.publishCall(EventType.IGNORED_ERROR, failure, durationNanos);
-            }
+            case IGNORED -> onIgnored(durationNanos, failure);
         }
+    }
+
+    /**
+     * The call failed in a way that says nothing about the downstream (the composition decides, e.g. a full
+     * bulkhead nested inside): counted as ignored, whatever the config says.
+     */
+    final void onIgnored(long durationNanos, Throwable failure) {
+        if (!recording()) {
+            return;
+        }
+        breaker.ignored.increment();
+        release();
+        breaker.publishCall(EventType.IGNORED_ERROR, failure, durationNanos);
     }
 
     @Override

@@ -17,9 +17,9 @@ import java.util.function.Predicate;
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.Outcomes;
 import dev.resilience.core.internal.Validation;
-import dev.resilience.core.bulkhead.BulkheadFullException;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
+import dev.resilience.core.internal.StageFactories;
 
 /**
  * A named, thread-safe circuit breaker. Stops calls to a downstream that keeps failing or keeps being slow,
@@ -82,6 +82,10 @@ public final class CircuitBreaker {
     }
 
     private static final int TRANSITION_HISTORY = 20;
+
+    static {
+        StageFactories.register(CircuitBreaker.class, new CircuitBreakerStages());
+    }
 
     private final String name;
     private final CircuitBreakerConfig config;
@@ -275,10 +279,6 @@ public final class CircuitBreaker {
             return Verdict.IGNORED;
         }
         Throwable failure = Outcomes.unwrap(thrown);
-        // A full bulkhead is local overload, not a failure of the downstream.
-        if (failure instanceof BulkheadFullException) {
-            return Verdict.IGNORED;
-        }
         if (!config.countCallerInterruption() && isCallerInterruption(failure)) {
             return Verdict.IGNORED;
         }

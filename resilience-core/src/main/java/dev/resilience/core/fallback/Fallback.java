@@ -10,6 +10,8 @@ import dev.resilience.core.ExceptionFilter;
 import dev.resilience.core.internal.Validation;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
+import dev.resilience.core.internal.StageFactories;
+import dev.resilience.core.internal.StageFactory;
 
 /**
  * A named, immutable fallback: a function of the failure that supplies the result instead. {@code applyOn}
@@ -22,6 +24,15 @@ public final class Fallback<T> {
     private final FallbackFunction<? extends T> function;
     private final ExceptionFilter handled;
     private final EventPublisher events;
+
+    static {
+        registerStages();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"}) // Fallback.class is the raw type
+    private static void registerStages() {
+        StageFactories.register((Class) Fallback.class, (StageFactory) new FallbackStages());
+    }
 
     private Fallback(Builder<T> b) {
         this.name = Validation.name(b.name);

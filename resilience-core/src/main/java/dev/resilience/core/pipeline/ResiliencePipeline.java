@@ -1,66 +1,69 @@
 package dev.resilience.core.pipeline;
 
-import dev.resilience.core.spi.Clock;
-import dev.resilience.core.spi.ContextPropagation;
-import dev.resilience.core.internal.Validation;
-import dev.resilience.core.Outcomes;
-import dev.resilience.core.CheckedSupplier;
-
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 
+import dev.resilience.core.CheckedSupplier;
+import dev.resilience.core.Outcomes;
 import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.fallback.Fallback;
 import dev.resilience.core.fallback.FallbackFunction;
+import dev.resilience.core.internal.AsyncExecution;
+import dev.resilience.core.internal.AsyncStage;
+import dev.resilience.core.internal.DefaultExecutor;
+import dev.resilience.core.internal.Invocation;
+import dev.resilience.core.internal.SyncStage;
+import dev.resilience.core.internal.Validation;
+import dev.resilience.core.pipeline.Composition.Position;
 import dev.resilience.core.retry.Retry;
+import dev.resilience.core.spi.Clock;
+import dev.resilience.core.spi.ContextPropagation;
 import dev.resilience.core.timeout.Timeout;
 
 /**
- * Runs code under any subset of the five policies, always nested in one order, outermost first:
- * <b>Fallback → Retry → CircuitBreaker → Timeout → Bulkhead → call</b>. Every retry attempt passes through
- * the breaker, the timeout and the bulkhead again.
+ * Runs code under any subset of the policies, always nested in one order, outermost first:
+ * <b>Fallback → Retry → CircuitBreaker → Timeout → Bulkhead → call</b> (see {@link Composition}). Every retry
+ * attempt passes through the breaker, the timeout and the bulkhead again.
  *
  * <pre>{@code
  * ResiliencePipeline pipeline = ResiliencePipeline.builder()
  *         .retry(retry).circuitBreaker(breaker).bulkhead(bulkhead)
  *         .build();
  * String body = pipeline.call(() -> client.fetch());
+ * CompletableFuture<String> later = pipeline.executeAsync(() -> client.fetchAsync());
  * }</pre>
  *
  * A pipeline is immutable and thread-safe; build one per protected operation and reuse it. The caller
  * receives what the code returned, what it threw (checked exceptions included, never wrapped), what the
- * fallback supplied or threw, or one of the library's {@link ResilienceException}s.
+ * fallback supplied or threw, or one of the library's {@code ResilienceException}s.
+ *
+ * <p>Asynchronous calls block no thread: timeouts, retry waits and waits for a bulkhead place are scheduled on
+ * the clock and continue on the pipeline's executor with the caller's context. Cancelling the returned future
+ * cancels the attempt under way, calls off further retries, withdraws a waiting bulkhead request and hands
+ * back every permit.
  */
 public final class ResiliencePipeline {
 
-    private final Fallback<?> fallback;
-    private final Retry retry;
-    private final CircuitBreaker circuitBreaker;
-    private final Timeout timeout;
-    private final Bulkhead bulkhead;
+    private final Composition composition;
+    private final SyncStage syncStages;
+    private final AsyncStage asyncStages;
     private final String description;
-    private final Clock clock;
     private final Executor asyncExecutor;
     private final ContextPropagation contextPropagation;
-    private final boolean preciseBreakerTiming;
 
     private ResiliencePipeline(Builder b) {
-        this.fallback = b.fallback;
-        this.retry = b.retry;
-        this.circuitBreaker = b.circuitBreaker;
-        this.timeout = b.timeout;
-        this.bulkhead = b.bulkhead;
         this.description = b.description;
-        this.clock = b.clock != null ? b.clock : firstPolicyClock(b);
-        this.asyncExecutor = b.asyncExecutor;
+        this.asyncExecutor = b.asyncExecutor != null ? b.asyncExecutor : DefaultExecutor.get();
         this.contextPropagation = b.contextPropagation;
-        this.preciseBreakerTiming = circuitBreaker != null && circuitBreaker.needsPreciseTiming();
+        this.composition = new Composition(b.policies, description,
+                b.clock != null ? b.clock : firstPolicyClock(b), asyncExecutor);
+        this.syncStages = composition.syncStages();
+        this.asyncStages = composition.asyncStages();
     }
 
     public static Builder builder() {
@@ -69,208 +72,81 @@ public final class ResiliencePipeline {
 
     /** Without an explicit clock, time calls with the clock of the policies, so a test's clock drives all. */
     private static Clock firstPolicyClock(Builder b) {
-        if (b.circuitBreaker != null) {
-            return b.circuitBreaker.clock();
+        CircuitBreaker breaker = (CircuitBreaker) b.policies[Position.CIRCUIT_BREAKER.ordinal()];
+        Bulkhead bulkhead = (Bulkhead) b.policies[Position.BULKHEAD.ordinal()];
+        Timeout timeout = (Timeout) b.policies[Position.TIMEOUT.ordinal()];
+        Retry retry = (Retry) b.policies[Position.RETRY.ordinal()];
+        if (breaker != null) {
+            return breaker.clock();
         }
-        if (b.bulkhead != null) {
-            return b.bulkhead.clock();
+        if (bulkhead != null) {
+            return bulkhead.clock();
         }
-        if (b.timeout != null) {
-            return b.timeout.clock();
+        if (timeout != null) {
+            return timeout.clock();
         }
-        return b.retry != null ? b.retry.clock() : Clock.system();
+        return retry != null ? retry.clock() : Clock.system();
     }
 
     /** Runs {@code call}; checked exceptions pass through unchanged. */
+    @SuppressWarnings("unchecked")
     public <T> T call(Callable<T> call) throws Exception {
         try {
-            return run(Objects.requireNonNull(call, "call"), CALLABLE, null);
-        } catch (Exception | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Sneaky.<RuntimeException>rethrow(t);
+            return (T) syncStages.execute(Objects.requireNonNull(call, "call"), Invocation.CALLABLE, null,
+                    Invocation.NO_TIME);
+        } catch (Throwable thrown) {
+            throw Invocation.<Exception>sneakyThrow(Outcomes.unwrap(thrown));
         }
     }
 
     /** Runs {@code supplier}. A checked exception thrown by a fallback propagates unchanged. */
+    @SuppressWarnings("unchecked")
     public <T> T get(Supplier<T> supplier) {
         try {
-            return run(Objects.requireNonNull(supplier, "supplier"), SUPPLIER, null);
-        } catch (Throwable t) {
-            throw Sneaky.<RuntimeException>rethrow(t);
+            return (T) syncStages.execute(Objects.requireNonNull(supplier, "supplier"), Invocation.SUPPLIER, null,
+                    Invocation.NO_TIME);
+        } catch (Throwable thrown) {
+            throw Invocation.<RuntimeException>sneakyThrow(Outcomes.unwrap(thrown));
         }
     }
 
     /** Runs {@code runnable}. */
     public void run(Runnable runnable) {
         try {
-            run(Objects.requireNonNull(runnable, "runnable"), RUNNABLE, null);
-        } catch (Throwable t) {
-            throw Sneaky.<RuntimeException>rethrow(t);
+            syncStages.execute(Objects.requireNonNull(runnable, "runnable"), Invocation.RUNNABLE, null,
+                    Invocation.NO_TIME);
+        } catch (Throwable thrown) {
+            throw Invocation.<RuntimeException>sneakyThrow(Outcomes.unwrap(thrown));
         }
     }
 
     /**
      * Runs {@code call} through the policies on the calling thread.
      *
-     * @throws Throwable what the call, or the fallback, threw, unwrapped; or a {@link ResilienceException}
+     * @throws Throwable what the call, or the fallback, threw, unwrapped; or a {@code ResilienceException}
      */
     public <T> T execute(CheckedSupplier<T> call) throws Throwable {
-        return run(Objects.requireNonNull(call, "call"), CHECKED, null);
+        return execute(call, null);
     }
 
     /**
      * As {@link #execute(CheckedSupplier)}, with {@code fallbackFunction} supplying the fallback result in
      * place of the configured fallback's own function (its {@code applyOn}/{@code skipOn} still decide).
      */
-    public <T> T execute(CheckedSupplier<T> call, FallbackFunction<? extends T> fallbackFunction) throws Throwable {
-        return run(Objects.requireNonNull(call, "call"), CHECKED, fallbackFunction);
-    }
-
-    // What kind of code a synchronous call is. Passed along with it rather than found out with instanceof:
-    // a failed interface check on a lambda class scans its supertypes and rewrites a cache word on every call.
-    private static final int CHECKED = 0;
-    private static final int SUPPLIER = 1;
-    private static final int CALLABLE = 2;
-    private static final int RUNNABLE = 3;
-
-    /**
-     * The synchronous path. {@code call} is a {@link CheckedSupplier}, {@link Supplier}, {@link Callable} or
-     * {@link Runnable} as {@code kind} says, passed as it is and invoked by {@link #invoke}: wrapping it in an
-     * adapter would cost every call an allocation.
-     */
     @SuppressWarnings("unchecked")
-    private <T> T run(Object call, int kind, FallbackFunction<? extends T> fallbackFunction) throws Throwable {
+    public <T> T execute(CheckedSupplier<T> call, FallbackFunction<? extends T> fallbackFunction) throws Throwable {
         try {
-            return (T) (retry == null ? attempt(call, kind) : retrying(call, kind));
+            return (T) syncStages.execute(Objects.requireNonNull(call, "call"), Invocation.CHECKED, fallbackFunction,
+                    Invocation.NO_TIME);
         } catch (Throwable thrown) {
-            Throwable failure = Outcomes.unwrap(thrown);
-            if (fallback != null && fallback.handles(failure)) {
-                return fallbackFunction != null ? fallback.apply(failure, fallbackFunction)
-                        : (T) fallback.apply(failure);
-            }
-            throw failure;
-        }
-    }
-
-    private static Object invoke(Object call, int kind) throws Throwable {
-        switch (kind) {
-            case CHECKED:
-                return ((CheckedSupplier<?>) call).get();
-            case SUPPLIER:
-                return ((Supplier<?>) call).get();
-            case CALLABLE:
-                return ((Callable<?>) call).call();
-            default:
-                ((Runnable) call).run();
-                return null;
-        }
-    }
-
-    private Object retrying(Object call, int kind) throws Throwable {
-        // The budget needs a start time; without one, a first-try success reads no clock at all.
-        long start = retry.config().maxDuration().isZero() ? 0 : retry.clock().nanoTime();
-        int maxAttempts = retry.config().maxAttempts();
-        for (int attempt = 1; ; attempt++) {
-            Object result;
-            try {
-                result = attempt(call, kind);
-            } catch (Throwable failure) {
-                long delay;
-                if (attempt < maxAttempts && retry.isRetryable(failure)
-                        && retry.withinBudget(start, delay = retry.delayNanos(attempt, failure))) {
-                    retry.onRetryScheduled(attempt, delay, failure);
-                    waitBeforeRetry(delay, attempt, failure);
-                    continue;
-                }
-                retry.onFailure(attempt, failure);
-                throw failure;
-            }
-            if (retry.isRetryableResult(result) && attempt < maxAttempts) {
-                long delay = retry.delayNanos(attempt, null);
-                if (retry.withinBudget(start, delay)) {
-                    retry.onRetryScheduled(attempt, delay, null);
-                    waitBeforeRetry(delay, attempt, null);
-                    continue;
-                }
-            }
-            if (retry.isRetryableResult(result)) {
-                retry.onFailure(attempt, null);
-            } else {
-                retry.onSuccess(attempt);
-            }
-            return result;
-        }
-    }
-
-    /** Interrupted while waiting: stop retrying, keep the interrupt, report the last failure. */
-    private void waitBeforeRetry(long delayNanos, int attempt, Throwable lastFailure) throws Throwable {
-        if (delayNanos <= 0) {
-            return;
-        }
-        try {
-            retry.clock().sleep(delayNanos);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            retry.onFailure(attempt, lastFailure);
-            throw lastFailure != null ? lastFailure : interrupted;
-        }
-    }
-
-    private Object attempt(Object call, int kind) throws Throwable {
-        if (circuitBreaker == null) {
-            return timed(call, kind, Long.MIN_VALUE);
-        }
-        CircuitBreaker.Permit permit = circuitBreaker.acquirePermit();
-        long start = breakerTime();
-        Object result;
-        try {
-            result = timed(call, kind, start);
-        } catch (Throwable failure) {
-            permit.onError(breakerTime() - start, failure);
-            throw failure;
-        }
-        permit.onResult(breakerTime() - start, result);
-        return result;
-    }
-
-    /** Precise time only where the breaker's slow-call threshold needs it; a reading costs ~25ns otherwise. */
-    private long breakerTime() {
-        return preciseBreakerTiming ? clock.nanoTime() : clock.coarseNanoTime();
-    }
-
-    private Object timed(Object call, int kind, long startNanos) throws Throwable {
-        if (timeout == null) {
-            return bulkheaded(call, kind, startNanos);
-        }
-        // Timed inline rather than through timeout.execute(lambda): the lambda would be one more allocation.
-        Timeout.TimedCall timed = timeout.start();
-        Object result;
-        try {
-            result = bulkheaded(call, kind, startNanos);
-        } catch (Throwable failure) {
-            throw timeout.failed(timed, failure);
-        }
-        return timeout.succeeded(timed, result);
-    }
-
-    private Object bulkheaded(Object call, int kind, long startNanos) throws Throwable {
-        if (bulkhead == null) {
-            return invoke(call, kind);
-        }
-        Bulkhead.Permit permit = bulkhead.acquire(description,
-                startNanos == Long.MIN_VALUE ? clock.coarseNanoTime() : startNanos);
-        try {
-            return invoke(call, kind);
-        } finally {
-            permit.release();
+            throw Outcomes.unwrap(thrown);
         }
     }
 
     /**
-     * Runs an asynchronous call. No thread is blocked for timeouts or retry waits: both are scheduled on
-     * the clock and continue on the pipeline's executor, with the caller's context restored. In this mode
-     * the fallback function returns the {@code CompletionStage} to complete with.
+     * Runs an asynchronous call. No thread is blocked for timeouts, retry waits or bulkhead waits: they are
+     * scheduled on the clock and continue on the pipeline's executor, with the caller's context restored. In
+     * this mode the fallback function may return a {@code CompletionStage} to complete with.
      */
     public <T> CompletableFuture<T> executeAsync(Supplier<? extends CompletionStage<T>> call) {
         return executeAsync(call, null);
@@ -280,32 +156,35 @@ public final class ResiliencePipeline {
      * As {@link #executeAsync(Supplier)}, with {@code fallbackFunction} supplying the fallback (a stage or
      * a value) in place of the configured fallback's own function.
      */
+    @SuppressWarnings("unchecked")
     public <T> CompletableFuture<T> executeAsync(Supplier<? extends CompletionStage<T>> call,
             FallbackFunction<?> fallbackFunction) {
         Objects.requireNonNull(call, "call");
-        return new AsyncExecution<>(this, call, contextPropagation.capture(), fallbackFunction).start();
+        AsyncExecution execution = new AsyncExecution(call, fallbackFunction, contextPropagation.capture(),
+                asyncExecutor);
+        return (CompletableFuture<T>) (CompletableFuture<?>) execution.start(asyncStages);
     }
 
-    // ---- accessors for the asynchronous execution and for tools ----------------------------------------
+    // ---- what the pipeline holds, for tools (endpoints, the Spring interceptor) --------------------------
 
     public Fallback<?> fallback() {
-        return fallback;
+        return (Fallback<?>) composition.policy(Position.FALLBACK);
     }
 
     public Retry retry() {
-        return retry;
+        return (Retry) composition.policy(Position.RETRY);
     }
 
     public CircuitBreaker circuitBreaker() {
-        return circuitBreaker;
+        return (CircuitBreaker) composition.policy(Position.CIRCUIT_BREAKER);
     }
 
     public Timeout timeout() {
-        return timeout;
+        return (Timeout) composition.policy(Position.TIMEOUT);
     }
 
     public Bulkhead bulkhead() {
-        return bulkhead;
+        return (Bulkhead) composition.policy(Position.BULKHEAD);
     }
 
     /** What calls through this pipeline are, as listed in the bulkhead's live view. */
@@ -313,57 +192,49 @@ public final class ResiliencePipeline {
         return description;
     }
 
-    Clock clock() {
-        return clock;
-    }
-
-    Executor asyncExecutor() {
+    /** Where asynchronous retries, timeout completions and granted bulkhead places continue. */
+    public Executor asyncExecutor() {
         return asyncExecutor;
     }
 
     @Override
     public String toString() {
-        return "ResiliencePipeline[" + description + ": fallback=" + fallback + ", retry=" + retry
-                + ", circuitBreaker=" + circuitBreaker + ", timeout=" + timeout + ", bulkhead=" + bulkhead + "]";
+        return "ResiliencePipeline[" + description + ": " + syncStages + "]";
     }
 
     /** Collects the policies; the nesting order is fixed whatever the order of the calls here. */
     public static final class Builder {
-        private Fallback<?> fallback;
-        private Retry retry;
-        private CircuitBreaker circuitBreaker;
-        private Timeout timeout;
-        private Bulkhead bulkhead;
+        private final Object[] policies = new Object[Composition.ORDER.length];
         private String description = "call";
         private Clock clock;
-        private Executor asyncExecutor = ForkJoinPool.commonPool();
+        private Executor asyncExecutor;
         private ContextPropagation contextPropagation = ContextPropagation.NONE;
 
         private Builder() {
         }
 
         public Builder fallback(Fallback<?> fallback) {
-            this.fallback = fallback;
+            policies[Position.FALLBACK.ordinal()] = fallback;
             return this;
         }
 
         public Builder retry(Retry retry) {
-            this.retry = retry;
+            policies[Position.RETRY.ordinal()] = retry;
             return this;
         }
 
         public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
-            this.circuitBreaker = circuitBreaker;
+            policies[Position.CIRCUIT_BREAKER.ordinal()] = circuitBreaker;
             return this;
         }
 
         public Builder timeout(Timeout timeout) {
-            this.timeout = timeout;
+            policies[Position.TIMEOUT.ordinal()] = timeout;
             return this;
         }
 
         public Builder bulkhead(Bulkhead bulkhead) {
-            this.bulkhead = bulkhead;
+            policies[Position.BULKHEAD.ordinal()] = bulkhead;
             return this;
         }
 
@@ -382,7 +253,10 @@ public final class ResiliencePipeline {
             return this;
         }
 
-        /** Where asynchronous retries, timeout completions and bulkhead waits continue. */
+        /**
+         * Where asynchronous retries, timeout completions and granted bulkhead places continue. By default a
+         * shared pool of daemon threads made on demand; never the common {@code ForkJoinPool}.
+         */
         public Builder asyncExecutor(Executor executor) {
             this.asyncExecutor = Objects.requireNonNull(executor, "asyncExecutor");
             return this;
@@ -396,17 +270,6 @@ public final class ResiliencePipeline {
 
         public ResiliencePipeline build() {
             return new ResiliencePipeline(this);
-        }
-    }
-
-    /** Rethrows any throwable without declaring it: the compiler's checked-exception rule, not the JVM's. */
-    static final class Sneaky {
-        private Sneaky() {
-        }
-
-        @SuppressWarnings("unchecked")
-        static <E extends Throwable> E rethrow(Throwable t) throws E {
-            throw (E) t;
         }
     }
 }

@@ -9,20 +9,25 @@ import java.util.concurrent.atomic.LongAdder;
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.Outcomes;
 import dev.resilience.core.internal.Validation;
-import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
+import dev.resilience.core.internal.StageFactories;
 
 /**
  * A named, thread-safe retry policy: decides whether a failed attempt is tried again and how long to wait
  * first. The {@code ResiliencePipeline} runs the attempts; a first-try success costs one striped counter
  * increment.
  *
- * <p>Never retried, whatever the lists say: outcomes marked with {@link Outcomes}, an
- * {@link InterruptedException} (the caller wants to stop), and {@link CircuitBreakerOpenException} unless
- * {@code retryExceptions} names it (retrying into an open breaker only burns attempts).
+ * <p>Never retried, whatever the lists say: outcomes marked with {@link Outcomes} and an
+ * {@link InterruptedException} (the caller wants to stop). In a pipeline, a call rejected by its open circuit
+ * breaker is not retried either unless {@code retryExceptions} names {@code CircuitBreakerOpenException}:
+ * that rule belongs to the composition.
  */
 public final class Retry {
+
+    static {
+        StageFactories.register(Retry.class, new RetryStages());
+    }
 
     private static final int MAX_CAUSE_DEPTH = 16;
 
@@ -30,7 +35,6 @@ public final class Retry {
     private final RetryConfig config;
     private final Clock clock;
     private final EventPublisher events;
-    private final boolean retriesOpenBreaker;
     // The configured durations in nanoseconds, converted once.
     private final long waitNanos;
     private final long maxWaitNanos;
@@ -45,7 +49,6 @@ public final class Retry {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
-        this.retriesOpenBreaker = config.retryExceptions().contains(CircuitBreakerOpenException.class);
         this.waitNanos = Clock.saturatedNanos(config.waitDuration());
         this.maxWaitNanos = Clock.saturatedNanos(config.maxWaitDuration());
         this.maxDurationNanos = Clock.saturatedNanos(config.maxDuration());
@@ -64,36 +67,38 @@ public final class Retry {
     }
 
     /** Whether a failed attempt that threw {@code thrown} may be tried again (attempts left aside). */
-    public boolean isRetryable(Throwable thrown) {
+    boolean isRetryable(Throwable thrown) {
         if (Outcomes.isMarked(thrown) || thrown instanceof InterruptedException) {
-            return false;
-        }
-        if (thrown instanceof CircuitBreakerOpenException && !retriesOpenBreaker) {
             return false;
         }
         return config.retriedFailures().matches(thrown);
     }
 
     /** Whether a returned value is not acceptable and the attempt should be retried. */
-    public boolean isRetryableResult(Object result) {
+    boolean isRetryableResult(Object result) {
         return config.retryOnResult() != null && config.retryOnResult().test(result);
     }
 
     /**
      * The wait before the next attempt after attempt number {@code failedAttempt} (1-based) failed: the
-     * server's Retry-After hint if the failure carries one, else exponential backoff with jitter; capped by
-     * {@code maxWaitDuration} either way.
+     * server's Retry-After hint if the failure carries one (capped by {@code maxWaitDuration}), else
+     * exponential backoff capped by {@code maxWaitDuration}, then spread by the jitter. The jitter applies
+     * after the cap, so waits that reached it still spread over {@code [cap·(1−jitter), cap]}: many clients
+     * backing off at the cap never retry in the same instant.
      */
-    public long delayNanos(int failedAttempt, Throwable failure) {
+    long delayNanos(int failedAttempt, Throwable failure) {
         Optional<Duration> hint = retryAfterHint(failure);
         if (hint.isPresent()) {
             // A server's hint can be any size; an absurd one is capped like any other, not an overflow.
             return Math.min(Math.max(0, Clock.saturatedNanos(hint.get())), maxWaitNanos);
         }
-        double wait = waitNanos * Math.pow(config.backoffMultiplier(), failedAttempt - 1);
-        if (config.jitter() > 0) {
-            double spread = config.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-            wait = wait * (1 + spread);
+        double wait = Math.min(waitNanos * Math.pow(config.backoffMultiplier(), failedAttempt - 1), maxWaitNanos);
+        double jitter = config.jitter();
+        if (jitter > 0) {
+            // Uniform over [wait·(1−jitter), wait·(1+jitter)], with the upper end held to the cap.
+            double low = wait * (1 - jitter);
+            double high = Math.min(wait * (1 + jitter), maxWaitNanos);
+            wait = low + ThreadLocalRandom.current().nextDouble() * (high - low);
         }
         return (long) Math.min(Math.max(0, wait), maxWaitNanos);
     }
@@ -116,12 +121,12 @@ public final class Retry {
      * Whether waiting {@code delayNanos} more still fits the {@code maxDuration} budget of an execution that
      * started at {@code startNanos}.
      */
-    public boolean withinBudget(long startNanos, long delayNanos) {
+    boolean withinBudget(long startNanos, long delayNanos) {
         return maxDurationNanos == 0 || clock.nanoTime() - startNanos + delayNanos <= maxDurationNanos;
     }
 
     /** Reports that attempt {@code failedAttempt} failed and the next one starts after {@code delayNanos}. */
-    public void onRetryScheduled(int failedAttempt, long delayNanos, Throwable failure) {
+    void onRetryScheduled(int failedAttempt, long delayNanos, Throwable failure) {
         if (events.isListening(EventType.RETRY_SCHEDULED)) {
             events.publish(EventType.RETRY_SCHEDULED,
                     "attempt " + failedAttempt + " failed, next in " + Duration.ofNanos(delayNanos).toMillis() + "ms",
@@ -130,7 +135,7 @@ public final class Retry {
     }
 
     /** Reports the outcome of a whole execution that took {@code attempts} attempts. */
-    public void onSuccess(int attempts) {
+    void onSuccess(int attempts) {
         if (attempts == 1) {
             successfulWithoutRetry.increment();
         } else {
@@ -140,7 +145,7 @@ public final class Retry {
     }
 
     /** Reports that a whole execution failed after {@code attempts} attempts with {@code failure}. */
-    public void onFailure(int attempts, Throwable failure) {
+    void onFailure(int attempts, Throwable failure) {
         if (Outcomes.isMarkedAsSuccess(failure)) {
             onSuccess(attempts);
             return;
@@ -150,6 +155,11 @@ public final class Retry {
             events.publish(EventType.RETRY_EXHAUSTED, "gave up after " + attempts
                     + (attempts == 1 ? " attempt" : " attempts"), null, Outcomes.unwrap(failure), null);
         }
+    }
+
+    /** Whether the attempts share a time budget ({@code maxDuration}), which needs the start time read. */
+    boolean hasTimeBudget() {
+        return maxDurationNanos != 0;
     }
 
     public String name() {

@@ -4,22 +4,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 
 import dev.resilience.core.spi.Cancellable;
-import dev.resilience.core.CheckedSupplier;
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.internal.Validation;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
+import dev.resilience.core.internal.StageFactories;
 
 /**
  * A named, thread-safe time limit.
@@ -30,8 +22,12 @@ import dev.resilience.core.event.EventType;
  * never leaks into the caller's next call, and a race between the call finishing and the timer firing is
  * settled by one CAS.
  *
- * <p>Asynchronous calls: the returned future completes exceptionally at the deadline without blocking any
- * thread, and the call's own future is cancelled.
+ * <p>Asynchronous calls: the caller's future completes exceptionally at the deadline without blocking any
+ * thread. The call's own future is left running by default (cancelling a {@code CompletableFuture} stops no
+ * work, it only hides it): an enclosed bulkhead keeps counting it until it completes. With
+ * {@link TimeoutConfig#cancelRunningFuture()} it is cancelled at the deadline instead.
+ *
+ * <p>Run calls through a {@code ResiliencePipeline}; this class holds the limit, its counters and events.
  */
 public final class Timeout {
 
@@ -43,6 +39,10 @@ public final class Timeout {
     private final LongAdder successful = new LongAdder();
     private final LongAdder failedInTime = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
+
+    static {
+        StageFactories.register(Timeout.class, new TimeoutStages());
+    }
 
     private Timeout(String name, TimeoutConfig config, Clock clock) {
         this.name = Validation.name(name);
@@ -65,29 +65,10 @@ public final class Timeout {
     }
 
     /**
-     * Runs {@code call} on this thread, interrupting it at the deadline.
-     *
-     * @throws TimeoutExceededException when the deadline passed first
-     * @throws Throwable                whatever {@code call} threw in time, unchanged
+     * Starts the deadline of a call the current thread is about to make. The stage ends it with exactly one
+     * of {@link #succeeded} and {@link #failed}, on the same thread.
      */
-    public <T> T execute(CheckedSupplier<T> call) throws Throwable {
-        Objects.requireNonNull(call, "call");
-        TimedCall timed = start();
-        T result;
-        try {
-            result = call.get();
-        } catch (Throwable failure) {
-            throw failed(timed, failure);
-        }
-        return succeeded(timed, result);
-    }
-
-    /**
-     * Starts the deadline of a call the current thread is about to make, for callers that run the call
-     * themselves (as the pipeline does, without wrapping it in a lambda). End it with exactly one of
-     * {@link #succeeded} and {@link #failed}, on the same thread.
-     */
-    public TimedCall start() {
+    TimedCall start() {
         TimedCall timed = new TimedCall(Thread.currentThread());
         timed.timer = clock.schedule(timed, durationNanos);
         return timed;
@@ -99,7 +80,7 @@ public final class Timeout {
      * @return {@code result}, when the call returned in time
      * @throws TimeoutExceededException when the deadline passed first (the interrupt is cleared)
      */
-    public <T> T succeeded(TimedCall timed, T result) throws TimeoutExceededException {
+    <T> T succeeded(TimedCall timed, T result) throws TimeoutExceededException {
         if (timed.finishInTime()) {
             timed.timer.cancel();
             successful.increment();
@@ -114,7 +95,7 @@ public final class Timeout {
      * @return what the caller should throw: {@code failure} when it came in time, otherwise a
      *         {@link TimeoutExceededException} with {@code failure} as its cause (the interrupt is cleared)
      */
-    public Throwable failed(TimedCall timed, Throwable failure) {
+    Throwable failed(TimedCall timed, Throwable failure) {
         if (timed.finishInTime()) {
             timed.timer.cancel();
             failedInTime.increment();
@@ -126,49 +107,8 @@ public final class Timeout {
     private TimeoutExceededException timedOut(TimedCall timed, Throwable cause) {
         timed.awaitInterruptAndClear();
         timedOut.increment();
-        events.publish(EventType.TIMEOUT, "", null, null, config.duration());
+        publishTimeout();
         return new TimeoutExceededException(name, config.duration(), cause, true);
-    }
-
-    /**
-     * Runs {@code call} and limits the time its stage may take. Whichever comes first, the stage completing
-     * or the deadline, decides the outcome; the deadline decides at the deadline, even when
-     * {@code completionExecutor} runs the completion later.
-     *
-     * @param completionExecutor runs the timeout completion and whatever depends on it, off the timer thread
-     */
-    public <T> CompletableFuture<T> executeAsync(Supplier<? extends CompletionStage<T>> call,
-            Executor completionExecutor) {
-        Objects.requireNonNull(call, "call");
-        Objects.requireNonNull(completionExecutor, "completionExecutor");
-        CompletableFuture<T> result = new CompletableFuture<>();
-        CompletionStage<T> stage;
-        try {
-            stage = call.get();
-            if (stage == null) {
-                throw new NullPointerException("the asynchronous call returned null instead of a CompletionStage");
-            }
-        } catch (Throwable failure) {
-            failedInTime.increment();
-            result.completeExceptionally(failure);
-            return result;
-        }
-        AsyncCall<T> race = new AsyncCall<>(stage, result, completionExecutor);
-        race.timer = clock.schedule(race, durationNanos);
-        stage.whenComplete(race);
-        return result;
-    }
-
-    private static void cancel(CompletionStage<?> stage) {
-        try {
-            stage.toCompletableFuture().cancel(true);
-        } catch (UnsupportedOperationException notCancellable) {
-            // A stage that cannot be viewed as a future cannot be cancelled; it finishes on its own.
-        }
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     public String name() {
@@ -198,6 +138,28 @@ public final class Timeout {
         return failedInTime.sum();
     }
 
+    /** The limit in nanoseconds. */
+    long durationNanos() {
+        return durationNanos;
+    }
+
+    void countSuccess() {
+        successful.increment();
+    }
+
+    void countFailureInTime() {
+        failedInTime.increment();
+    }
+
+    void countTimeout() {
+        timedOut.increment();
+    }
+
+    /** Reports a deadline that passed. */
+    void publishTimeout() {
+        events.publish(EventType.TIMEOUT, "", null, null, config.duration());
+    }
+
     /** Calls that passed their deadline. */
     public long timedOutCalls() {
         return timedOut.sum();
@@ -209,70 +171,10 @@ public final class Timeout {
     }
 
     /**
-     * One asynchronous call racing its deadline. Exactly one of {@link #run()} (timer, at the deadline) and
-     * {@link #accept} (the stage completing) wins the CAS and decides the outcome.
-     */
-    private final class AsyncCall<T> extends AtomicBoolean implements Runnable, BiConsumer<T, Throwable> {
-
-        private static final long serialVersionUID = 1L;
-
-        private final transient CompletionStage<T> stage;
-        private final transient CompletableFuture<T> result;
-        private final transient Executor completionExecutor;
-        /** Set before the stage can complete into {@link #accept}. */
-        transient volatile Cancellable timer;
-
-        AsyncCall(CompletionStage<T> stage, CompletableFuture<T> result, Executor completionExecutor) {
-            this.stage = stage;
-            this.result = result;
-            this.completionExecutor = completionExecutor;
-        }
-
-        /** On the timer thread: decide now, complete on the executor. */
-        @Override
-        public void run() {
-            if (result.isDone() || !compareAndSet(false, true)) {
-                return; // finished in time, or the caller cancelled the result
-            }
-            timedOut.increment();
-            try {
-                completionExecutor.execute(this::timeOut);
-            } catch (RejectedExecutionException shutDown) {
-                timeOut(); // better on the timer thread than never
-            }
-        }
-
-        /** Cancels the call first, so that whoever sees the timeout also sees the call cancelled. */
-        private void timeOut() {
-            if (config.cancelRunningFuture()) {
-                cancel(stage);
-            }
-            result.completeExceptionally(new TimeoutExceededException(name, config.duration(), null, false));
-            events.publish(EventType.TIMEOUT, "", null, null, config.duration());
-        }
-
-        /** The stage completed. */
-        @Override
-        public void accept(T value, Throwable failure) {
-            if (!compareAndSet(false, true)) {
-                return; // the deadline passed first
-            }
-            timer.cancel();
-            if (failure == null) {
-                successful.increment();
-                result.complete(value);
-            } else {
-                failedInTime.increment();
-                result.completeExceptionally(unwrap(failure));
-            }
-        }
-    }
-
-    /**
      * One synchronous call racing its deadline, from {@link #start()}. Exactly one of the caller finishing
      * and the timer firing wins the CAS out of {@code RUNNING}; the loser leaves the winner's outcome alone.
      */
-    public static final class TimedCall implements Runnable {
+    static final class TimedCall implements Runnable {
 
         private static final VarHandle STATE;
 

@@ -40,7 +40,7 @@ public final class TimeoutConfig {
         return duration;
     }
 
-    /** Whether an asynchronous call's future is cancelled when its deadline passes (default {@code true}). */
+    /** Whether an asynchronous call's future is cancelled when its deadline passes (default {@code false}). */
     public boolean cancelRunningFuture() {
         return cancelRunningFuture;
     }
@@ -53,7 +53,7 @@ public final class TimeoutConfig {
     /** Mutable builder; {@link #build()} validates every setting. */
     public static final class Builder {
         private Duration duration = Duration.ofSeconds(1);
-        private boolean cancelRunningFuture = true;
+        private boolean cancelRunningFuture = false;
 
         private Builder() {
         }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.bulkhead.BulkheadConfig;
+import dev.resilience.core.bulkhead.BulkheadFullException;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
@@ -55,6 +56,11 @@ class AsyncPipelineTest {
 
     private Timeout timeout(Duration duration) {
         return Timeout.of("timeout", TimeoutConfig.of(duration), clock);
+    }
+
+    private Timeout cancellingTimeout(Duration duration) {
+        return Timeout.of("timeout", TimeoutConfig.builder().duration(duration).cancelRunningFuture(true).build(),
+                clock);
     }
 
     private ResiliencePipeline.Builder direct() {
@@ -378,8 +384,26 @@ class AsyncPipelineTest {
     // ---- timeout -------------------------------------------------------------------------------------------
 
     @Test
-    void timeoutFailsTheResultAtTheDeadlineAndCancelsTheCall() {
+    void timeoutFailsTheResultAtTheDeadlineAndLeavesTheCallRunning() {
         Timeout timeout = timeout(Duration.ofSeconds(1));
+        ResiliencePipeline pipeline = direct().timeout(timeout).build();
+        CompletableFuture<String> call = new CompletableFuture<>();
+
+        CompletableFuture<String> result = pipeline.executeAsync(() -> call);
+        clock.advance(Duration.ofMillis(999));
+        assertThat(result).isNotDone();
+
+        clock.advance(Duration.ofMillis(1));
+
+        assertThat(failureOf(result)).isInstanceOf(TimeoutExceededException.class)
+                .hasMessage("timeout 'timeout' exceeded: the call did not finish within 1000ms");
+        assertThat(call).isNotDone();
+        assertThat(timeout.timedOutCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void timeoutFailsTheResultAtTheDeadlineAndCancelsTheCallWhenConfigured() {
+        Timeout timeout = cancellingTimeout(Duration.ofSeconds(1));
         ResiliencePipeline pipeline = direct().timeout(timeout).build();
         CompletableFuture<String> call = new CompletableFuture<>();
 
@@ -408,6 +432,38 @@ class AsyncPipelineTest {
     }
 
     @Test
+    void timedOutWorkKeepsItsBulkheadPlaceSoTheRetryFindsTheBulkheadFull() {
+        Retry retry = retry(3, Duration.ofMillis(500));
+        CircuitBreaker breaker = CircuitBreaker.of("breaker",
+                CircuitBreakerConfig.builder().slidingWindowSize(100).minimumNumberOfCalls(100).build(), clock);
+        Bulkhead bulkhead = Bulkhead.of("bulkhead", BulkheadConfig.builder().maxConcurrentCalls(1).build(), clock);
+        List<CompletableFuture<Object>> attempts = new ArrayList<>();
+        ResiliencePipeline pipeline = direct().fallback(recordingFallback("fallback")).retry(retry)
+                .circuitBreaker(breaker).timeout(timeout(Duration.ofSeconds(1))).bulkhead(bulkhead).build();
+
+        CompletableFuture<Object> result = pipeline.executeAsync(() -> {
+            CompletableFuture<Object> attempt = new CompletableFuture<>();
+            attempts.add(attempt);
+            return attempt;
+        });
+        clock.advance(Duration.ofMillis(1000)); // attempt 1 times out but goes on, holding the only place
+        assertThat(bulkhead.activeCalls()).isEqualTo(1);
+        clock.advance(Duration.ofMillis(1000)); // attempts 2 and 3 find the bulkhead full
+
+        assertThat(result).isCompletedWithValue("fallback");
+        assertThat(attempts).as("only the first attempt reached the call").hasSize(1);
+        assertThat(fallbackSaw).singleElement().isInstanceOf(BulkheadFullException.class);
+        assertThat(breaker.failedCalls()).as("the timeout counts; a full bulkhead is not the downstream's failure")
+                .isEqualTo(1);
+        assertThat(breaker.ignoredCalls()).isEqualTo(2);
+        assertThat(bulkhead.activeCalls()).isEqualTo(1);
+
+        attempts.get(0).complete("late");
+
+        assertThat(bulkhead.activeCalls()).as("the place is freed when the work really ends").isZero();
+    }
+
+    @Test
     void eachAttemptTimesOutOnItsOwnAndIsRetriedThroughBreakerAndBulkhead() {
         Retry retry = retry(3, Duration.ofMillis(500));
         CircuitBreaker breaker = CircuitBreaker.of("breaker",
@@ -417,7 +473,7 @@ class AsyncPipelineTest {
         bulkhead.events().subscribe(EnumSet.of(EventType.BULKHEAD_ENTERED), entered::add);
         List<CompletableFuture<String>> attempts = new ArrayList<>();
         ResiliencePipeline pipeline = direct().fallback(recordingFallback("fallback")).retry(retry)
-                .circuitBreaker(breaker).timeout(timeout(Duration.ofSeconds(1))).bulkhead(bulkhead).build();
+                .circuitBreaker(breaker).timeout(cancellingTimeout(Duration.ofSeconds(1))).bulkhead(bulkhead).build();
 
         CompletableFuture<Object> result = pipeline.executeAsync(() -> {
             CompletableFuture<Object> attempt = new CompletableFuture<>();

@@ -195,17 +195,9 @@ class RetryTest {
     }
 
     @Test
-    void openCircuitBreakerIsNotRetriedByDefault() {
-        Retry retry = Retry.ofDefaults("backend");
-
-        assertThat(retry.isRetryable(openBreaker())).isFalse();
-    }
-
-    @Test
-    void openCircuitBreakerIsRetriedWhenRetryExceptionsNameIt() {
-        Retry retry = retry(RetryConfig.builder().retryExceptions(IOException.class, CircuitBreakerOpenException.class));
-
-        assertThat(retry.isRetryable(openBreaker())).isTrue();
+    void anOpenBreakerIsJustAnotherExceptionToTheRetryAlone() {
+        // Not retrying into an open breaker is the composition's rule: see ResiliencePipelineTest.
+        assertThat(Retry.ofDefaults("backend").isRetryable(openBreaker())).isTrue();
     }
 
     @Test

@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 class TimeoutConfigTest {
 
     @Test
-    void defaultsToOneSecondAndCancellingTheRunningFuture() {
+    void defaultsToOneSecondAndLeavingTheRunningFutureAlone() {
         TimeoutConfig defaults = TimeoutConfig.ofDefaults();
 
         assertThat(defaults.duration()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(defaults.cancelRunningFuture()).isTrue();
+        assertThat(defaults.cancelRunningFuture()).isFalse();
         assertThat(TimeoutConfig.builder().build().duration()).isEqualTo(Duration.ofSeconds(1));
     }
 

@@ -21,12 +21,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import dev.resilience.core.CheckedSupplier;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.test.ManualClock;
 import dev.resilience.core.event.EventType;
 import dev.resilience.core.event.PolicyKind;
@@ -51,7 +53,7 @@ class TimeoutTest {
         void interruptsACallBlockedOnALatchAtTheDeadline() throws Exception {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch neverReleased = new CountDownLatch(1);
-            Worker<String> worker = Worker.start("caller", () -> timeout.execute(() -> {
+            Worker<String> worker = Worker.start("caller", () -> execute(timeout, () -> {
                 entered.countDown();
                 neverReleased.await();
                 return "late";
@@ -80,7 +82,7 @@ class TimeoutTest {
         void interruptsACallSleepingOnTheCallersThreadAtTheDeadline() throws Exception {
             CountDownLatch entered = new CountDownLatch(1);
             AtomicReference<Thread> runningOn = new AtomicReference<>();
-            Worker<String> worker = Worker.start("sleeper", () -> timeout.execute(() -> {
+            Worker<String> worker = Worker.start("sleeper", () -> execute(timeout, () -> {
                 runningOn.set(Thread.currentThread());
                 entered.countDown();
                 Thread.sleep(60_000);
@@ -102,7 +104,7 @@ class TimeoutTest {
             CountDownLatch entered = new CountDownLatch(1);
             Worker<String> worker = Worker.start("caller", () -> {
                 try {
-                    timeout.execute(() -> {
+                    execute(timeout, () -> {
                         entered.countDown();
                         Thread.sleep(60_000);
                         return "late";
@@ -110,7 +112,7 @@ class TimeoutTest {
                 } catch (TimeoutExceededException expected) {
                     // the next call on the same thread must be able to block undisturbed
                 }
-                return timeout.execute(() -> {
+                return execute(timeout, () -> {
                     Thread.sleep(1); // would throw InterruptedException if the interrupt had leaked
                     return "next";
                 });
@@ -128,7 +130,7 @@ class TimeoutTest {
 
         @Test
         void callFinishingInTimeReturnsItsValueAndCancelsTheTimer() throws Throwable {
-            String value = timeout.execute(() -> {
+            String value = execute(timeout, () -> {
                 assertThat(clock.pendingTasks()).as("timer armed while the call runs").isEqualTo(1);
                 return "stock: 7";
             });
@@ -146,7 +148,7 @@ class TimeoutTest {
         void callThrowingInTimeGetsItsOwnExceptionUnchanged() {
             IOException failure = new IOException("connection reset");
 
-            assertThatThrownBy(() -> timeout.execute(() -> {
+            assertThatThrownBy(() -> execute(timeout, () -> {
                 throw failure;
             })).isSameAs(failure);
 
@@ -158,7 +160,7 @@ class TimeoutTest {
 
         @Test
         void callIgnoringTheInterruptAndReturningLateTimesOutWithTheInterruptCleared() {
-            assertThatThrownBy(() -> timeout.execute(() -> {
+            assertThatThrownBy(() -> execute(timeout, () -> {
                 clock.advance(Duration.ofMillis(1200)); // the deadline passes while the call is busy
                 assertThat(Thread.currentThread().isInterrupted()).as("interrupted at the deadline").isTrue();
                 return "too late";
@@ -173,7 +175,7 @@ class TimeoutTest {
         void callThrowingAfterTheDeadlineTimesOutWithItsExceptionAsTheCause() {
             IllegalStateException late = new IllegalStateException("late failure");
 
-            assertThatThrownBy(() -> timeout.execute(() -> {
+            assertThatThrownBy(() -> execute(timeout, () -> {
                 clock.advance(ONE_SECOND);
                 throw late;
             })).isInstanceOf(TimeoutExceededException.class).hasCause(late);
@@ -187,7 +189,7 @@ class TimeoutTest {
         void aLimitTooLongForALongOfNanosecondsMeansPracticallyNever() throws Throwable {
             Timeout patient = Timeout.of("patient", TimeoutConfig.of(Duration.ofDays(365L * 1000)), clock);
 
-            String value = patient.execute(() -> {
+            String value = execute(patient, () -> {
                 clock.advance(Duration.ofDays(365L * 100));
                 return "done";
             });
@@ -198,17 +200,17 @@ class TimeoutTest {
 
         @Test
         void countsEachOutcomeOnce() throws Throwable {
-            timeout.execute(() -> "a");
-            timeout.execute(() -> "b");
+            execute(timeout, () -> "a");
+            execute(timeout, () -> "b");
             try {
-                timeout.execute(() -> {
+                execute(timeout, () -> {
                     throw new IllegalArgumentException("bad");
                 });
             } catch (IllegalArgumentException expected) {
                 // counted as failed
             }
             try {
-                timeout.execute(() -> {
+                execute(timeout, () -> {
                     clock.advance(ONE_SECOND);
                     return "late";
                 });
@@ -226,7 +228,7 @@ class TimeoutTest {
             List<ResilienceEvent> events = new CopyOnWriteArrayList<>();
             timeout.events().onEvent(events::add);
 
-            assertThatThrownBy(() -> timeout.execute(() -> {
+            assertThatThrownBy(() -> execute(timeout, () -> {
                 clock.advance(ONE_SECOND);
                 return "late";
             })).isInstanceOf(TimeoutExceededException.class);
@@ -245,7 +247,7 @@ class TimeoutTest {
             List<ResilienceEvent> events = new CopyOnWriteArrayList<>();
             timeout.events().onEvent(events::add);
 
-            timeout.execute(() -> "fast");
+            execute(timeout, () -> "fast");
 
             assertThat(events).isEmpty();
         }
@@ -260,7 +262,7 @@ class TimeoutTest {
             Timeout realTimeout = Timeout.of("slow", Duration.ofMillis(200));
             long start = System.nanoTime();
 
-            assertThatThrownBy(() -> realTimeout.execute(() -> {
+            assertThatThrownBy(() -> execute(realTimeout, () -> {
                 Thread.sleep(5000);
                 return "late";
             })).isInstanceOf(TimeoutExceededException.class)
@@ -279,7 +281,7 @@ class TimeoutTest {
                 return "late";
             };
             // Start the shared timer thread before counting, so the baseline includes it.
-            assertThatThrownBy(() -> tight.execute(blocking)).isInstanceOf(TimeoutExceededException.class);
+            assertThatThrownBy(() -> execute(tight, blocking)).isInstanceOf(TimeoutExceededException.class);
             int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
 
             int workers = 8;
@@ -294,7 +296,7 @@ class TimeoutTest {
                     awaitUninterruptibly(start);
                     for (int i = 0; i < callsPerWorker; i++) {
                         try {
-                            tight.execute(blocking);
+                            execute(tight, blocking);
                             otherOutcomes.incrementAndGet();
                         } catch (TimeoutExceededException expected) {
                             timedOut.incrementAndGet();
@@ -330,10 +332,10 @@ class TimeoutTest {
         private final QueuedExecutor executor = new QueuedExecutor();
 
         @Test
-        void completesExceptionallyAtTheDeadlineAndCancelsTheCallsFuture() {
+        void completesExceptionallyAtTheDeadlineAndLeavesTheCallsFutureRunning() {
             CompletableFuture<String> call = new CompletableFuture<>();
 
-            CompletableFuture<String> result = timeout.executeAsync(() -> call, executor);
+            CompletableFuture<String> result = executeAsync(timeout, () -> call, executor);
             clock.advance(ONE_SECOND.minusNanos(1));
             assertThat(result).isNotDone();
             assertThat(executor.pending()).isZero();
@@ -344,7 +346,7 @@ class TimeoutTest {
 
             assertThat(failureOf(result)).isInstanceOf(TimeoutExceededException.class)
                     .hasMessage("timeout 'inventory' exceeded: the call did not finish within 1000ms");
-            assertThat(call).isCancelled();
+            assertThat(call).as("cancelling a CompletableFuture stops no work: it is left to finish").isNotDone();
             assertThat(timeout.timedOutCalls()).isEqualTo(1);
             assertThat(timeout.successfulCalls()).isZero();
             assertThat(clock.pendingTasks()).isZero();
@@ -353,7 +355,7 @@ class TimeoutTest {
         @Test
         void theDeadlineDecidesEvenWhenTheExecutorRunsTheCompletionLater() {
             CompletableFuture<String> call = new CompletableFuture<>();
-            CompletableFuture<String> result = timeout.executeAsync(() -> call, executor);
+            CompletableFuture<String> result = executeAsync(timeout, () -> call, executor);
 
             clock.advance(ONE_SECOND); // deadline passes; the completion waits in the executor's queue
             call.complete("after the deadline");
@@ -369,7 +371,7 @@ class TimeoutTest {
             ExecutorService completions = Executors.newSingleThreadExecutor(r -> new Thread(r, "completions"));
             try {
                 CompletableFuture<String> call = new CompletableFuture<>();
-                CompletableFuture<String> result = timeout.executeAsync(() -> call, completions);
+                CompletableFuture<String> result = executeAsync(timeout, () -> call, completions);
                 CompletableFuture<String> completedOn = new CompletableFuture<>();
                 result.whenComplete((value, failure) -> completedOn.complete(Thread.currentThread().getName()));
 
@@ -377,7 +379,7 @@ class TimeoutTest {
 
                 assertThat(completedOn.get(5, TimeUnit.SECONDS)).isEqualTo("completions");
                 assertThat(failureOf(result)).isInstanceOf(TimeoutExceededException.class);
-                assertThat(call).as("cancelled before the caller sees the timeout").isCancelled();
+                assertThat(call).isNotDone();
             } finally {
                 completions.shutdownNow();
             }
@@ -386,7 +388,7 @@ class TimeoutTest {
         @Test
         void completesWithTheValueWhenTheStageFinishesFirst() {
             CompletableFuture<String> call = new CompletableFuture<>();
-            CompletableFuture<String> result = timeout.executeAsync(() -> call, executor);
+            CompletableFuture<String> result = executeAsync(timeout, () -> call, executor);
 
             clock.advance(Duration.ofMillis(400));
             call.complete("stock: 7");
@@ -407,7 +409,7 @@ class TimeoutTest {
             CompletionStage<String> call = source.thenApply(value -> {
                 throw failure; // reaches dependents wrapped in a CompletionException
             });
-            CompletableFuture<String> result = timeout.executeAsync(() -> call, executor);
+            CompletableFuture<String> result = executeAsync(timeout, () -> call, executor);
 
             source.complete("ignored");
 
@@ -421,7 +423,7 @@ class TimeoutTest {
         void supplierThrowingFailsTheResultWithoutArmingATimer() {
             IllegalArgumentException failure = new IllegalArgumentException("no such item");
 
-            CompletableFuture<String> result = timeout.executeAsync(() -> {
+            CompletableFuture<String> result = executeAsync(timeout, () -> {
                 throw failure;
             }, executor);
 
@@ -432,7 +434,7 @@ class TimeoutTest {
 
         @Test
         void supplierReturningNullFailsTheResultWithoutArmingATimer() {
-            CompletableFuture<String> result = timeout.executeAsync(() -> null, executor);
+            CompletableFuture<String> result = executeAsync(timeout, () -> null, executor);
 
             assertThat(failureOf(result)).isInstanceOf(NullPointerException.class)
                     .hasMessage("the asynchronous call returned null instead of a CompletionStage");
@@ -441,17 +443,17 @@ class TimeoutTest {
         }
 
         @Test
-        void leavesTheCallsFutureRunningWhenToldNotToCancelIt() {
-            Timeout keepRunning = Timeout.of("report",
-                    TimeoutConfig.builder().duration(ONE_SECOND).cancelRunningFuture(false).build(), clock);
+        void cancelsTheCallsFutureAtTheDeadlineWhenToldTo() {
+            Timeout cancelling = Timeout.of("report",
+                    TimeoutConfig.builder().duration(ONE_SECOND).cancelRunningFuture(true).build(), clock);
             CompletableFuture<String> call = new CompletableFuture<>();
 
-            CompletableFuture<String> result = keepRunning.executeAsync(() -> call, executor);
+            CompletableFuture<String> result = executeAsync(cancelling, () -> call, executor);
             clock.advance(ONE_SECOND);
+            assertThat(call).as("cancelled at the deadline, before the caller sees the timeout").isCancelled();
             executor.runAll();
 
             assertThat(failureOf(result)).isInstanceOf(TimeoutExceededException.class);
-            assertThat(call).isNotDone();
         }
 
         @Test
@@ -459,13 +461,24 @@ class TimeoutTest {
             List<ResilienceEvent> events = new CopyOnWriteArrayList<>();
             timeout.events().onEvent(events::add);
 
-            timeout.executeAsync(CompletableFuture<String>::new, executor);
+            executeAsync(timeout, CompletableFuture<String>::new, executor);
             clock.advance(ONE_SECOND);
             executor.runAll();
 
             assertThat(events).extracting(ResilienceEvent::type).containsExactly(EventType.TIMEOUT);
             assertThat(events.get(0).duration()).isEqualTo(ONE_SECOND);
         }
+    }
+
+    /** A synchronous call through a pipeline with just {@code timeout}. */
+    static <T> T execute(Timeout timeout, CheckedSupplier<T> call) throws Throwable {
+        return ResiliencePipeline.builder().timeout(timeout).build().execute(call);
+    }
+
+    /** An asynchronous call through a pipeline with just {@code timeout}, continuing on {@code executor}. */
+    static <T> CompletableFuture<T> executeAsync(Timeout timeout, Supplier<? extends CompletionStage<T>> call,
+            Executor executor) {
+        return ResiliencePipeline.builder().timeout(timeout).asyncExecutor(executor).build().executeAsync(call);
     }
 
     private static Throwable failureOf(CompletableFuture<?> future) {

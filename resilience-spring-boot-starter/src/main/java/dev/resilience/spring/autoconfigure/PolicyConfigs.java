@@ -110,6 +110,9 @@ final class PolicyConfigs {
         if (s.getDuration() != null) {
             b.duration(s.getDuration());
         }
+        if (s.getCancelRunningFuture() != null) {
+            b.cancelRunningFuture(s.getCancelRunningFuture());
+        }
     }
 
     private static void apply(BulkheadProperties.Settings s, BulkheadConfig.Builder b, String path) {

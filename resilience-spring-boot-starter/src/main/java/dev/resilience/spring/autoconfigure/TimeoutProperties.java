@@ -11,6 +11,21 @@ public class TimeoutProperties extends PolicyProperties<TimeoutProperties.Settin
         /** How long a call may take. Default 1s. */
         private Duration duration;
 
+        /**
+         * Whether an asynchronous method's own future is cancelled when the deadline passes. Default false:
+         * cancelling a CompletableFuture stops no work, so the call keeps its bulkhead place until its future
+         * completes. Set true for futures whose cancellation really stops the work (the JDK HttpClient's).
+         */
+        private Boolean cancelRunningFuture;
+
+        public Boolean getCancelRunningFuture() {
+            return cancelRunningFuture;
+        }
+
+        public void setCancelRunningFuture(Boolean cancelRunningFuture) {
+            this.cancelRunningFuture = cancelRunningFuture;
+        }
+
         public Duration getDuration() {
             return duration;
         }

@@ -52,6 +52,8 @@ class AsyncMethodsTest {
                     "resilience.retry.instances.async-exhausted.max-attempts=3",
                     "resilience.retry.instances.async-exhausted.wait-duration=0ms",
                     "resilience.timeout.instances.async-timeout.duration=2s",
+                    "resilience.timeout.instances.async-cancelling-timeout.duration=2s",
+                    "resilience.timeout.instances.async-cancelling-timeout.cancel-running-future=true",
                     "resilience.bulkhead.instances.async-bulkhead.max-concurrent-calls=1");
 
     @AfterEach
@@ -119,12 +121,28 @@ class AsyncMethodsTest {
     }
 
     @Test
-    void timeoutFailsTheStageAtTheDeadlineAndCancelsTheMethodsFuture() {
+    void timeoutFailsTheStageAtTheDeadlineAndLeavesTheMethodsFutureRunning() {
         runner.run(context -> {
             AsyncBackend backend = context.getBean(AsyncBackend.class);
             ManualClock clock = context.getBean(ManualClock.class);
 
             CompletableFuture<String> result = backend.neverCompletes();
+            CompletableFuture<String> methodsFuture = backend.pending();
+            clock.advance(Duration.ofMillis(2000));
+
+            assertThat(result).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                    .havingCause().isInstanceOf(TimeoutExceededException.class);
+            assertThat(methodsFuture).isNotDone();
+        });
+    }
+
+    @Test
+    void timeoutFailsTheStageAtTheDeadlineAndCancelsTheMethodsFutureWhenConfigured() {
+        runner.run(context -> {
+            AsyncBackend backend = context.getBean(AsyncBackend.class);
+            ManualClock clock = context.getBean(ManualClock.class);
+
+            CompletableFuture<String> result = backend.neverCompletesUntilCancelled();
             CompletableFuture<String> methodsFuture = backend.pending();
             clock.advance(Duration.ofMillis(1999));
             assertThat(result).isNotDone();
@@ -132,7 +150,7 @@ class AsyncMethodsTest {
             clock.advance(Duration.ofMillis(1));
             assertThat(result).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
                     .havingCause().isInstanceOf(TimeoutExceededException.class)
-                    .withMessage("timeout 'async-timeout' exceeded: the call did not finish within 2000ms");
+                    .withMessage("timeout 'async-cancelling-timeout' exceeded: the call did not finish within 2000ms");
             await().atMost(Duration.ofSeconds(5)).until(methodsFuture::isCancelled);
         });
     }
@@ -276,6 +294,12 @@ class AsyncMethodsTest {
 
         @Timeout(name = "async-timeout")
         public CompletableFuture<String> neverCompletes() {
+            pending = new CompletableFuture<>();
+            return pending;
+        }
+
+        @Timeout(name = "async-cancelling-timeout")
+        public CompletableFuture<String> neverCompletesUntilCancelled() {
             pending = new CompletableFuture<>();
             return pending;
         }

@@ -1,0 +1,98 @@
+package dev.resilience.core.pipeline;
+
+import java.util.concurrent.Executor;
+
+import dev.resilience.core.Outcomes;
+import dev.resilience.core.bulkhead.BulkheadFullException;
+import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
+import dev.resilience.core.internal.AsyncStage;
+import dev.resilience.core.internal.StageContext;
+import dev.resilience.core.internal.StageFactories;
+import dev.resilience.core.internal.SyncStage;
+import dev.resilience.core.retry.Retry;
+import dev.resilience.core.spi.Clock;
+
+/**
+ * The one place that says how policies nest, outermost first:
+ * <b>Fallback → Retry → CircuitBreaker → Timeout → Bulkhead → call</b>, and the rules that concern more
+ * than one of them. Every call style is built from {@link #ORDER}: each policy contributes its own stage for
+ * the style, wrapped around the stages inside it. A new policy takes its place in {@code ORDER}; a new call
+ * style asks each policy for a stage of that style.
+ */
+final class Composition implements StageContext {
+
+    /** The positions, outermost first. */
+    enum Position { FALLBACK, RETRY, CIRCUIT_BREAKER, TIMEOUT, BULKHEAD }
+
+    static final Position[] ORDER = Position.values();
+
+    private final Object[] policies;
+    private final String description;
+    private final Clock clock;
+    private final Executor executor;
+    private final boolean retriesOpenBreaker;
+
+    /** @param policies by {@link Position#ordinal()}; {@code null} where the pipeline has no such policy */
+    Composition(Object[] policies, String description, Clock clock, Executor executor) {
+        this.policies = policies.clone();
+        this.description = description;
+        this.clock = clock;
+        this.executor = executor;
+        Retry retry = (Retry) this.policies[Position.RETRY.ordinal()];
+        this.retriesOpenBreaker = retry != null
+                && retry.config().retryExceptions().contains(CircuitBreakerOpenException.class);
+    }
+
+    SyncStage syncStages() {
+        SyncStage stage = SyncStage.CALL;
+        for (int i = ORDER.length - 1; i >= 0; i--) {
+            Object policy = policies[i];
+            if (policy != null) {
+                stage = StageFactories.of(policy).sync(policy, stage, this);
+            }
+        }
+        return stage;
+    }
+
+    AsyncStage asyncStages() {
+        AsyncStage stage = AsyncStage.CALL;
+        for (int i = ORDER.length - 1; i >= 0; i--) {
+            Object policy = policies[i];
+            if (policy != null) {
+                stage = StageFactories.of(policy).async(policy, stage, this);
+            }
+        }
+        return stage;
+    }
+
+    Object policy(Position position) {
+        return policies[position.ordinal()];
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public Executor executor() {
+        return executor;
+    }
+
+    /** A full bulkhead is local overload, not a failure of the downstream: a breaker around it ignores it. */
+    @Override
+    public boolean isDownstreamFailure(Throwable failure) {
+        return !(Outcomes.unwrap(failure) instanceof BulkheadFullException);
+    }
+
+    /** Retrying into an open breaker only burns attempts, unless the retry names that rejection itself. */
+    @Override
+    public boolean mayRetry(Throwable failure) {
+        return retriesOpenBreaker || !(failure instanceof CircuitBreakerOpenException);
+    }
+}
