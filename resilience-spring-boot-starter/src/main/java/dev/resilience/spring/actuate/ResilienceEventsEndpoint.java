@@ -1,5 +1,6 @@
 package dev.resilience.spring.actuate;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,10 +9,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
+import dev.resilience.core.event.PolicyKind;
 import dev.resilience.core.event.ResilienceEvent;
 import dev.resilience.spring.events.RecentEvents;
 
-/** {@code /actuator/resilienceevents}: recent events, newest first; {@code ?name=} and {@code ?policy=} filter. */
+/**
+ * {@code /actuator/resilienceevents}: the recent events of every instance, newest first; {@code ?name=} and
+ * {@code ?policy=} filter (an unknown policy matches nothing).
+ */
 @Endpoint(id = "resilienceevents")
 public class ResilienceEventsEndpoint {
 
@@ -23,12 +28,18 @@ public class ResilienceEventsEndpoint {
 
     @ReadOperation
     public Map<String, Object> events(@Nullable String name, @Nullable String policy) {
-        List<Map<String, Object>> selected = events.newestFirst().stream()
-                .filter(event -> name == null || event.name().equals(name))
-                .filter(event -> policy == null || event.policy().id().equalsIgnoreCase(policy))
-                .map(ResilienceEventsEndpoint::view)
-                .toList();
+        List<Map<String, Object>> selected;
+        if (policy == null) {
+            selected = views(events.newestFirst(name, null));
+        } else {
+            selected = Arrays.stream(PolicyKind.values()).filter(kind -> kind.id().equalsIgnoreCase(policy))
+                    .findFirst().map(kind -> views(events.newestFirst(name, kind))).orElse(List.of());
+        }
         return Map.of("events", selected);
+    }
+
+    private static List<Map<String, Object>> views(List<ResilienceEvent> events) {
+        return events.stream().map(ResilienceEventsEndpoint::view).toList();
     }
 
     private static Map<String, Object> view(ResilienceEvent event) {

@@ -1,8 +1,13 @@
 package dev.resilience.spring.aop;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +16,11 @@ import java.util.stream.Collectors;
 
 import org.springframework.util.ClassUtils;
 
+import dev.resilience.annotation.Bulkhead;
+import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
+import dev.resilience.annotation.Retry;
+import dev.resilience.annotation.Timeout;
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.spi.ContextPropagation;
 import dev.resilience.core.pipeline.ResiliencePipeline;
@@ -22,7 +31,9 @@ import dev.resilience.core.timeout.TimeoutRegistry;
 
 /**
  * Builds the {@link MethodPipeline} of an annotated method: instance names, registry instances (created
- * here, eagerly, so they exist before the first call), the fallback methods, sync or async.
+ * here, eagerly, so they exist before the first call), the fallback methods, sync or async. Sees every
+ * annotated method, so it also stops two classes from sharing instances by accident through equal default
+ * names.
  */
 public class MethodPipelineFactory {
 
@@ -35,6 +46,8 @@ public class MethodPipelineFactory {
     private final List<dev.resilience.core.fallback.Fallback<?>> fallbacks = new CopyOnWriteArrayList<>();
     private final List<Consumer<dev.resilience.core.fallback.Fallback<?>>> fallbackListeners =
             new CopyOnWriteArrayList<>();
+    /** The first method seen to default to each instance name, per annotation type. */
+    private final Map<DefaultName, AnnotatedMethod> defaultNameOwners = new ConcurrentHashMap<>();
 
     public MethodPipelineFactory(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock, ContextPropagation contextPropagation) {
@@ -50,9 +63,11 @@ public class MethodPipelineFactory {
      * The pipeline of {@code method} (as declared on or inherited by {@code targetClass}), or {@code null}
      * when it carries no resilience annotation.
      *
-     * @throws InvalidFallbackException when its {@code @Fallback} names no usable method
-     * @throws IllegalStateException    when it returns a {@code CompletionStage} type that a
-     *                                  {@code CompletableFuture} cannot stand in for
+     * @throws InvalidFallbackException   when its {@code @Fallback} names no usable method
+     * @throws DefaultNameClashException when it leaves a name empty that a method of another class with the
+     *                                    same simple name also defaults to
+     * @throws IllegalStateException      when it returns a {@code CompletionStage} type that a
+     *                                    {@code CompletableFuture} cannot stand in for
      */
     MethodPipeline create(Method method, Class<?> targetClass) {
         AnnotatedPolicies policies = AnnotatedPolicies.of(method, targetClass);
@@ -68,7 +83,9 @@ public class MethodPipelineFactory {
                     + method.getReturnType().getName() + "; an asynchronous method must be declared to return "
                     + "CompletionStage or CompletableFuture.");
         }
-        String description = ClassUtils.getUserClass(targetClass).getSimpleName() + "." + method.getName();
+        Class<?> userClass = ClassUtils.getUserClass(targetClass);
+        String description = userClass.getSimpleName() + "." + method.getName();
+        claimDefaultName(policies, description, new AnnotatedMethod(userClass, method));
         ResiliencePipeline.Builder builder = ResiliencePipeline.builder().description(description).clock(clock)
                 .contextPropagation(contextPropagation);
         if (policies.retry() != null) {
@@ -110,7 +127,68 @@ public class MethodPipelineFactory {
         fallbackListeners.forEach(listener -> listener.accept(fallback));
     }
 
+    /**
+     * Records {@code method} as a user of {@code defaultName} for each annotation that leaves its name empty.
+     * Overloads, and one class seen through several beans, share the default name as one method; a method of
+     * another class with the same simple name and method name would share the instances by accident.
+     */
+    private void claimDefaultName(AnnotatedPolicies policies, String defaultName, AnnotatedMethod method) {
+        Map<AnnotatedMethod, List<Class<? extends Annotation>>> clashes = new LinkedHashMap<>();
+        for (Class<? extends Annotation> unnamed : unnamed(policies)) {
+            AnnotatedMethod owner = defaultNameOwners.putIfAbsent(new DefaultName(unnamed, defaultName), method);
+            if (owner != null && owner.type() != method.type()) {
+                clashes.computeIfAbsent(owner, first -> new ArrayList<>()).add(unnamed);
+            }
+        }
+        if (clashes.isEmpty()) {
+            return;
+        }
+        Map.Entry<AnnotatedMethod, List<Class<? extends Annotation>>> clash = clashes.entrySet().iterator().next();
+        String annotations = clash.getValue().stream().map(type -> "@" + type.getSimpleName())
+                .collect(Collectors.joining(" "));
+        throw new DefaultNameClashException(defaultName, annotations + " on " + clash.getKey() + " and on " + method
+                + " would share instances: both default to the instance name '" + defaultName + "'. Give at least "
+                + "one of them an explicit name, e.g. @" + clash.getValue().get(0).getSimpleName()
+                + "(name = \"...\").");
+    }
+
+    /** The annotations, of those backed by a registry, that leave the instance name empty. */
+    private static List<Class<? extends Annotation>> unnamed(AnnotatedPolicies policies) {
+        List<Class<? extends Annotation>> unnamed = new ArrayList<>(4);
+        if (policies.retry() != null && isBlank(policies.retry().name())) {
+            unnamed.add(Retry.class);
+        }
+        if (policies.circuitBreaker() != null && isBlank(policies.circuitBreaker().name())) {
+            unnamed.add(CircuitBreaker.class);
+        }
+        if (policies.timeout() != null && isBlank(policies.timeout().name())) {
+            unnamed.add(Timeout.class);
+        }
+        if (policies.bulkhead() != null && isBlank(policies.bulkhead().name())) {
+            unnamed.add(Bulkhead.class);
+        }
+        return unnamed;
+    }
+
+    private static boolean isBlank(String name) {
+        return name == null || name.isBlank();
+    }
+
     private static String nameOr(String name, String description) {
-        return name == null || name.isBlank() ? description : name;
+        return isBlank(name) ? description : name;
+    }
+
+    /** A default instance name as used by one annotation type. */
+    private record DefaultName(Class<? extends Annotation> annotation, String name) {
+    }
+
+    /** A method as the bean class {@code type} has it (declared there or inherited). */
+    private record AnnotatedMethod(Class<?> type, Method method) {
+
+        @Override
+        public String toString() {
+            return type.getName() + "." + method.getName() + "(" + Arrays.stream(method.getParameterTypes())
+                    .map(Class::getSimpleName).collect(Collectors.joining(", ")) + ")";
+        }
     }
 }

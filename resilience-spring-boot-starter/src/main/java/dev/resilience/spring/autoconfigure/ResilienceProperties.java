@@ -31,7 +31,7 @@ public class ResilienceProperties {
     @NestedConfigurationProperty
     private final BulkheadProperties bulkhead = new BulkheadProperties();
 
-    /** The buffer of recent events behind the resilienceevents endpoint. */
+    /** The buffers of recent events, one per instance, behind the resilienceevents endpoint. */
     @NestedConfigurationProperty
     private final Events events = new Events();
 
@@ -66,7 +66,11 @@ public class ResilienceProperties {
     /** {@code resilience.events.*}. */
     public static class Events {
 
-        /** How many recent events are kept for the resilienceevents endpoint. */
+        /**
+         * How many recent events each instance keeps for the resilienceevents endpoint, at least 1. A circuit
+         * breaker's state transitions are kept apart, up to as many again, so rejected calls never push out
+         * the transition that opened it.
+         */
         private int bufferSize = 200;
 
         public int getBufferSize() {

@@ -200,6 +200,52 @@ class ActuatorEndpointsTest {
         assertThat(events.get(0).get("error").asString()).isEqualTo("java.lang.IllegalStateException: broken");
     }
 
+    @Test
+    void transitionOutlivesAHundredThousandRejectionsInTheEventsEndpoint() throws Exception {
+        post("/actuator/circuitbreakers/backend", "{\"state\":\"FORCED_OPEN\"}", 200);
+        int rejected = 0;
+        for (int i = 0; i < 100_000; i++) {
+            try {
+                backend.fail();
+            } catch (CircuitBreakerOpenException expected) {
+                rejected++;
+            }
+        }
+        assertThat(rejected).isEqualTo(100_000);
+
+        JsonNode events = get("/actuator/resilienceevents?name=backend&policy=circuitbreaker", 200).get("events");
+        JsonNode newest = events.get(0);
+        assertThat(newest.propertyNames()).containsExactly("time", "policy", "name", "type", "detail");
+        assertThat(newest.get("time").asString()).isEqualTo(clock.instant().toString());
+        assertThat(newest.get("policy").asString()).isEqualTo("circuitbreaker");
+        assertThat(newest.get("name").asString()).isEqualTo("backend");
+        assertThat(newest.get("type").asString()).isEqualTo("NOT_PERMITTED");
+        assertThat(events.findValues("type").stream().map(JsonNode::asString).filter("NOT_PERMITTED"::equals))
+                .as("rejections kept: the per-instance buffer size").hasSize(200);
+
+        JsonNode opened = transition(events, "CLOSED->FORCED_OPEN");
+        assertThat(opened.propertyNames()).containsExactly("time", "policy", "name", "type", "detail", "reason");
+        assertThat(opened.get("time").asString()).isEqualTo(clock.instant().toString());
+        assertThat(opened.get("policy").asString()).isEqualTo("circuitbreaker");
+        assertThat(opened.get("name").asString()).isEqualTo("backend");
+        assertThat(opened.get("type").asString()).isEqualTo("STATE_TRANSITION");
+        assertThat(opened.get("reason").asString()).isEqualTo("changed by hand");
+
+        JsonNode everyPolicy = get("/actuator/resilienceevents?name=backend", 200).get("events");
+        assertThat(transition(everyPolicy, "CLOSED->FORCED_OPEN")).isEqualTo(opened);
+        assertThat(get("/actuator/resilienceevents?policy=sideways", 200).get("events").size()).isZero();
+    }
+
+    private static JsonNode transition(JsonNode events, String detail) {
+        for (JsonNode event : events) {
+            if (event.get("type").asString().equals("STATE_TRANSITION")
+                    && event.get("detail").asString().equals(detail)) {
+                return event;
+            }
+        }
+        throw new AssertionError("no transition " + detail + " in " + events);
+    }
+
     private JsonNode get(String path, int expectedStatus) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
