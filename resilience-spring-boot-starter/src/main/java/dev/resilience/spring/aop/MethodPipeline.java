@@ -2,17 +2,18 @@ package dev.resilience.spring.aop;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
 
 import dev.resilience.core.CheckedSupplier;
-import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.fallback.FallbackFunction;
+import dev.resilience.core.pipeline.ResiliencePipeline;
 
 /**
  * Everything resolved once for one annotated method: its core pipeline, whether it is asynchronous, and its
- * fallback methods. A call allocates one small {@link Invocation}; no reflection, no lookups.
+ * fallback methods. A call allocates one small invocation object; no reflection, no lookups.
  */
 final class MethodPipeline {
 
@@ -32,45 +33,71 @@ final class MethodPipeline {
         return pipeline;
     }
 
-    Object invoke(MethodInvocation invocation) throws Throwable {
-        Invocation call = new Invocation(invocation, retries, fallbackMethods);
-        FallbackFunction<Object> fallback = fallbackMethods == null ? null : call;
+    /**
+     * @param chainRepeatable whether {@code invocation.proceed()} may be called again for another attempt: true
+     *                        when ours is the only interceptor in the chain (a proxy at its last interceptor
+     *                        invokes the method each time); otherwise each retry walks a fresh copy
+     */
+    Object invoke(MethodInvocation invocation, boolean chainRepeatable) throws Throwable {
+        boolean copyPerAttempt = retries && !chainRepeatable;
         if (async) {
-            return pipeline.executeAsync(call::stage, fallback);
+            AsyncInvocation call = new AsyncInvocation(invocation, copyPerAttempt, fallbackMethods);
+            return pipeline.executeAsync(call, fallbackMethods == null ? null : call);
         }
-        return pipeline.execute(call, fallback);
+        SyncInvocation call = new SyncInvocation(invocation, copyPerAttempt, fallbackMethods);
+        return pipeline.execute(call, fallbackMethods == null ? null : call);
     }
 
-    /**
-     * One call of the method: proceeds down the rest of the interceptor chain (a fresh copy of the chain per
-     * attempt when retrying, as a chain can be walked only once), and invokes the fallback method with the
-     * call's arguments.
-     */
-    private static final class Invocation implements CheckedSupplier<Object>, FallbackFunction<Object> {
+    /** Proceeds down the rest of the chain for one attempt; a chain can be walked only once, so maybe a copy. */
+    static Object proceed(MethodInvocation invocation, boolean copyPerAttempt) throws Throwable {
+        if (copyPerAttempt && invocation instanceof ProxyMethodInvocation proxied) {
+            return proxied.invocableClone().proceed();
+        }
+        return invocation.proceed();
+    }
+
+    /** One call of a synchronous method, and its fallback method with the call's arguments. */
+    private static final class SyncInvocation implements CheckedSupplier<Object>, FallbackFunction<Object> {
 
         private final MethodInvocation invocation;
-        private final boolean retries;
+        private final boolean copyPerAttempt;
         private final FallbackMethods fallbackMethods;
 
-        Invocation(MethodInvocation invocation, boolean retries, FallbackMethods fallbackMethods) {
+        SyncInvocation(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods) {
             this.invocation = invocation;
-            this.retries = retries;
+            this.copyPerAttempt = copyPerAttempt;
             this.fallbackMethods = fallbackMethods;
         }
 
         @Override
         public Object get() throws Throwable {
-            if (retries && invocation instanceof ProxyMethodInvocation proxied) {
-                return proxied.invocableClone().proceed();
-            }
-            return invocation.proceed();
+            return proceed(invocation, copyPerAttempt);
         }
 
-        /** The method's stage; what it throws before returning one fails the attempt like a failed stage. */
+        @Override
+        public Object apply(Throwable failure) throws Throwable {
+            return fallbackMethods.invoke(invocation.getThis(), invocation.getArguments(), failure);
+        }
+    }
+
+    /** One call of an asynchronous method: what it throws before returning a stage fails the attempt. */
+    private static final class AsyncInvocation implements Supplier<CompletionStage<Object>>, FallbackFunction<Object> {
+
+        private final MethodInvocation invocation;
+        private final boolean copyPerAttempt;
+        private final FallbackMethods fallbackMethods;
+
+        AsyncInvocation(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods) {
+            this.invocation = invocation;
+            this.copyPerAttempt = copyPerAttempt;
+            this.fallbackMethods = fallbackMethods;
+        }
+
+        @Override
         @SuppressWarnings("unchecked")
-        CompletionStage<Object> stage() {
+        public CompletionStage<Object> get() {
             try {
-                return (CompletionStage<Object>) get();
+                return (CompletionStage<Object>) proceed(invocation, copyPerAttempt);
             } catch (Throwable failure) {
                 return CompletableFuture.failedFuture(failure);
             }

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 import org.springframework.util.ClassUtils;
@@ -43,14 +44,27 @@ public class MethodPipelineFactory {
     private final BulkheadRegistry bulkheads;
     private final Clock clock;
     private final ContextPropagation contextPropagation;
+    private final Executor asyncExecutor;
     private final List<dev.resilience.core.fallback.Fallback<?>> fallbacks = new CopyOnWriteArrayList<>();
     private final List<Consumer<dev.resilience.core.fallback.Fallback<?>>> fallbackListeners =
             new CopyOnWriteArrayList<>();
     /** The first method seen to default to each instance name, per annotation type. */
     private final Map<DefaultName, AnnotatedMethod> defaultNameOwners = new ConcurrentHashMap<>();
 
+    /** As the full constructor, with the core's default executor for asynchronous methods. */
     public MethodPipelineFactory(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock, ContextPropagation contextPropagation) {
+        this(circuitBreakers, retries, timeouts, bulkheads, clock, contextPropagation, null);
+    }
+
+    /**
+     * @param asyncExecutor where asynchronous methods' retries, timeout completions and granted bulkhead places
+     *                      continue; {@code null} for the core's default
+     */
+    public MethodPipelineFactory(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+            TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock, ContextPropagation contextPropagation,
+            Executor asyncExecutor) {
+        this.asyncExecutor = asyncExecutor;
         this.circuitBreakers = circuitBreakers;
         this.retries = retries;
         this.timeouts = timeouts;
@@ -88,6 +102,9 @@ public class MethodPipelineFactory {
         claimDefaultName(policies, description, new AnnotatedMethod(userClass, method));
         ResiliencePipeline.Builder builder = ResiliencePipeline.builder().description(description).clock(clock)
                 .contextPropagation(contextPropagation);
+        if (asyncExecutor != null) {
+            builder.asyncExecutor(asyncExecutor);
+        }
         if (policies.retry() != null) {
             builder.retry(retries.instance(nameOr(policies.retry().name(), description)));
         }

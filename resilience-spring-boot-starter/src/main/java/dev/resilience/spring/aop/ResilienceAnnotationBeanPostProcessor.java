@@ -47,13 +47,12 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
         if (pipelines.isEmpty()) {
             return bean;
         }
-        Advisor advisor = new DefaultPointcutAdvisor(new AnnotatedMethods(targetClass),
-                new ResilienceMethodInterceptor(targetClass, factory(), pipelines));
         if (bean instanceof Advised advised && !advised.isFrozen() && AopUtils.isAopProxy(bean)) {
-            advised.addAdvisor(0, advisor);
+            advised.addAdvisor(0, advisor(targetClass, pipelines, null));
             return bean;
         }
         ProxyFactory proxyFactory = new ProxyFactory();
+        Advisor advisor = advisor(targetClass, pipelines, proxyFactory);
         proxyFactory.copyFrom(this);
         proxyFactory.setTarget(bean);
         if (!proxyFactory.isProxyTargetClass()) {
@@ -61,6 +60,11 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
         }
         proxyFactory.addAdvisor(advisor);
         return proxyFactory.getProxy(getProxyClassLoader());
+    }
+
+    private Advisor advisor(Class<?> targetClass, Map<Method, MethodPipeline> pipelines, Advised ownProxy) {
+        return new DefaultPointcutAdvisor(new AnnotatedMethods(targetClass),
+                new ResilienceMethodInterceptor(targetClass, factory(), pipelines, ownProxy));
     }
 
     private Map<Method, MethodPipeline> resolveAll(Class<?> targetClass) {

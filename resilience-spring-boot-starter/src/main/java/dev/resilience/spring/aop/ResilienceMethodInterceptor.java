@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.framework.Advised;
 import org.springframework.aop.support.AopUtils;
 
 /**
@@ -20,12 +21,19 @@ final class ResilienceMethodInterceptor implements MethodInterceptor {
     private final Class<?> targetClass;
     private final MethodPipelineFactory factory;
     private final Map<Method, MethodPipeline> pipelines = new ConcurrentHashMap<>();
+    /** The proxy's advisors when the proxy is ours alone; {@code null} when we joined another proxy's chain. */
+    private final Advised ownProxy;
 
+    /**
+     * @param ownProxy the configuration of the proxy we created, or {@code null} when our advisor was added to
+     *                 a proxy made by someone else
+     */
     ResilienceMethodInterceptor(Class<?> targetClass, MethodPipelineFactory factory,
-            Map<Method, MethodPipeline> resolved) {
+            Map<Method, MethodPipeline> resolved, Advised ownProxy) {
         this.targetClass = targetClass;
         this.factory = factory;
         this.pipelines.putAll(resolved);
+        this.ownProxy = ownProxy;
     }
 
     @Override
@@ -38,7 +46,9 @@ final class ResilienceMethodInterceptor implements MethodInterceptor {
         if (pipeline == NOT_ANNOTATED) {
             return invocation.proceed();
         }
-        return pipeline.invoke(invocation);
+        // Alone in the chain (no other post-processor added an advisor to our proxy), a retry may proceed again
+        // on the same invocation instead of copying it with its arguments for every attempt.
+        return pipeline.invoke(invocation, ownProxy != null && ownProxy.getAdvisorCount() == 1);
     }
 
     private MethodPipeline resolve(Method invoked) {

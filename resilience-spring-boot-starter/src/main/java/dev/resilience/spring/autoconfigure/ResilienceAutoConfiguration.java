@@ -2,7 +2,9 @@ package dev.resilience.spring.autoconfigure;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -24,12 +26,13 @@ import dev.resilience.spring.events.EventSubscriptions;
 import dev.resilience.spring.events.RecentEvents;
 
 /**
- * Registries filled from {@code resilience.*}, the clock, context propagation and the annotation
- * post-processor. Every bean can be replaced by declaring one of the same type. With
+ * Registries filled from {@code resilience.*}, the clock, context propagation, the executor asynchronous
+ * methods continue on (a bean named {@code resilienceAsyncExecutor}, else Boot's
+ * {@code applicationTaskExecutor}) and the annotation post-processor. Every bean can be replaced by declaring one of the same type. With
  * {@code resilience.enabled=false} the registries stay available for programmatic use but nothing is
  * intercepted.
  */
-@AutoConfiguration
+@AutoConfiguration(after = TaskExecutionAutoConfiguration.class)
 @EnableConfigurationProperties(ResilienceProperties.class)
 public class ResilienceAutoConfiguration {
 
@@ -106,8 +109,9 @@ public class ResilienceAutoConfiguration {
     @ConditionalOnMissingBean
     public MethodPipelineFactory resilienceMethodPipelineFactory(CircuitBreakerRegistry circuitBreakers,
             RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock,
-            ContextPropagation contextPropagation) {
-        return new MethodPipelineFactory(circuitBreakers, retries, timeouts, bulkheads, clock, contextPropagation);
+            ContextPropagation contextPropagation, BeanFactory beanFactory) {
+        return new MethodPipelineFactory(circuitBreakers, retries, timeouts, bulkheads, clock, contextPropagation,
+                new AsyncExecutorResolver(beanFactory));
     }
 
     @Bean

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -85,6 +86,46 @@ class AsyncMethodsTest {
             assertThat(attempts.get(1).thread()).as("the retry ran on another thread")
                     .isNotEqualTo(Thread.currentThread().getName());
             assertThat(attempts.get(1).requestId()).as("MDC inside the retried attempt").isEqualTo("r-42");
+        });
+    }
+
+    @Test
+    void retriesContinueOnBootsApplicationTaskExecutor() {
+        runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
+                .withPropertyValues("spring.task.execution.thread-name-prefix=app-task-").run(context -> {
+                    AsyncBackend backend = context.getBean(AsyncBackend.class);
+                    CompletableFuture<String> result = backend.failsOnceThenSucceeds();
+                    context.getBean(ManualClock.class).advance(Duration.ofSeconds(1));
+
+                    assertThat(result).succeedsWithin(Duration.ofSeconds(5));
+                    assertThat(backend.attempts().get(1).thread()).startsWith("app-task-");
+                });
+    }
+
+    @Test
+    void aBeanNamedResilienceAsyncExecutorWinsOverBootsExecutor() {
+        runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
+                .withBean("resilienceAsyncExecutor", java.util.concurrent.Executor.class,
+                        () -> task -> new Thread(task, "own-executor").start())
+                .run(context -> {
+                    AsyncBackend backend = context.getBean(AsyncBackend.class);
+                    CompletableFuture<String> result = backend.failsOnceThenSucceeds();
+                    context.getBean(ManualClock.class).advance(Duration.ofSeconds(1));
+
+                    assertThat(result).succeedsWithin(Duration.ofSeconds(5));
+                    assertThat(backend.attempts().get(1).thread()).isEqualTo("own-executor");
+                });
+    }
+
+    @Test
+    void withoutAnApplicationExecutorRetriesContinueOnTheCoresDaemonThreadsNeverTheCommonPool() {
+        runner.run(context -> {
+            AsyncBackend backend = context.getBean(AsyncBackend.class);
+            CompletableFuture<String> result = backend.failsOnceThenSucceeds();
+            context.getBean(ManualClock.class).advance(Duration.ofSeconds(1));
+
+            assertThat(result).succeedsWithin(Duration.ofSeconds(5));
+            assertThat(backend.attempts().get(1).thread()).startsWith("resilience-async-");
         });
     }
 

@@ -87,6 +87,19 @@ class ProxyModeTest {
     }
 
     @Test
+    void adviceAddedToOurProxyLaterStillRunsOnEveryAttempt() {
+        // Post-processors such as @Validated's add their advisor to an existing proxy, after ours: a retry must
+        // then walk a fresh copy of the chain, since a chain that is not ours alone can be walked only once.
+        runner.withUserConfiguration(LateAdviceConfig.class).run(context -> {
+            Greeter greeter = context.getBean(Greeter.class);
+            assertThat(((org.springframework.aop.framework.Advised) greeter).getAdvisorCount()).isEqualTo(2);
+            assertThatThrownBy(() -> greeter.greet("ann")).isInstanceOf(IllegalStateException.class);
+            assertThat(LateAdviceConfig.adviceCalls).as("each attempt passes the late advice again").hasValue(3);
+            assertThat(context.getBean(CallCounter.class).get("greet")).isEqualTo(3);
+        });
+    }
+
+    @Test
     void retriesWrapAnAspectOfTheAspectJAutoProxyCreatorInBothProxyModes() {
         for (String proxyTargetClass : new String[] { "true", "false" }) {
             runner.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
@@ -196,6 +209,29 @@ class ProxyModeTest {
                 return invocation.proceed();
             });
             return factory.getProxy();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class LateAdviceConfig {
+        static final AtomicInteger adviceCalls = new AtomicInteger();
+
+        /** Runs after ours (a plain BeanPostProcessor is ordered after the infrastructure ones). */
+        @Bean
+        static org.springframework.beans.factory.config.BeanPostProcessor lateAdvice() {
+            adviceCalls.set(0);
+            return new org.springframework.beans.factory.config.BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String beanName) {
+                    if (bean instanceof org.springframework.aop.framework.Advised advised && bean instanceof Greeter) {
+                        advised.addAdvice((MethodInterceptor) invocation -> {
+                            adviceCalls.incrementAndGet();
+                            return invocation.proceed();
+                        });
+                    }
+                    return bean;
+                }
+            };
         }
     }
 
