@@ -75,7 +75,7 @@ class PolicyRegistryTest {
     @Test
     void blankInstanceNameIsRejected() {
         assertThatIllegalArgumentException().isThrownBy(() -> registry.instance(" "))
-                .withMessage("name must not be blank");
+                .withMessage("name must not be blank, but was ' '");
         assertThat(registry.names()).isEmpty();
     }
 
@@ -250,9 +250,9 @@ class PolicyRegistryTest {
     @Test
     void blankConfigNamesAreRejected() {
         assertThatIllegalArgumentException().isThrownBy(() -> registry.addConfig(" ", "default", base -> base))
-                .withMessage("name must not be blank");
+                .withMessage("name must not be blank, but was ' '");
         assertThatIllegalArgumentException().isThrownBy(() -> registry.configureInstance("inventory", "", base -> base))
-                .withMessage("name must not be blank");
+                .withMessage("name must not be blank, but was ''");
     }
 
     // ---- creation listeners --------------------------------------------------------------------------------

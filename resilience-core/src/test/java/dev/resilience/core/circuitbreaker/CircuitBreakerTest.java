@@ -1384,7 +1384,7 @@ class CircuitBreakerTest {
         void rejectsABlankName() {
             assertThatIllegalArgumentException()
                     .isThrownBy(() -> CircuitBreaker.of(" ", CircuitBreakerConfig.ofDefaults(), clock))
-                    .withMessage("name must not be blank");
+                    .withMessage("name must not be blank, but was ' '");
         }
 
         @Test
