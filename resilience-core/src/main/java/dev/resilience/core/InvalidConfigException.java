@@ -1,6 +1,7 @@
 package dev.resilience.core;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -20,7 +21,9 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * <p>It is an {@link IllegalArgumentException}, so code that catches that keeps working.
+ * <p>It is an {@link IllegalArgumentException}, so code that catches that keeps working. When a registry
+ * resolves a config, an error raised while deriving one of its levels names that level ({@link #level()}), and
+ * the message starts with it: {@code config 'backend': maxAttempts must be at least 1, but was 0}.
  */
 public class InvalidConfigException extends IllegalArgumentException {
 
@@ -32,6 +35,7 @@ public class InvalidConfigException extends IllegalArgumentException {
     private final String problem;
     private final transient Function<Notation, String> expectedPhrase;
     private final transient Function<Notation, String> requirement;
+    private final PolicyRegistry.Level level;
 
     /**
      * A value outside what is allowed; the message reads {@code <setting> must be <expected>, but was <value>}.
@@ -62,7 +66,12 @@ public class InvalidConfigException extends IllegalArgumentException {
      */
     public InvalidConfigException(String setting, Object value, Function<Notation, String> expected,
             Function<Notation, String> requirement) {
-        super(Objects.requireNonNull(setting, "setting") + " "
+        this(setting, value, expected, requirement, null);
+    }
+
+    private InvalidConfigException(String setting, Object value, Function<Notation, String> expected,
+            Function<Notation, String> requirement, PolicyRegistry.Level level) {
+        super((level == null ? "" : level + ": ") + Objects.requireNonNull(setting, "setting") + " "
                 + describe(requirement, value, Notation.JAVA));
         this.setting = setting;
         this.value = value;
@@ -70,10 +79,19 @@ public class InvalidConfigException extends IllegalArgumentException {
         this.problem = describe(requirement, value, Notation.JAVA);
         this.expectedPhrase = expected;
         this.requirement = requirement;
+        this.level = level;
     }
 
     private static String describe(Function<Notation, String> requirement, Object value, Notation notation) {
         return "must " + requirement.apply(notation) + ", but was " + notation.value(value);
+    }
+
+    /** The same error, raised while deriving {@code level} of a registry. */
+    InvalidConfigException at(PolicyRegistry.Level level) {
+        InvalidConfigException located = new InvalidConfigException(setting, value, expectedPhrase, requirement,
+                Objects.requireNonNull(level, "level"));
+        located.setStackTrace(getStackTrace());
+        return located;
     }
 
     /** The rejected setting as the builder calls it, e.g. {@code failureRateThreshold}. */
@@ -103,6 +121,11 @@ public class InvalidConfigException extends IllegalArgumentException {
     public String problem(Notation notation) {
         // Deserialized, the phrases are gone: what they said in Java notation remains.
         return requirement == null ? problem : describe(requirement, value, notation);
+    }
+
+    /** The registry level (shared config or instance) whose settings were rejected, if a registry found it. */
+    public Optional<PolicyRegistry.Level> level() {
+        return Optional.ofNullable(level);
     }
 
     /**
