@@ -2,9 +2,9 @@ package dev.resilience.core;
 
 import dev.resilience.core.internal.Validation;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.io.Serializable;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
