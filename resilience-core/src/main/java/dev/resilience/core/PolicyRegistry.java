@@ -1,6 +1,7 @@
 package dev.resilience.core;
 
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -23,7 +24,13 @@ import java.util.function.UnaryOperator;
 /**
  * Named instances of one kind of policy, each built on first use from its config. Configs inherit:
  * built-in defaults → the {@code default} config → shared named configs → instance overrides, each level
- * derived from its base when an instance is built.
+ * derived from its base when an instance is built. This is the one place {@code base-config} inheritance is
+ * resolved; the Spring Boot starter hands it each yml level as it is.
+ *
+ * <p>A level that cannot be derived fails with an {@link InvalidConfigException} whose {@link
+ * InvalidConfigException#level() level()} names it: an invalid setting, an unknown base config or a base that
+ * leads back to the level itself ({@code baseConfig} is then the setting). Resolution is lazy;
+ * {@link #validate()} resolves every config now.
  *
  * <pre>{@code
  * registry.configureDefault(base -> CircuitBreakerConfig.from(base).failureRateThreshold(30).build());
@@ -40,6 +47,9 @@ public class PolicyRegistry<C, P> {
 
     /** The config every instance uses unless told otherwise. */
     public static final String DEFAULT_CONFIG = "default";
+
+    /** The setting an {@link InvalidConfigException} names when a level's base config is at fault. */
+    public static final String BASE_CONFIG = "baseConfig";
 
     private final C builtInDefaults;
     private final BiFunction<String, C, P> factory;
@@ -71,20 +81,22 @@ public class PolicyRegistry<C, P> {
      * Defines the shared config {@code name} as {@code overrides} applied to {@code baseConfig}
      * ({@code null}: {@code default}). For {@code default} itself, the base is the built-in defaults.
      *
-     * @throws IllegalArgumentException when {@code default} is given another config as its base
+     * @throws InvalidConfigException when {@code default} is given another config as its base, or the base is
+     *                                blank ({@code baseConfig} at {@link Level#config(String) config(name)})
      */
     public void addConfig(String name, String baseConfig, UnaryOperator<C> overrides) {
         validName(name);
         Objects.requireNonNull(overrides, "overrides");
+        Level level = Level.config(name);
         String base;
         if (DEFAULT_CONFIG.equals(name)) {
             if (baseConfig != null && !DEFAULT_CONFIG.equals(baseConfig)) {
-                throw new IllegalArgumentException("config 'default' derives from the built-in defaults; its base "
-                        + "must be null or 'default', but was '" + baseConfig + "'");
+                throw new InvalidConfigException(BASE_CONFIG, baseConfig,
+                        "'default' or none (config 'default' derives from the built-in defaults)").at(level);
             }
             base = null;
         } else {
-            base = baseConfig == null ? DEFAULT_CONFIG : validName(baseConfig);
+            base = baseConfig == null ? DEFAULT_CONFIG : baseName(baseConfig, level);
         }
         configs.put(name, new ConfigSource<>(base, overrides));
     }
@@ -100,34 +112,74 @@ public class PolicyRegistry<C, P> {
         instanceConfigs.put(validName(name), new ConfigSource<>(null, base -> config));
     }
 
-    /** Instance {@code name} uses {@code overrides} applied to {@code baseConfig} when it is built. */
+    /**
+     * Instance {@code name} uses {@code overrides} applied to {@code baseConfig} ({@code null}: {@code default})
+     * when it is built.
+     *
+     * @throws InvalidConfigException when the base is blank ({@code baseConfig} at
+     *                                {@link Level#instance(String) instance(name)})
+     */
     public void configureInstance(String name, String baseConfig, UnaryOperator<C> overrides) {
-        instanceConfigs.put(validName(name), new ConfigSource<>(validName(baseConfig), overrides));
+        validName(name);
+        Objects.requireNonNull(overrides, "overrides");
+        String base = baseConfig == null ? DEFAULT_CONFIG : baseName(baseConfig, Level.instance(name));
+        instanceConfigs.put(name, new ConfigSource<>(base, overrides));
+    }
+
+    private static String baseName(String baseConfig, Level level) {
+        try {
+            return notBlank(BASE_CONFIG, baseConfig);
+        } catch (InvalidConfigException blank) {
+            throw blank.at(level);
+        }
     }
 
     /**
      * The resolved shared config {@code name}.
      *
-     * @throws IllegalArgumentException when it is not defined, or its bases form a cycle
+     * @throws IllegalArgumentException when it is not defined
+     * @throws InvalidConfigException   when it or a config it inherits from cannot be derived; {@link
+     *                                  InvalidConfigException#level()} names the level at fault
      */
     public C config(String name) {
-        return resolve(name, new LinkedHashSet<>());
-    }
-
-    private C resolve(String name, Set<String> visiting) {
-        if (!visiting.add(name)) {
-            throw new IllegalArgumentException("config '" + name + "' inherits from itself: "
-                    + String.join(" -> ", visiting) + " -> " + name);
-        }
-        ConfigSource<C> source = configs.get(name);
-        if (source == null) {
-            if (DEFAULT_CONFIG.equals(name)) {
-                return builtInDefaults;
-            }
+        if (!DEFAULT_CONFIG.equals(name) && !configs.containsKey(name)) {
             throw new IllegalArgumentException("no config named '" + name + "'; known configs: " + configNames());
         }
-        C base = source.base == null ? builtInDefaults : resolve(source.base, visiting);
-        return source.derive.apply(base);
+        Set<String> chain = new LinkedHashSet<>();
+        chain.add(name);
+        return resolve(name, chain);
+    }
+
+    /** {@code name} is defined or is {@code default}; {@code chain} holds the configs being resolved, in order. */
+    private C resolve(String name, Set<String> chain) {
+        ConfigSource<C> source = configs.get(name);
+        return source == null ? builtInDefaults : derive(source, Level.config(name), chain);
+    }
+
+    private C derive(ConfigSource<C> source, Level level, Set<String> chain) {
+        C base = builtInDefaults;
+        if (source.base != null) {
+            if (!DEFAULT_CONFIG.equals(source.base) && !configs.containsKey(source.base)) {
+                Set<String> known = configNames();
+                throw new InvalidConfigException(BASE_CONFIG, source.base, "one of the defined configs " + known)
+                        .at(level);
+            }
+            if (!chain.add(source.base)) {
+                List<String> names = new ArrayList<>(chain);
+                List<String> cycle = new ArrayList<>(names.subList(names.indexOf(source.base), names.size()));
+                cycle.add(source.base);
+                throw new InvalidConfigException(BASE_CONFIG, source.base,
+                        n -> "a config that does not inherit from '" + level.name() + "'",
+                        n -> "not form a cycle (" + String.join(" -> ", cycle) + ")").at(level);
+            }
+            base = resolve(source.base, chain);
+        }
+        try {
+            return source.derive.apply(base);
+        } catch (InvalidConfigException invalid) {
+            // The innermost level is the one at fault: an overrides function may itself resolve other configs.
+            throw invalid.level().isPresent() ? invalid : invalid.at(level);
+        }
     }
 
     /** Names of the shared configs, {@code default} included. */
@@ -137,13 +189,34 @@ public class PolicyRegistry<C, P> {
         return names;
     }
 
-    /** The config instance {@code name} gets (its own overrides, else {@code default}). */
+    /**
+     * The config instance {@code name} gets (its own overrides, else {@code default}).
+     *
+     * @throws InvalidConfigException when a level it inherits from cannot be derived; {@link
+     *                                InvalidConfigException#level()} names the level at fault
+     */
     public C instanceConfig(String name) {
         ConfigSource<C> source = instanceConfigs.get(name);
         if (source == null) {
             return config(DEFAULT_CONFIG);
         }
-        return source.derive.apply(source.base == null ? builtInDefaults : config(source.base));
+        return derive(source, Level.instance(name), new LinkedHashSet<>());
+    }
+
+    /**
+     * Resolves every shared config, then every instance config given to {@link #configureInstance}, each in
+     * name order, so that an invalid level fails now instead of when an instance is first built.
+     *
+     * @throws InvalidConfigException the first level that cannot be derived, named by
+     *                                {@link InvalidConfigException#level()}
+     */
+    public void validate() {
+        for (String name : configNames()) {
+            config(name);
+        }
+        for (String name : new TreeSet<>(instanceConfigs.keySet())) {
+            instanceConfig(name);
+        }
     }
 
     /** The instance {@code name}, built on first use. */
@@ -219,12 +292,56 @@ public class PolicyRegistry<C, P> {
     /** A config or instance name: not null, not blank. */
     private static String validName(String name) {
         Objects.requireNonNull(name, "name");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name must not be blank");
+        return notBlank("name", name);
+    }
+
+    // As Validation in core.internal: the registry sits in the root package, which depends on no other.
+    private static String notBlank(String setting, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidConfigException(setting, value, n -> "not blank", n -> "not be blank");
         }
-        return name;
+        return value;
     }
 
     private record ConfigSource<C>(String base, UnaryOperator<C> derive) {
+    }
+
+    /**
+     * A level of inheritance: a shared config or an instance's own settings. Says where an
+     * {@link InvalidConfigException} was raised.
+     *
+     * @param kind which map the level belongs to
+     * @param name the config's or the instance's name
+     */
+    public record Level(Kind kind, String name) implements Serializable {
+
+        /** Shared configs and instances have separate names. */
+        public enum Kind {
+            /** A shared config, added with {@link PolicyRegistry#addConfig}. */
+            CONFIG,
+            /** An instance's own settings, given with {@link PolicyRegistry#configureInstance}. */
+            INSTANCE
+        }
+
+        public Level {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(name, "name");
+        }
+
+        /** The shared config {@code name}. */
+        public static Level config(String name) {
+            return new Level(Kind.CONFIG, name);
+        }
+
+        /** The own settings of instance {@code name}. */
+        public static Level instance(String name) {
+            return new Level(Kind.INSTANCE, name);
+        }
+
+        /** {@code config 'backend'} or {@code instance 'inventory'}. */
+        @Override
+        public String toString() {
+            return (kind == Kind.CONFIG ? "config '" : "instance '") + name + "'";
+        }
     }
 }

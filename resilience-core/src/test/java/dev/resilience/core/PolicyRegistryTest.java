@@ -5,6 +5,7 @@ import dev.resilience.test.ManualClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 import dev.resilience.core.bulkhead.Bulkhead;
@@ -75,7 +77,7 @@ class PolicyRegistryTest {
     @Test
     void blankInstanceNameIsRejected() {
         assertThatIllegalArgumentException().isThrownBy(() -> registry.instance(" "))
-                .withMessage("name must not be blank");
+                .withMessage("name must not be blank, but was ' '");
         assertThat(registry.names()).isEmpty();
     }
 
@@ -145,8 +147,8 @@ class PolicyRegistryTest {
     void defaultCannotDeriveFromAnotherConfig() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> registry.addConfig("default", "backend", base -> base))
-                .withMessage("config 'default' derives from the built-in defaults; its base must be null or "
-                        + "'default', but was 'backend'");
+                .withMessage("config 'default': baseConfig must be 'default' or none (config 'default' derives "
+                        + "from the built-in defaults), but was 'backend'");
         assertThat(registry.config("default")).isSameAs(RetryConfig.ofDefaults());
     }
 
@@ -212,7 +214,8 @@ class PolicyRegistryTest {
         registry.addConfig("backend", "missing", base -> base);
 
         assertThatIllegalArgumentException().isThrownBy(() -> registry.config("backend"))
-                .withMessage("no config named 'missing'; known configs: [backend, default]");
+                .withMessage("config 'backend': baseConfig must be one of the defined configs [backend, default], "
+                        + "but was 'missing'");
     }
 
     @Test
@@ -220,7 +223,8 @@ class PolicyRegistryTest {
         registry.configureInstance("inventory", "backend", base -> RetryConfig.from(base).maxAttempts(4).build());
 
         assertThatIllegalArgumentException().isThrownBy(() -> registry.instance("inventory"))
-                .withMessage("no config named 'backend'; known configs: [default]");
+                .withMessage("instance 'inventory': baseConfig must be one of the defined configs [default], "
+                        + "but was 'backend'");
         assertThat(registry.find("inventory")).isEmpty();
 
         registry.addConfig("backend", "default", base -> base);
@@ -234,9 +238,9 @@ class PolicyRegistryTest {
         registry.addConfig("c", "a", base -> base);
 
         assertThatIllegalArgumentException().isThrownBy(() -> registry.config("a"))
-                .withMessage("config 'a' inherits from itself: a -> b -> c -> a");
+                .withMessage("config 'c': baseConfig must not form a cycle (a -> b -> c -> a), but was 'a'");
         assertThatIllegalArgumentException().isThrownBy(() -> registry.instance("inventory", "b"))
-                .withMessage("config 'b' inherits from itself: b -> c -> a -> b");
+                .withMessage("config 'a': baseConfig must not form a cycle (b -> c -> a -> b), but was 'b'");
     }
 
     @Test
@@ -244,15 +248,181 @@ class PolicyRegistryTest {
         registry.addConfig("backend", "backend", base -> base);
 
         assertThatIllegalArgumentException().isThrownBy(() -> registry.config("backend"))
-                .withMessage("config 'backend' inherits from itself: backend -> backend");
+                .withMessage("config 'backend': baseConfig must not form a cycle (backend -> backend), "
+                        + "but was 'backend'");
     }
 
     @Test
     void blankConfigNamesAreRejected() {
         assertThatIllegalArgumentException().isThrownBy(() -> registry.addConfig(" ", "default", base -> base))
-                .withMessage("name must not be blank");
+                .withMessage("name must not be blank, but was ' '");
         assertThatIllegalArgumentException().isThrownBy(() -> registry.configureInstance("inventory", "", base -> base))
-                .withMessage("name must not be blank");
+                .withMessage("instance 'inventory': baseConfig must not be blank, but was ''");
+    }
+
+    @Test
+    void cycleReachedFromOutsideShowsOnlyTheCycle() {
+        registry.addConfig("entry", "a", base -> base);
+        registry.addConfig("a", "b", base -> base);
+        registry.addConfig("b", "a", base -> base);
+
+        assertThatIllegalArgumentException().isThrownBy(() -> registry.config("entry"))
+                .withMessage("config 'b': baseConfig must not form a cycle (a -> b -> a), but was 'a'");
+    }
+
+    // ---- typed errors --------------------------------------------------------------------------------------
+
+    @Test
+    void invalidSettingOfASharedConfigNamesThatConfig() {
+        registry.addConfig("backend", "default", base -> RetryConfig.from(base).maxAttempts(0).build());
+
+        InvalidConfigException e = invalid(() -> registry.config("backend"));
+
+        assertThat(e.level()).contains(PolicyRegistry.Level.config("backend"));
+        assertThat(e.setting()).isEqualTo("maxAttempts");
+        assertThat(e.value()).isEqualTo(0);
+        assertThat(e.expected()).isEqualTo("at least 1");
+        assertThat(e).hasMessage("config 'backend': maxAttempts must be at least 1, but was 0");
+    }
+
+    @Test
+    void invalidSettingOfAnInstanceNamesTheInstance() {
+        registry.configureInstance("inventory", "default", base -> RetryConfig.from(base).jitter(2).build());
+
+        InvalidConfigException e = invalid(() -> registry.instance("inventory"));
+
+        assertThat(e.level()).contains(PolicyRegistry.Level.instance("inventory"));
+        assertThat(e.level().get().kind()).isEqualTo(PolicyRegistry.Level.Kind.INSTANCE);
+        assertThat(e.setting()).isEqualTo("jitter");
+        assertThat(e).hasMessage("instance 'inventory': jitter must be between 0 and 1, but was 2");
+        assertThat(registry.find("inventory")).isEmpty();
+    }
+
+    @Test
+    void invalidSettingIsReportedAtTheLevelThatIntroducedIt() {
+        registry.configureDefault(base -> RetryConfig.from(base).waitDuration(Duration.ofSeconds(-1)).build());
+        registry.addConfig("backend", "default", base -> RetryConfig.from(base).maxAttempts(5).build());
+        registry.configureInstance("inventory", "backend", base -> RetryConfig.from(base).jitter(0.5).build());
+
+        InvalidConfigException e = invalid(() -> registry.instance("inventory"));
+
+        assertThat(e.level()).contains(PolicyRegistry.Level.config("default"));
+        assertThat(e).hasMessage("config 'default': waitDuration must not be negative, but was PT-1S");
+    }
+
+    @Test
+    void settingThatConflictsWithItsBaseIsReportedAtTheLevelThatSetsIt() {
+        registry.configureDefault(base -> RetryConfig.from(base).waitDuration(Duration.ofSeconds(2)).build());
+        registry.configureInstance("inventory", "default",
+                base -> RetryConfig.from(base).maxWaitDuration(Duration.ofSeconds(1)).build());
+
+        InvalidConfigException e = invalid(() -> registry.instanceConfig("inventory"));
+
+        assertThat(e.level()).contains(PolicyRegistry.Level.instance("inventory"));
+        assertThat(e).hasMessage("instance 'inventory': maxWaitDuration must be at least waitDuration (PT2S), "
+                + "but was PT1S");
+    }
+
+    @Test
+    void unknownBaseConfigIsTypedAtTheLevelThatNamesIt() {
+        registry.addConfig("backend", "default", base -> base);
+        registry.configureInstance("inventory", "bakend", base -> base);
+
+        InvalidConfigException e = invalid(() -> registry.instanceConfig("inventory"));
+
+        assertThat(e.level()).contains(PolicyRegistry.Level.instance("inventory"));
+        assertThat(e.setting()).isEqualTo(PolicyRegistry.BASE_CONFIG).isEqualTo("baseConfig");
+        assertThat(e.value()).isEqualTo("bakend");
+        assertThat(e.expected()).isEqualTo("one of the defined configs [backend, default]");
+    }
+
+    @Test
+    void cycleIsTypedAtTheLevelThatClosesIt() {
+        registry.addConfig("first", "second", base -> base);
+        registry.addConfig("second", "first", base -> base);
+
+        InvalidConfigException e = invalid(() -> registry.config("first"));
+
+        assertThat(e.level()).contains(PolicyRegistry.Level.config("second"));
+        assertThat(e.setting()).isEqualTo("baseConfig");
+        assertThat(e.value()).isEqualTo("first");
+        assertThat(e.expected()).isEqualTo("a config that does not inherit from 'second'");
+        assertThat(e.problem(InvalidConfigException.Notation.JAVA))
+                .isEqualTo("must not form a cycle (first -> second -> first), but was 'first'");
+    }
+
+    @Test
+    void defaultWithAnotherBaseIsTypedWhenItIsAdded() {
+        InvalidConfigException e = invalid(() -> registry.addConfig("default", "backend", base -> base));
+
+        assertThat(e.level()).contains(PolicyRegistry.Level.config("default"));
+        assertThat(e.setting()).isEqualTo("baseConfig");
+        assertThat(e.value()).isEqualTo("backend");
+        assertThat(e.expected()).isEqualTo("'default' or none (config 'default' derives from the built-in defaults)");
+    }
+
+    @Test
+    void blankNameOfANewConfigNamesNoLevel() {
+        InvalidConfigException e = invalid(() -> registry.addConfig(" ", "default", base -> base));
+
+        assertThat(e.setting()).isEqualTo("name");
+        assertThat(e.level()).isEmpty();
+    }
+
+    @Test
+    void levelsReadAsTheyAreNamed() {
+        assertThat(PolicyRegistry.Level.config("backend")).hasToString("config 'backend'");
+        assertThat(PolicyRegistry.Level.instance("inventory")).hasToString("instance 'inventory'");
+    }
+
+    // ---- validate ------------------------------------------------------------------------------------------
+
+    @Test
+    void validateResolvesEveryConfigAndInstanceConfigWithoutBuildingInstances() {
+        List<String> resolved = new ArrayList<>();
+        registry.configureDefault(base -> {
+            resolved.add("default");
+            return base;
+        });
+        registry.addConfig("backend", "default", base -> {
+            resolved.add("backend");
+            return base;
+        });
+        registry.configureInstance("inventory", "backend", base -> {
+            resolved.add("inventory");
+            return base;
+        });
+
+        registry.validate();
+
+        assertThat(resolved).as("bases first, configs in name order, then instances")
+                .containsExactly("default", "backend", "default", "default", "backend", "inventory");
+        assertThat(registry.names()).isEmpty();
+    }
+
+    @Test
+    void validateReportsAnInvalidInstanceConfigNoOneUses() {
+        registry.configureInstance("unused", "default", base -> RetryConfig.from(base).maxAttempts(0).build());
+
+        InvalidConfigException e = invalid(registry::validate);
+
+        assertThat(e.level()).contains(PolicyRegistry.Level.instance("unused"));
+        assertThat(e).hasMessage("instance 'unused': maxAttempts must be at least 1, but was 0");
+    }
+
+    @Test
+    void validateReportsAnUnknownBaseOfAConfigNoOneUses() {
+        registry.addConfig("orphan", "missing", base -> base);
+
+        assertThatIllegalArgumentException().isThrownBy(registry::validate)
+                .withMessage("config 'orphan': baseConfig must be one of the defined configs [default, orphan], "
+                        + "but was 'missing'");
+    }
+
+    private static InvalidConfigException invalid(ThrowingCallable call) {
+        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class, call);
+        assertThat(e).as("an InvalidConfigException").isNotNull();
+        return e;
     }
 
     // ---- creation listeners --------------------------------------------------------------------------------

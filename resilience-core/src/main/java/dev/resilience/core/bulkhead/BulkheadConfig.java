@@ -79,7 +79,10 @@ public final class BulkheadConfig {
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the first invalid setting, its value and what is allowed */
+        /**
+         * @throws dev.resilience.core.InvalidConfigException naming the first invalid setting, its value and what
+         *                                                    is allowed
+         */
         public BulkheadConfig build() {
             atLeast("maxConcurrentCalls", maxConcurrentCalls, 1);
             notNegative("maxWaitDuration", maxWaitDuration);

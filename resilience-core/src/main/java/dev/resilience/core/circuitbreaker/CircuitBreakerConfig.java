@@ -1,17 +1,19 @@
 package dev.resilience.core.circuitbreaker;
 
 import static dev.resilience.core.internal.Validation.atLeast;
+import static dev.resilience.core.internal.Validation.noNulls;
 import static dev.resilience.core.internal.Validation.percentage;
 import static dev.resilience.core.internal.Validation.positive;
+import static dev.resilience.core.internal.Validation.required;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Predicate;
 
 import dev.resilience.core.ExceptionFilter;
+import dev.resilience.core.InvalidConfigException;
 
 /** Immutable, validated settings of a {@link CircuitBreaker}. Build with {@link #builder()}. */
 public final class CircuitBreakerConfig {
@@ -174,7 +176,7 @@ public final class CircuitBreakerConfig {
         }
 
         public Builder slidingWindowType(SlidingWindowType type) {
-            this.slidingWindowType = Objects.requireNonNull(type, "slidingWindowType");
+            this.slidingWindowType = type;
             return this;
         }
 
@@ -216,24 +218,24 @@ public final class CircuitBreakerConfig {
         /** Only these types (and subclasses) count as failures; replaces the list. Empty: every type. */
         @SafeVarargs
         public final Builder recordExceptions(Class<? extends Throwable>... types) {
-            return recordExceptions(Arrays.asList(types));
+            return recordExceptions(types == null ? null : Arrays.asList(types));
         }
 
         /** Only these types (and subclasses) count as failures; replaces the list. Empty: every type. */
         public Builder recordExceptions(List<Class<? extends Throwable>> types) {
-            this.recordExceptions = new ArrayList<>(Objects.requireNonNull(types, "recordExceptions"));
+            this.recordExceptions = types == null ? null : new ArrayList<>(types);
             return this;
         }
 
         /** These types (and subclasses) are never counted, even when recorded; replaces the list. */
         @SafeVarargs
         public final Builder ignoreExceptions(Class<? extends Throwable>... types) {
-            return ignoreExceptions(Arrays.asList(types));
+            return ignoreExceptions(types == null ? null : Arrays.asList(types));
         }
 
         /** These types (and subclasses) are never counted, even when recorded; replaces the list. */
         public Builder ignoreExceptions(List<Class<? extends Throwable>> types) {
-            this.ignoreExceptions = new ArrayList<>(Objects.requireNonNull(types, "ignoreExceptions"));
+            this.ignoreExceptions = types == null ? null : new ArrayList<>(types);
             return this;
         }
 
@@ -255,28 +257,29 @@ public final class CircuitBreakerConfig {
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the first invalid setting, its value and what is allowed */
+        /** @throws InvalidConfigException naming the first invalid setting, its value and what is allowed */
         public CircuitBreakerConfig build() {
+            required("slidingWindowType", slidingWindowType,
+                    n -> n.value(SlidingWindowType.COUNT_BASED) + " or " + n.value(SlidingWindowType.TIME_BASED));
             atLeast("slidingWindowSize", slidingWindowSize, 1);
             atLeast("minimumNumberOfCalls", minimumNumberOfCalls, 1);
             if (slidingWindowType == SlidingWindowType.COUNT_BASED && minimumNumberOfCalls > slidingWindowSize) {
-                throw new IllegalArgumentException("minimumNumberOfCalls must not exceed slidingWindowSize ("
-                        + slidingWindowSize + ") for a COUNT_BASED window, but was " + minimumNumberOfCalls);
+                throw new InvalidConfigException("minimumNumberOfCalls", minimumNumberOfCalls,
+                        n -> "at most " + windowLimit(n), n -> "not exceed " + windowLimit(n));
             }
             percentage("failureRateThreshold", failureRateThreshold);
             positive("slowCallDurationThreshold", slowCallDurationThreshold);
             percentage("slowCallRateThreshold", slowCallRateThreshold);
             positive("waitDurationInOpenState", waitDurationInOpenState);
             atLeast("permittedCallsInHalfOpenState", permittedCallsInHalfOpenState, 1);
-            requireNoNulls("recordExceptions", recordExceptions);
-            requireNoNulls("ignoreExceptions", ignoreExceptions);
+            noNulls("recordExceptions", recordExceptions);
+            noNulls("ignoreExceptions", ignoreExceptions);
             return new CircuitBreakerConfig(this);
         }
 
-        private static void requireNoNulls(String setting, List<?> types) {
-            if (types.contains(null)) {
-                throw new IllegalArgumentException(setting + " must not contain null, but was " + types);
-            }
+        private String windowLimit(InvalidConfigException.Notation n) {
+            return n.setting("slidingWindowSize") + " (" + n.value(slidingWindowSize) + ") for a "
+                    + n.value(SlidingWindowType.COUNT_BASED) + " window";
         }
     }
 }

@@ -115,22 +115,22 @@ public final class Fallback<T> {
         /** Handle only these types (and subclasses); empty: every type. */
         @SafeVarargs
         public final Builder<T> applyOn(Class<? extends Throwable>... types) {
-            return applyOn(Arrays.asList(types));
+            return applyOn(types == null ? null : Arrays.asList(types));
         }
 
         public Builder<T> applyOn(List<Class<? extends Throwable>> types) {
-            this.applyOn = new ArrayList<>(types);
+            this.applyOn = types == null ? null : new ArrayList<>(types);
             return this;
         }
 
         /** Never handle these types (and subclasses), even when applied on. */
         @SafeVarargs
         public final Builder<T> skipOn(Class<? extends Throwable>... types) {
-            return skipOn(Arrays.asList(types));
+            return skipOn(types == null ? null : Arrays.asList(types));
         }
 
         public Builder<T> skipOn(List<Class<? extends Throwable>> types) {
-            this.skipOn = new ArrayList<>(types);
+            this.skipOn = types == null ? null : new ArrayList<>(types);
             return this;
         }
 
@@ -140,16 +140,14 @@ public final class Fallback<T> {
             return this;
         }
 
+        /**
+         * @throws dev.resilience.core.InvalidConfigException when the name is blank or a list is missing or
+         *                                                    holds null
+         */
         public Fallback<T> build() {
-            requireNoNulls("applyOn", applyOn);
-            requireNoNulls("skipOn", skipOn);
+            Validation.noNulls("applyOn", applyOn);
+            Validation.noNulls("skipOn", skipOn);
             return new Fallback<>(this);
-        }
-
-        private static void requireNoNulls(String setting, List<?> types) {
-            if (types.contains(null)) {
-                throw new IllegalArgumentException(setting + " must not contain null, but was " + types);
-            }
         }
     }
 }

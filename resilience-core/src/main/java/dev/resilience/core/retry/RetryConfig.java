@@ -3,6 +3,7 @@ package dev.resilience.core.retry;
 import static dev.resilience.core.internal.Validation.atLeast;
 import static dev.resilience.core.internal.Validation.atLeastOne;
 import static dev.resilience.core.internal.Validation.between;
+import static dev.resilience.core.internal.Validation.noNulls;
 import static dev.resilience.core.internal.Validation.notNegative;
 
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import dev.resilience.core.ExceptionFilter;
+import dev.resilience.core.InvalidConfigException;
 
 /** Immutable, validated settings of a {@link Retry}. Build with {@link #builder()}. */
 public final class RetryConfig {
@@ -170,24 +172,24 @@ public final class RetryConfig {
         /** Only these types (and subclasses) are retried; replaces the list. Empty: every type. */
         @SafeVarargs
         public final Builder retryExceptions(Class<? extends Throwable>... types) {
-            return retryExceptions(Arrays.asList(types));
+            return retryExceptions(types == null ? null : Arrays.asList(types));
         }
 
         /** Only these types (and subclasses) are retried; replaces the list. Empty: every type. */
         public Builder retryExceptions(List<Class<? extends Throwable>> types) {
-            this.retryExceptions = new ArrayList<>(types);
+            this.retryExceptions = types == null ? null : new ArrayList<>(types);
             return this;
         }
 
         /** These types (and subclasses) are never retried; replaces the list. */
         @SafeVarargs
         public final Builder ignoreExceptions(Class<? extends Throwable>... types) {
-            return ignoreExceptions(Arrays.asList(types));
+            return ignoreExceptions(types == null ? null : Arrays.asList(types));
         }
 
         /** These types (and subclasses) are never retried; replaces the list. */
         public Builder ignoreExceptions(List<Class<? extends Throwable>> types) {
-            this.ignoreExceptions = new ArrayList<>(types);
+            this.ignoreExceptions = types == null ? null : new ArrayList<>(types);
             return this;
         }
 
@@ -197,27 +199,21 @@ public final class RetryConfig {
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the first invalid setting, its value and what is allowed */
+        /** @throws InvalidConfigException naming the first invalid setting, its value and what is allowed */
         public RetryConfig build() {
             atLeast("maxAttempts", maxAttempts, 1);
             notNegative("waitDuration", waitDuration);
             atLeastOne("backoffMultiplier", backoffMultiplier);
             notNegative("maxWaitDuration", maxWaitDuration);
             if (maxWaitDuration.compareTo(waitDuration) < 0) {
-                throw new IllegalArgumentException("maxWaitDuration must be at least waitDuration (" + waitDuration
-                        + "), but was " + maxWaitDuration);
+                throw new InvalidConfigException("maxWaitDuration", maxWaitDuration,
+                        n -> "at least " + n.setting("waitDuration") + " (" + n.value(waitDuration) + ")");
             }
             between("jitter", jitter, 0.0, 1.0);
             notNegative("maxDuration", maxDuration);
-            requireNoNulls("retryExceptions", retryExceptions);
-            requireNoNulls("ignoreExceptions", ignoreExceptions);
+            noNulls("retryExceptions", retryExceptions);
+            noNulls("ignoreExceptions", ignoreExceptions);
             return new RetryConfig(this);
-        }
-
-        private static void requireNoNulls(String setting, List<?> types) {
-            if (types.contains(null)) {
-                throw new IllegalArgumentException(setting + " must not contain null, but was " + types);
-            }
         }
     }
 }

@@ -68,7 +68,10 @@ public final class TimeoutConfig {
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the first invalid setting, its value and what is allowed */
+        /**
+         * @throws dev.resilience.core.InvalidConfigException naming the first invalid setting, its value and what
+         *                                                    is allowed
+         */
         public TimeoutConfig build() {
             positive("duration", duration);
             return new TimeoutConfig(this);

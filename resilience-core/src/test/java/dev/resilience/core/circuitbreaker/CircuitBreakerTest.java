@@ -1374,7 +1374,7 @@ class CircuitBreakerTest {
         void rejectsABlankName() {
             assertThatIllegalArgumentException()
                     .isThrownBy(() -> CircuitBreaker.of(" ", CircuitBreakerConfig.ofDefaults(), clock))
-                    .withMessage("name must not be blank");
+                    .withMessage("name must not be blank, but was ' '");
         }
 
         @Test

@@ -204,7 +204,7 @@ class FallbackTest {
     @Test
     void blankNameIsRejected() {
         assertThatIllegalArgumentException().isThrownBy(() -> Fallback.of(" ", failure -> "x"))
-                .withMessage("name must not be blank");
+                .withMessage("name must not be blank, but was ' '");
     }
 
     @Test

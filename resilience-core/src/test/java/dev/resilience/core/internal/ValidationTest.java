@@ -12,7 +12,7 @@ class ValidationTest {
     @Test
     void blankNameIsRejected() {
         assertThatIllegalArgumentException().isThrownBy(() -> Validation.name(" "))
-                .withMessage("name must not be blank");
+                .withMessage("name must not be blank, but was ' '");
     }
 
     @Test

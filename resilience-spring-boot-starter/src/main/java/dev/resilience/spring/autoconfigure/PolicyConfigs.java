@@ -9,33 +9,33 @@ import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutConfig;
 import dev.resilience.core.timeout.TimeoutRegistry;
 
-/** Applies bound yml settings onto the core config builders and fills the registries. */
+/** Applies bound yml settings onto the core config builders and hands each level to its registry. */
 final class PolicyConfigs {
 
     private PolicyConfigs() {
     }
 
     static void configure(CircuitBreakerRegistry registry, CircuitBreakerProperties properties, ClassLoader loader) {
-        new ConfigResolver<CircuitBreakerProperties.Settings, CircuitBreakerConfig, CircuitBreakerConfig.Builder>(
-                "resilience.circuitbreaker", properties, CircuitBreakerConfig.ofDefaults(), CircuitBreakerConfig::from,
+        new ConfigRegistrar<CircuitBreakerProperties.Settings, CircuitBreakerConfig, CircuitBreakerConfig.Builder>(
+                "resilience.circuitbreaker", properties, CircuitBreakerConfig::from,
                 (s, b, path) -> apply(s, b, path, loader), CircuitBreakerConfig.Builder::build).configure(registry);
     }
 
     static void configure(RetryRegistry registry, RetryProperties properties, ClassLoader loader) {
-        new ConfigResolver<RetryProperties.Settings, RetryConfig, RetryConfig.Builder>("resilience.retry",
-                properties, RetryConfig.ofDefaults(), RetryConfig::from, (s, b, path) -> apply(s, b, path, loader),
+        new ConfigRegistrar<RetryProperties.Settings, RetryConfig, RetryConfig.Builder>("resilience.retry",
+                properties, RetryConfig::from, (s, b, path) -> apply(s, b, path, loader),
                 RetryConfig.Builder::build).configure(registry);
     }
 
     static void configure(TimeoutRegistry registry, TimeoutProperties properties) {
-        new ConfigResolver<TimeoutProperties.Settings, TimeoutConfig, TimeoutConfig.Builder>("resilience.timeout",
-                properties, TimeoutConfig.ofDefaults(), TimeoutConfig::from, PolicyConfigs::apply,
+        new ConfigRegistrar<TimeoutProperties.Settings, TimeoutConfig, TimeoutConfig.Builder>("resilience.timeout",
+                properties, TimeoutConfig::from, PolicyConfigs::apply,
                 TimeoutConfig.Builder::build).configure(registry);
     }
 
     static void configure(BulkheadRegistry registry, BulkheadProperties properties) {
-        new ConfigResolver<BulkheadProperties.Settings, BulkheadConfig, BulkheadConfig.Builder>("resilience.bulkhead",
-                properties, BulkheadConfig.ofDefaults(), BulkheadConfig::from, PolicyConfigs::apply,
+        new ConfigRegistrar<BulkheadProperties.Settings, BulkheadConfig, BulkheadConfig.Builder>("resilience.bulkhead",
+                properties, BulkheadConfig::from, PolicyConfigs::apply,
                 BulkheadConfig.Builder::build).configure(registry);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
@@ -79,38 +80,83 @@ class InvalidConfigurationTest {
     void baseConfigThatDoesNotExistStopsStartUp() {
         runner.withPropertyValues("resilience.retry.configs.shared.max-attempts=5",
                 "resilience.retry.instances.backend.base-config=missing")
-                .run(failsWith("resilience.retry.instances.backend.base-config names 'missing', which is not "
-                        + "defined under resilience.retry.configs; expected one of [default, shared]"));
+                .run(failsAt("resilience.retry.instances.backend.base-config",
+                        "must be one of the defined configs [default, shared], but was 'missing'"));
+    }
+
+    @Test
+    void invalidValueInTheDefaultConfigIsReportedThereEvenWhenOnlyAnInstanceUsesIt() {
+        runner.withPropertyValues("resilience.retry.configs.default.max-attempts=0",
+                "resilience.retry.instances.backend.wait-duration=1s")
+                .run(failsAt("resilience.retry.configs.default.max-attempts", "must be at least 1, but was 0"));
+    }
+
+    @Test
+    void invalidValueInANamedBaseConfigIsReportedAtThatConfigNotAtTheInstance() {
+        runner.withPropertyValues("resilience.retry.configs.shared.jitter=2",
+                "resilience.retry.instances.backend.base-config=shared",
+                "resilience.retry.instances.backend.max-attempts=5")
+                .run(failsAt("resilience.retry.configs.shared.jitter", "must be between 0 and 1, but was 2"));
+    }
+
+    @Test
+    void invalidValueOfAnInstanceIsReportedAtTheInstance() {
+        runner.withPropertyValues("resilience.circuitbreaker.configs.shared.failure-rate-threshold=20",
+                "resilience.circuitbreaker.instances.backend.base-config=shared",
+                "resilience.circuitbreaker.instances.backend.permitted-calls-in-half-open-state=0")
+                .run(failsAt("resilience.circuitbreaker.instances.backend.permitted-calls-in-half-open-state",
+                        "must be at least 1, but was 0"));
+    }
+
+    @Test
+    void valueThatConflictsWithAnInheritedOneIsReportedAtTheLevelThatMakesTheConflict() {
+        runner.withPropertyValues("resilience.circuitbreaker.configs.default.minimum-number-of-calls=50",
+                "resilience.circuitbreaker.configs.small.sliding-window-size=10")
+                .run(failsAt("resilience.circuitbreaker.configs.small.minimum-number-of-calls",
+                        "must not exceed sliding-window-size (10) for a count-based window, but was 50"));
+    }
+
+    @Test
+    void failureAnalysisNamesThePropertyToCorrect() {
+        runner.withPropertyValues("resilience.bulkhead.configs.narrow.max-concurrent-calls=0")
+                .run(context -> {
+                    FailureAnalysis analysis = new ResilienceFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).isEqualTo("Invalid resilience configuration: "
+                            + "resilience.bulkhead.configs.narrow.max-concurrent-calls must be at least 1, but was 0");
+                    assertThat(analysis.getAction()).startsWith(
+                            "Correct 'resilience.bulkhead.configs.narrow.max-concurrent-calls' in the application's");
+                });
     }
 
     @Test
     void baseConfigOfASharedConfigThatDoesNotExistStopsStartUp() {
         runner.withPropertyValues("resilience.timeout.configs.shared.base-config=missing")
-                .run(failsWith("resilience.timeout.configs.shared.base-config names 'missing', which is not "
-                        + "defined under resilience.timeout.configs; expected one of [default, shared]"));
+                .run(failsAt("resilience.timeout.configs.shared.base-config",
+                        "must be one of the defined configs [default, shared], but was 'missing'"));
     }
 
     @Test
     void configThatIsItsOwnBaseStopsStartUp() {
         runner.withPropertyValues("resilience.bulkhead.configs.loop.base-config=loop")
-                .run(failsWith("resilience.bulkhead.configs.loop.base-config forms a cycle: loop -> loop; "
-                        + "expected a chain that ends at default"));
+                .run(failsAt("resilience.bulkhead.configs.loop.base-config",
+                        "must not form a cycle (loop -> loop), but was 'loop'"));
     }
 
     @Test
-    void baseConfigCycleThroughDefaultStopsStartUp() {
+    void defaultWithAnotherBaseConfigStopsStartUp() {
+        // default sits on the built-in defaults, so a base for it could only lead back to it.
         runner.withPropertyValues("resilience.circuitbreaker.configs.default.base-config=shared",
                 "resilience.circuitbreaker.configs.shared.sliding-window-size=10")
-                .run(failsWith("resilience.circuitbreaker.configs.shared.base-config forms a cycle: "
-                        + "default -> shared -> default; expected a chain that ends at default"));
+                .run(failsAt("resilience.circuitbreaker.configs.default.base-config", "must be 'default' or none "
+                        + "(config 'default' derives from the built-in defaults), but was 'shared'"));
     }
 
     @Test
     void baseConfigCycleBetweenSharedConfigsStopsStartUp() {
         runner.withPropertyValues("resilience.retry.configs.first.base-config=second",
                 "resilience.retry.configs.second.base-config=first")
-                .run(failsWith("resilience.retry.configs.second.base-config forms a cycle: "
-                        + "first -> second -> first; expected a chain that ends at default"));
+                .run(failsAt("resilience.retry.configs.second.base-config",
+                        "must not form a cycle (first -> second -> first), but was 'first'"));
     }
 
     @Test
@@ -208,6 +254,17 @@ class InvalidConfigurationTest {
             assertThat(context.getStartupFailure()).rootCause()
                     .isInstanceOf(InvalidResilienceConfigException.class)
                     .hasMessage(message);
+        };
+    }
+
+    private static ContextConsumer<AssertableApplicationContext> failsAt(String property, String problem) {
+        return context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .isInstanceOf(InvalidResilienceConfigException.class)
+                    .hasMessage(property + " " + problem);
+            assertThat(findCause(context.getStartupFailure(), InvalidResilienceConfigException.class).property())
+                    .isEqualTo(property);
         };
     }
 
