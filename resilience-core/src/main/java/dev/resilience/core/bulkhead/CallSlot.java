@@ -9,13 +9,18 @@ import java.lang.invoke.VarHandle;
  *
  * <p>One word, {@code stamp}, says what the slot holds; its low two bits are the phase and the rest counts
  * generations, so a reader can tell that the call it copied is still the one in the slot (a sequence lock):
- * {@code 0} free, {@code 1} claimed and being written, {@code 2} occupied and stable. Only the owner moves
- * the stamp past {@code 1}; release stores order its field writes (free of fences on x86).
+ * {@code 0} free, {@code 1} claimed and being written, {@code 2} occupied and stable. Only the holder of the
+ * claim moves the stamp on (the caller, or the thread granting the slot to a waiting caller); release stores
+ * order its field writes (free of fences on x86).
  *
  * <p>A freed slot keeps its last call's description and thread, and a call writes them only when they
  * differ: with G1 every reference store into an old object pays a card-marking barrier with a full fence,
  * and a busy slot is usually reused by the same thread for the same call. The stamp, not the fields, says
  * whether the slot is taken; what it keeps alive is at most one thread object per slot.
+ *
+ * <p>With a max wait, a leaving call whose bulkhead has callers queued hands the slot straight to the first
+ * of them ({@link #handOver}): the slot goes from occupied to claimed for the next call without ever being
+ * free, so no arriving call can take it first. Without a wait there is no queue and leaving is one store.
  */
 final class CallSlot implements Bulkhead.Permit {
 
@@ -36,6 +41,8 @@ final class CallSlot implements Bulkhead.Permit {
     private static final int NEXT_GENERATION = PHASE + 1;
 
     private final Bulkhead bulkhead;
+    /** The bulkhead's waiting callers; {@code null} without a max wait. */
+    private final WaitQueue queue;
     @SuppressWarnings("unused") // accessed through STAMP
     private volatile int stamp;
     private String call;
@@ -45,8 +52,9 @@ final class CallSlot implements Bulkhead.Permit {
     @SuppressWarnings("unused")
     private long pad0, pad1, pad2, pad3, pad4, pad5, pad6;
 
-    CallSlot(Bulkhead bulkhead) {
+    CallSlot(Bulkhead bulkhead, WaitQueue queue) {
         this.bulkhead = bulkhead;
+        this.queue = queue;
     }
 
     /** Whether a call holds (or is taking or leaving) this slot. */
@@ -73,18 +81,34 @@ final class CallSlot implements Bulkhead.Permit {
     }
 
     /**
-     * Frees the slot before returning the permit, so a permit holder always finds a free slot. A second
-     * release by the same holder is ignored as long as no other call has taken the slot since.
+     * Leaves the slot: frees it, or with callers waiting hands it to the first of them. A second release by
+     * the same holder is ignored as long as no other call has taken the slot since.
      */
     @Override
     public void release() {
         int occupied = (int) STAMP.getOpaque(this);
         if ((occupied & PHASE) != OCCUPIED) {
-            return; // released already: handing back a second permit would raise the limit for good
+            return; // released already: freeing the slot twice could let two calls into it
         }
         bulkhead.exited(call);
+        if (queue != null) {
+            queue.release(this, occupied);
+            return;
+        }
         STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION); // free
-        bulkhead.releasePermit();
+    }
+
+    /** Frees the slot, as {@link #release()} does without a queue; {@code occupied} is the stamp it read. */
+    void free(int occupied) {
+        STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION);
+    }
+
+    /**
+     * Passes the slot from the call leaving it straight to the next one, which then {@link #occupy occupies}
+     * it: the slot is never free in between. {@code occupied} is the stamp the leaving call read.
+     */
+    void handOver(int occupied) {
+        STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION + WRITING);
     }
 
     /** Copies the slot if it holds a stable call; {@code null} when free or changing. */

@@ -11,7 +11,7 @@ import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.bulkhead.InFlightCall;
 
-/** {@code /actuator/bulkheads}: every bulkhead's permits and the calls inside it right now. */
+/** {@code /actuator/bulkheads}: every bulkhead's permits, the calls waiting for one, and the calls inside it now. */
 @Endpoint(id = "bulkheads")
 public class BulkheadsEndpoint {
 
@@ -29,6 +29,7 @@ public class BulkheadsEndpoint {
             view.put("maxConcurrentCalls", bulkhead.config().maxConcurrentCalls());
             view.put("activeCalls", bulkhead.activeCalls());
             view.put("availablePermits", bulkhead.availablePermits());
+            view.put("waitingCalls", bulkhead.waitingCalls());
             view.put("rejectedCalls", bulkhead.rejectedCalls());
             view.put("calls", calls(bulkhead.inFlightCalls()));
             bulkheads.put(bulkhead.name(), view);
