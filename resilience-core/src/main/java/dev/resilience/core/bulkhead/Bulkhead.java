@@ -223,7 +223,8 @@ public final class Bulkhead {
             if (occupant != null) {
                 long elapsedNanos = Math.max(0, nowNanos - occupant.startNanos());
                 calls.add(new InFlightCall(occupant.call(), occupant.thread(),
-                        Instant.ofEpochMilli(nowMillis - elapsedNanos / 1_000_000), Duration.ofNanos(elapsedNanos)));
+                        Instant.ofEpochMilli(nowMillis - elapsedNanos / 1_000_000), Duration.ofNanos(elapsedNanos),
+                        occupant.timedOut()));
             }
         }
         calls.sort(Comparator.comparing(InFlightCall::duration).reversed());

@@ -21,14 +21,22 @@ import java.lang.invoke.VarHandle;
  * <p>With a max wait, a leaving call whose bulkhead has callers queued hands the slot straight to the first
  * of them ({@link #handOver}): the slot goes from occupied to claimed for the next call without ever being
  * free, so no arriving call can take it first. Without a wait there is no queue and leaving is one store.
+ *
+ * <p>A call may be marked as timed out while it goes on running ({@link #markTimedOut()}). The mark is the
+ * stamp of the occupancy it was made for, so it needs no write when the slot is freed or taken again: the next
+ * call has another stamp and is not marked. (Stamps repeat after 2^30 uses of a slot; a mark left unmatched
+ * that long would show again on exactly that one later call.)
  */
 final class CallSlot implements Bulkhead.Permit {
 
     private static final VarHandle STAMP;
+    private static final VarHandle TIMED_OUT_STAMP;
 
     static {
         try {
-            STAMP = MethodHandles.lookup().findVarHandle(CallSlot.class, "stamp", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STAMP = lookup.findVarHandle(CallSlot.class, "stamp", int.class);
+            TIMED_OUT_STAMP = lookup.findVarHandle(CallSlot.class, "timedOutStamp", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -45,6 +53,9 @@ final class CallSlot implements Bulkhead.Permit {
     private final WaitQueue queue;
     @SuppressWarnings("unused") // accessed through STAMP
     private volatile int stamp;
+    /** The stamp of the occupancy marked as timed out; never matches a free or changing slot. */
+    @SuppressWarnings("unused") // accessed through TIMED_OUT_STAMP
+    private volatile int timedOutStamp;
     private String call;
     private Thread thread;
     private long startNanos;
@@ -111,6 +122,22 @@ final class CallSlot implements Bulkhead.Permit {
         STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION + WRITING);
     }
 
+    /**
+     * Marks the call now in the slot as timed out: it goes on running, and the live view says it timed out.
+     * Call it while the call that holds this permit is still inside (before its release can run); the mark
+     * does not carry over to the next call in the slot.
+     *
+     * @return {@code false} when no call was inside to mark
+     */
+    boolean markTimedOut() {
+        int current = (int) STAMP.getVolatile(this);
+        if ((current & PHASE) != OCCUPIED) {
+            return false;
+        }
+        TIMED_OUT_STAMP.setVolatile(this, current);
+        return true;
+    }
+
     /** Copies the slot if it holds a stable call; {@code null} when free or changing. */
     Occupant read() {
         int before = (int) STAMP.getAcquire(this);
@@ -120,13 +147,14 @@ final class CallSlot implements Bulkhead.Permit {
         String readCall = call;
         Thread readThread = thread;
         long readStart = startNanos;
+        boolean timedOut = (int) TIMED_OUT_STAMP.getAcquire(this) == before;
         VarHandle.loadLoadFence();
         if ((int) STAMP.getAcquire(this) != before || readThread == null) {
             return null;
         }
-        return new Occupant(readCall, readThread.getName(), readStart);
+        return new Occupant(readCall, readThread.getName(), readStart, timedOut);
     }
 
-    record Occupant(String call, String thread, long startNanos) {
+    record Occupant(String call, String thread, long startNanos, boolean timedOut) {
     }
 }

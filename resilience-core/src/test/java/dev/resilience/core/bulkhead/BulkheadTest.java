@@ -121,7 +121,7 @@ class BulkheadTest {
         assertThat(bulkhead.waitingCalls()).isZero();
         assertThat(clock.pendingTasks()).as("the deadline is cancelled").isZero();
         assertThat(bulkhead.inFlightCalls()).as("entered when granted").containsExactly(
-                new InFlightCall("Inventory.reserve", "waiter", T0.plusMillis(400), Duration.ZERO));
+                new InFlightCall("Inventory.reserve", "waiter", T0.plusMillis(400), Duration.ZERO, false));
         permit.release();
         assertThat(bulkhead.availablePermits()).isEqualTo(1);
     }
@@ -186,15 +186,15 @@ class BulkheadTest {
         clock.advance(Duration.ofMillis(1200));
 
         assertThat(bulkhead.inFlightCalls()).containsExactly(
-                new InFlightCall("Backend.fetch", "worker-a", T0, Duration.ofMillis(1200)));
+                new InFlightCall("Backend.fetch", "worker-a", T0, Duration.ofMillis(1200), false));
 
         Caller b = Caller.start("worker-b", pipeline, releaseB);
         b.awaitInside();
         clock.advance(Duration.ofMillis(300));
 
         assertThat(bulkhead.inFlightCalls()).as("longest-running first").containsExactly(
-                new InFlightCall("Backend.fetch", "worker-a", T0, Duration.ofMillis(1500)),
-                new InFlightCall("Backend.fetch", "worker-b", T0.plusMillis(1200), Duration.ofMillis(300)));
+                new InFlightCall("Backend.fetch", "worker-a", T0, Duration.ofMillis(1500), false),
+                new InFlightCall("Backend.fetch", "worker-b", T0.plusMillis(1200), Duration.ofMillis(300), false));
         assertThat(bulkhead.activeCalls()).isEqualTo(2);
         assertThat(bulkhead.availablePermits()).isEqualTo(1);
 
@@ -230,7 +230,7 @@ class BulkheadTest {
         b.awaitInside();
         clock.advance(Duration.ofMillis(50));
         assertThat(bulkhead.inFlightCalls()).containsExactly(
-                new InFlightCall("Backend.store", "worker-b", T0.plusMillis(700), Duration.ofMillis(50)));
+                new InFlightCall("Backend.store", "worker-b", T0.plusMillis(700), Duration.ofMillis(50), false));
         releaseB.countDown();
         assertThat(b.result()).isEqualTo("done by worker-b");
 
@@ -239,9 +239,28 @@ class BulkheadTest {
         Bulkhead.Permit permit = bulkhead.acquire("Backend.store");
         clock.advance(Duration.ofMillis(20));
         assertThat(bulkhead.inFlightCalls()).containsExactly(new InFlightCall("Backend.store",
-                Thread.currentThread().getName(), T0.plusMillis(850), Duration.ofMillis(20)));
+                Thread.currentThread().getName(), T0.plusMillis(850), Duration.ofMillis(20), false));
         permit.release();
         assertThat(bulkhead.inFlightCalls()).isEmpty();
+    }
+
+    @Test
+    void aCallMarkedTimedOutShowsSoInTheLiveViewAndTheNextCallInItsPlaceDoesNot() throws Exception {
+        Bulkhead bulkhead = bulkhead(1, Duration.ZERO);
+        CallSlot permit = (CallSlot) bulkhead.acquire("Slow.call");
+
+        assertThat(permit.markTimedOut()).isTrue();
+
+        assertThat(bulkhead.inFlightCalls()).containsExactly(
+                new InFlightCall("Slow.call", Thread.currentThread().getName(), T0, Duration.ZERO, true));
+        permit.release();
+        assertThat(permit.markTimedOut()).as("no call inside to mark").isFalse();
+        clock.advance(Duration.ofMillis(10));
+        Bulkhead.Permit next = bulkhead.acquire("Slow.call");
+        assertThat(next).as("the same place").isSameAs(permit);
+        assertThat(bulkhead.inFlightCalls()).containsExactly(new InFlightCall("Slow.call",
+                Thread.currentThread().getName(), T0.plusMillis(10), Duration.ZERO, false));
+        next.release();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.resilience.core.bulkhead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -170,7 +171,7 @@ class BulkheadWaitingTest {
         assertThat(request.callbacks).as("granted before acquireAsync returned").hasValue(1);
         assertThat(request.thread).isEqualTo(Thread.currentThread().getName());
         assertThat(bulkhead.inFlightCalls()).containsExactly(new InFlightCall("Inventory.fetch",
-                Thread.currentThread().getName(), T0.plusMillis(30), Duration.ZERO));
+                Thread.currentThread().getName(), T0.plusMillis(30), Duration.ZERO, false));
         assertThat(withdraw.cancel()).as("nothing left to withdraw").isFalse();
         assertThat(bulkhead.waitingCalls()).isZero();
         assertThat(clock.pendingTasks()).as("no deadline for a request that never waited").isZero();
@@ -217,7 +218,7 @@ class BulkheadWaitingTest {
         assertThat(request.thread).as("granted on the releasing thread").isEqualTo("releaser");
         assertThat(bulkhead.inFlightCalls()).as("the requester's thread, entered when granted").containsExactly(
                 new InFlightCall("Inventory.fetch", Thread.currentThread().getName(), T0.plusMillis(700),
-                        Duration.ZERO));
+                        Duration.ZERO, false));
         assertThat(withdraw.cancel()).isFalse();
         assertThat(bulkhead.waitingCalls()).isZero();
         assertThat(clock.pendingTasks()).as("the deadline is cancelled").isZero();
@@ -309,6 +310,24 @@ class BulkheadWaitingTest {
         assertThat(other.permit).isNotNull();
         other.permit.release();
         assertThat(bulkhead.availablePermits()).isEqualTo(1);
+    }
+
+    // ---- timed-out calls ----------------------------------------------------------------------------------
+
+    @Test
+    void theTimedOutMarkDoesNotPassToTheWaiterThatTakesOverThePlace() throws Exception {
+        Bulkhead bulkhead = bulkhead(1, MAX_WAIT);
+        CallSlot permit = (CallSlot) bulkhead.acquire("Slow.call");
+        permit.markTimedOut();
+        RecordingRequest request = new RecordingRequest();
+        bulkhead.acquireAsync("Next.call", request);
+
+        permit.release();
+
+        assertThat(request.permit).as("handed the same place").isSameAs(permit);
+        assertThat(bulkhead.inFlightCalls()).extracting(InFlightCall::call, InFlightCall::timedOut)
+                .containsExactly(tuple("Next.call", false));
+        request.permit.release();
     }
 
     /** A thread waiting in {@link Bulkhead#acquire(String)}, handing what it got to {@code onAdmitted}. */

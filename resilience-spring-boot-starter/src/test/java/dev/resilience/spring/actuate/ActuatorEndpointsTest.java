@@ -163,7 +163,9 @@ class ActuatorEndpointsTest {
             assertThat(slow.propertyNames()).containsExactly("maxConcurrentCalls", "activeCalls", "availablePermits",
                     "waitingCalls", "rejectedCalls", "calls");
             JsonNode call = slow.get("calls").get(0);
-            assertThat(call.propertyNames()).containsExactly("call", "thread", "startedAt", "durationMillis");
+            assertThat(call.propertyNames()).containsExactly("call", "thread", "startedAt", "durationMillis",
+                    "timedOut");
+            assertThat(call.get("timedOut").asBoolean()).isFalse();
             assertThat(call.get("call").asString()).isEqualTo("Backend.slow");
             assertThat(call.get("thread").asString()).startsWith("pool-");
             assertThat(call.get("durationMillis").asLong()).isEqualTo(1200);
