@@ -5,7 +5,8 @@ package dev.resilience.core.bulkhead;
  * {@link Bulkhead#acquireAsync(String, PlaceRequest)}. Exactly one of the two methods is called, exactly once,
  * never under the bulkhead's lock. Both run on whatever thread settles the request (the caller's, the one
  * releasing a place, the clock's timer), so they must be short and must not throw: anything more is handed on
- * to an executor.
+ * to an executor. (Should one throw while the bulkhead delivers a grant, what it threw goes to that thread's
+ * uncaught exception handler; thrown while {@code acquireAsync} runs, it reaches its caller.)
  */
 interface PlaceRequest {
 

@@ -198,34 +198,33 @@ final class WaitQueue {
     }
 
     /**
-     * Outside the lock: occupies each granted waiter's slot for it, then tells it. Every waiter is told even if
-     * telling one fails; the first failure is thrown afterwards.
+     * Outside the lock: occupies each granted waiter's slot for it, then tells it. A request's callback must not
+     * throw; if one does, what it threw goes to this thread's uncaught exception handler and the other waiters
+     * are still told: the thread delivering is some other caller's, which must not fail for it.
      */
     private void deliver(Waiter granted) {
-        Throwable failure = null;
         Waiter waiter = granted;
         while (waiter != null) {
             Waiter following = waiter.nextGranted;
             waiter.nextGranted = null;
+            cancelDeadline(waiter);
+            bulkhead.occupy(waiter.slot, waiter.call, waiter.thread, bulkhead.clock().coarseNanoTime());
+            waiter.status = GRANTED;
             try {
-                cancelDeadline(waiter);
-                bulkhead.occupy(waiter.slot, waiter.call, waiter.thread, bulkhead.clock().coarseNanoTime());
-                waiter.status = GRANTED;
                 waiter.granted();
-            } catch (RuntimeException | Error e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+            } catch (Throwable failure) {
+                report(failure);
             }
             waiter = following;
         }
-        if (failure instanceof RuntimeException runtime) {
-            throw runtime;
-        }
-        if (failure != null) {
-            throw (Error) failure;
+    }
+
+    private static void report(Throwable failure) {
+        try {
+            Thread current = Thread.currentThread();
+            current.getUncaughtExceptionHandler().uncaughtException(current, failure);
+        } catch (Throwable ignored) {
+            // a failing handler must not leave the waiters behind this one without their places either
         }
     }
 

@@ -312,6 +312,40 @@ class BulkheadWaitingTest {
         assertThat(bulkhead.availablePermits()).isEqualTo(1);
     }
 
+    @Test
+    void aCallbackThatThrowsDoesNotFailTheReleasingCallerAndIsReportedToItsThreadsHandler() throws Exception {
+        Bulkhead bulkhead = bulkhead(1, MAX_WAIT);
+        Bulkhead.Permit held = bulkhead.acquire("Held.call");
+        RecordingRequest broken = new RecordingRequest() {
+            @Override
+            public void granted(Bulkhead.Permit permit) {
+                super.granted(permit);
+                throw new IllegalStateException("callback broke");
+            }
+        };
+        bulkhead.acquireAsync("Broken.call", broken);
+        RecordingRequest next = new RecordingRequest();
+        bulkhead.acquireAsync("Next.call", next);
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> released = new CompletableFuture<>();
+        Thread releaser = new Thread(() -> {
+            held.release();
+            released.complete(null);
+        }, "releaser");
+        releaser.setUncaughtExceptionHandler((thread, failure) -> reported.add(failure));
+        releaser.start();
+
+        released.get(5, TimeUnit.SECONDS);
+        releaser.join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(reported).singleElement().satisfies(failure -> assertThat(failure)
+                .isInstanceOf(IllegalStateException.class).hasMessage("callback broke"));
+        assertThat(bulkhead.inFlightCalls()).extracting(InFlightCall::call).containsExactly("Broken.call");
+        broken.permit.release();
+        assertThat(next.permit).isNotNull();
+        next.permit.release();
+        assertThat(bulkhead.availablePermits()).isEqualTo(1);
+    }
+
     // ---- timed-out calls ----------------------------------------------------------------------------------
 
     @Test
