@@ -6,10 +6,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.resilience.core.spi.Cancellable;
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.internal.Validation;
 import dev.resilience.core.event.EventPublisher;
@@ -22,9 +21,14 @@ import dev.resilience.core.internal.StageFactories;
  * <p>There are exactly {@code maxConcurrentCalls} preallocated slots, and each call inside holds one; a
  * slot records what the call is, its thread and when it entered, and {@link #inFlightCalls()} reads them.
  * Without a wait (the default) the slots are the permits: a call is admitted by claiming a free slot with
- * one CAS, threads start at different slots, and there is no shared counter to contend on. With
- * {@code maxWaitDuration} a non-fair {@link Semaphore} admits first (a parked wait, never a monitor, so it
- * works unchanged on virtual threads) and the admitted call then takes a slot. Admission allocates nothing.
+ * one CAS, threads start at different slots, and there is no shared counter to contend on. Admission
+ * allocates nothing.
+ *
+ * <p>With {@code maxWaitDuration}, callers that find every slot taken wait in a queue, first come, first
+ * served: an arriving caller takes a free slot only while nobody is queued, and a call that leaves hands its
+ * slot straight to the first waiter. A waiting thread is parked (never on a monitor, so a virtual thread
+ * unmounts); the deadline is a task on the bulkhead's {@link Clock}, so a manual clock decides when a wait
+ * ends. Leaving while nobody waits takes no lock. Each wait allocates a queue entry and a deadline task.
  */
 public final class Bulkhead {
 
@@ -42,10 +46,8 @@ public final class Bulkhead {
     private final BulkheadConfig config;
     private final Clock clock;
     private final EventPublisher events;
-    private final Semaphore semaphore;
-    private final long maxWaitNanos;
-    /** Whether callers wait for a permit; without waiting, no semaphore is used at all. */
-    private final boolean waits;
+    /** The callers waiting for a slot; {@code null} without a max wait, when nobody ever waits. */
+    private final WaitQueue queue;
     private final CallSlot[] slots;
     private final LongAdder rejected = new LongAdder();
 
@@ -58,12 +60,11 @@ public final class Bulkhead {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
-        this.semaphore = new Semaphore(config.maxConcurrentCalls(), false);
-        this.maxWaitNanos = Clock.saturatedNanos(config.maxWaitDuration());
-        this.waits = maxWaitNanos > 0;
+        long maxWaitNanos = Clock.saturatedNanos(config.maxWaitDuration());
+        this.queue = maxWaitNanos > 0 ? new WaitQueue(this, maxWaitNanos) : null;
         this.slots = new CallSlot[config.maxConcurrentCalls()];
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = new CallSlot(this);
+            slots[i] = new CallSlot(this, queue);
         }
     }
 
@@ -80,29 +81,30 @@ public final class Bulkhead {
     }
 
     /**
-     * Enters the bulkhead, waiting up to {@code maxWaitDuration} for a permit.
+     * Enters the bulkhead, waiting up to {@code maxWaitDuration} for a permit. Callers wait in arrival order;
+     * one that is granted a place after waiting is recorded as entering when it was granted.
      *
      * @param call       what the call is, for the live view (e.g. {@code InventoryClient.fetch})
      * @param startNanos the clock's {@link Clock#coarseNanoTime()} (or {@link Clock#nanoTime()}) now, when the
      *                   caller has already read it
      * @throws BulkheadFullException when no permit became free in time
-     * @throws InterruptedException  when interrupted while waiting
+     * @throws InterruptedException  when interrupted while waiting; the caller then holds no permit
      */
     public Permit acquire(String call, long startNanos) throws InterruptedException {
-        if (!waits) {
+        if (queue == null) {
             CallSlot slot = claimFreeSlot(Thread.currentThread());
             if (slot != null) {
                 return occupy(slot, call, startNanos);
             }
             throw rejected(call);
         }
-        if (semaphore.tryAcquire()) {
-            return enter(call, startNanos);
+        if (queue.isEmpty()) {
+            CallSlot slot = claimFreeSlot(Thread.currentThread());
+            if (slot != null) {
+                return occupy(slot, call, startNanos);
+            }
         }
-        if (maxWaitNanos > 0 && semaphore.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
-            return enter(call, clock.coarseNanoTime());
-        }
-        throw rejected(call);
+        return queue.await(call);
     }
 
     /** As {@link #acquire(String, long)}, reading the clock itself. */
@@ -110,24 +112,49 @@ public final class Bulkhead {
         return acquire(call, clock.coarseNanoTime());
     }
 
-    /** Enters only if a permit is free now; {@code null} (counted as rejected) otherwise. Never waits. */
+    /**
+     * Enters only if a permit is free now and nobody is waiting for one; {@code null} (counted as rejected)
+     * otherwise. Never waits.
+     */
     public Permit tryAcquire(String call) {
-        if (!waits) {
+        if (queue == null || queue.isEmpty()) {
             CallSlot slot = claimFreeSlot(Thread.currentThread());
             if (slot != null) {
                 return occupy(slot, call, clock.coarseNanoTime());
             }
-            rejectedCall(call);
-            return null;
-        }
-        if (semaphore.tryAcquire()) {
-            return enter(call, clock.coarseNanoTime());
         }
         rejectedCall(call);
         return null;
     }
 
-    private BulkheadFullException rejected(String call) {
+    /**
+     * Enters without ever blocking the caller: for asynchronous callers, which continue on another thread.
+     * Exactly one of {@code request}'s methods is called, exactly once: {@link PlaceRequest#granted granted}
+     * here when a place is free and nobody waits; otherwise, with a max wait, the request is queued behind the
+     * callers waiting already and granted later on the thread of the call that leaves a place for it, or
+     * {@link PlaceRequest#rejected rejected} by the clock's timer task at the deadline; without a max wait it
+     * is rejected here. The permit's slot records {@code call}, this thread and the time of the grant.
+     *
+     * @return withdraws the request while it waits: {@code true} when it was still queued (neither method is
+     *         called then), {@code false} when it was granted or rejected already
+     */
+    Cancellable acquireAsync(String call, PlaceRequest request) {
+        if (queue == null || queue.isEmpty()) {
+            CallSlot slot = claimFreeSlot(Thread.currentThread());
+            if (slot != null) {
+                request.granted(occupy(slot, call, clock.coarseNanoTime()));
+                return Cancellable.NONE;
+            }
+            if (queue == null) {
+                request.rejected(rejected(call));
+                return Cancellable.NONE;
+            }
+        }
+        return queue.request(call, request);
+    }
+
+    /** Counts and announces a rejection, and builds the exception reporting it. */
+    BulkheadFullException rejected(String call) {
         rejectedCall(call);
         return new BulkheadFullException(name, config.maxConcurrentCalls(), config.maxWaitDuration(),
                 config.writableStackTrace());
@@ -138,12 +165,13 @@ public final class Bulkhead {
         events.publish(EventType.BULKHEAD_REJECTED, call);
     }
 
-    private CallSlot enter(String call, long startNanos) {
-        return occupy(claimSlot(Thread.currentThread()), call, startNanos);
+    private CallSlot occupy(CallSlot slot, String call, long startNanos) {
+        return occupy(slot, call, Thread.currentThread(), startNanos);
     }
 
-    private CallSlot occupy(CallSlot slot, String call, long startNanos) {
-        slot.occupy(call, Thread.currentThread(), startNanos);
+    /** Records the call in its claimed slot and announces that it entered. */
+    CallSlot occupy(CallSlot slot, String call, Thread thread, long startNanos) {
+        slot.occupy(call, thread, startNanos);
         if (events.isListening(EventType.BULKHEAD_ENTERED)) {
             events.publish(EventType.BULKHEAD_ENTERED, call);
         }
@@ -154,7 +182,7 @@ public final class Bulkhead {
      * Without waiting, the slots are the permits: a call is admitted by claiming a free one, and there is no
      * shared counter for threads to fight over. {@code null} when every slot is taken.
      */
-    private CallSlot claimFreeSlot(Thread thread) {
+    CallSlot claimFreeSlot(Thread thread) {
         int n = slots.length;
         int i = firstSlot(thread, n);
         for (int tried = 0; tried < n; tried++) {
@@ -181,30 +209,12 @@ public final class Bulkhead {
     }
 
     /**
-     * With waiting, a semaphore admits (it parks waiters) and the permit holder then takes a slot: it always
-     * finds one, since slots are freed before their permit is returned.
-     */
-    private CallSlot claimSlot(Thread thread) {
-        CallSlot slot;
-        while ((slot = claimFreeSlot(thread)) == null) {
-            Thread.onSpinWait(); // every slot was taken by a racing claim; one is about to be freed
-        }
-        return slot;
-    }
-
-    /**
      * Published while the call still holds its permit, so that no call can enter in its place before
      * listeners hear that it left: the events never show more than {@code maxConcurrentCalls} inside.
      */
     void exited(String call) {
         if (events.isListening(EventType.BULKHEAD_EXITED)) {
             events.publish(EventType.BULKHEAD_EXITED, call);
-        }
-    }
-
-    void releasePermit() {
-        if (waits) {
-            semaphore.release();
         }
     }
 
@@ -218,18 +228,16 @@ public final class Bulkhead {
             if (occupant != null) {
                 long elapsedNanos = Math.max(0, nowNanos - occupant.startNanos());
                 calls.add(new InFlightCall(occupant.call(), occupant.thread(),
-                        Instant.ofEpochMilli(nowMillis - elapsedNanos / 1_000_000), Duration.ofNanos(elapsedNanos)));
+                        Instant.ofEpochMilli(nowMillis - elapsedNanos / 1_000_000), Duration.ofNanos(elapsedNanos),
+                        occupant.timedOut()));
             }
         }
         calls.sort(Comparator.comparing(InFlightCall::duration).reversed());
         return calls;
     }
 
-    /** Calls inside now. */
+    /** Calls inside now, counting places being handed to a waiting caller. */
     public int activeCalls() {
-        if (waits) {
-            return config.maxConcurrentCalls() - semaphore.availablePermits();
-        }
         int taken = 0;
         for (CallSlot slot : slots) {
             if (slot.isTaken()) {
@@ -241,10 +249,15 @@ public final class Bulkhead {
 
     /** Permits free now. */
     public int availablePermits() {
-        return waits ? semaphore.availablePermits() : config.maxConcurrentCalls() - activeCalls();
+        return config.maxConcurrentCalls() - activeCalls();
     }
 
-    /** Calls rejected since the bulkhead was created. */
+    /** Calls waiting for a permit now; always zero without a max wait. */
+    public int waitingCalls() {
+        return queue == null ? 0 : queue.waiting();
+    }
+
+    /** Calls rejected since the bulkhead was created, each once, whether at once or at the end of its wait. */
     public long rejectedCalls() {
         return rejected.sum();
     }

@@ -9,21 +9,34 @@ import java.lang.invoke.VarHandle;
  *
  * <p>One word, {@code stamp}, says what the slot holds; its low two bits are the phase and the rest counts
  * generations, so a reader can tell that the call it copied is still the one in the slot (a sequence lock):
- * {@code 0} free, {@code 1} claimed and being written, {@code 2} occupied and stable. Only the owner moves
- * the stamp past {@code 1}; release stores order its field writes (free of fences on x86).
+ * {@code 0} free, {@code 1} claimed and being written, {@code 2} occupied and stable. Only the holder of the
+ * claim moves the stamp on (the caller, or the thread granting the slot to a waiting caller); release stores
+ * order its field writes (free of fences on x86).
  *
  * <p>A freed slot keeps its last call's description and thread, and a call writes them only when they
  * differ: with G1 every reference store into an old object pays a card-marking barrier with a full fence,
  * and a busy slot is usually reused by the same thread for the same call. The stamp, not the fields, says
  * whether the slot is taken; what it keeps alive is at most one thread object per slot.
+ *
+ * <p>With a max wait, a leaving call whose bulkhead has callers queued hands the slot straight to the first
+ * of them ({@link #handOver}): the slot goes from occupied to claimed for the next call without ever being
+ * free, so no arriving call can take it first. Without a wait there is no queue and leaving is one store.
+ *
+ * <p>A call may be marked as timed out while it goes on running ({@link #markTimedOut()}). The mark is the
+ * stamp of the occupancy it was made for, so it needs no write when the slot is freed or taken again: the next
+ * call has another stamp and is not marked. (Stamps repeat after 2^30 uses of a slot; a mark left unmatched
+ * that long would show again on exactly that one later call.)
  */
 final class CallSlot implements Bulkhead.Permit {
 
     private static final VarHandle STAMP;
+    private static final VarHandle TIMED_OUT_STAMP;
 
     static {
         try {
-            STAMP = MethodHandles.lookup().findVarHandle(CallSlot.class, "stamp", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STAMP = lookup.findVarHandle(CallSlot.class, "stamp", int.class);
+            TIMED_OUT_STAMP = lookup.findVarHandle(CallSlot.class, "timedOutStamp", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -36,8 +49,13 @@ final class CallSlot implements Bulkhead.Permit {
     private static final int NEXT_GENERATION = PHASE + 1;
 
     private final Bulkhead bulkhead;
+    /** The bulkhead's waiting callers; {@code null} without a max wait. */
+    private final WaitQueue queue;
     @SuppressWarnings("unused") // accessed through STAMP
     private volatile int stamp;
+    /** The stamp of the occupancy marked as timed out; never matches a free or changing slot. */
+    @SuppressWarnings("unused") // accessed through TIMED_OUT_STAMP
+    private volatile int timedOutStamp;
     private String call;
     private Thread thread;
     private long startNanos;
@@ -45,8 +63,9 @@ final class CallSlot implements Bulkhead.Permit {
     @SuppressWarnings("unused")
     private long pad0, pad1, pad2, pad3, pad4, pad5, pad6;
 
-    CallSlot(Bulkhead bulkhead) {
+    CallSlot(Bulkhead bulkhead, WaitQueue queue) {
         this.bulkhead = bulkhead;
+        this.queue = queue;
     }
 
     /** Whether a call holds (or is taking or leaving) this slot. */
@@ -73,18 +92,50 @@ final class CallSlot implements Bulkhead.Permit {
     }
 
     /**
-     * Frees the slot before returning the permit, so a permit holder always finds a free slot. A second
-     * release by the same holder is ignored as long as no other call has taken the slot since.
+     * Leaves the slot: frees it, or with callers waiting hands it to the first of them. A second release by
+     * the same holder is ignored as long as no other call has taken the slot since.
      */
     @Override
     public void release() {
         int occupied = (int) STAMP.getOpaque(this);
         if ((occupied & PHASE) != OCCUPIED) {
-            return; // released already: handing back a second permit would raise the limit for good
+            return; // released already: freeing the slot twice could let two calls into it
         }
         bulkhead.exited(call);
+        if (queue != null) {
+            queue.release(this, occupied);
+            return;
+        }
         STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION); // free
-        bulkhead.releasePermit();
+    }
+
+    /** Frees the slot, as {@link #release()} does without a queue; {@code occupied} is the stamp it read. */
+    void free(int occupied) {
+        STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION);
+    }
+
+    /**
+     * Passes the slot from the call leaving it straight to the next one, which then {@link #occupy occupies}
+     * it: the slot is never free in between. {@code occupied} is the stamp the leaving call read.
+     */
+    void handOver(int occupied) {
+        STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION + WRITING);
+    }
+
+    /**
+     * Marks the call now in the slot as timed out: it goes on running, and the live view says it timed out.
+     * Call it while the call that holds this permit is still inside (before its release can run); the mark
+     * does not carry over to the next call in the slot.
+     *
+     * @return {@code false} when no call was inside to mark
+     */
+    boolean markTimedOut() {
+        int current = (int) STAMP.getVolatile(this);
+        if ((current & PHASE) != OCCUPIED) {
+            return false;
+        }
+        TIMED_OUT_STAMP.setVolatile(this, current);
+        return true;
     }
 
     /** Copies the slot if it holds a stable call; {@code null} when free or changing. */
@@ -96,13 +147,14 @@ final class CallSlot implements Bulkhead.Permit {
         String readCall = call;
         Thread readThread = thread;
         long readStart = startNanos;
+        boolean timedOut = (int) TIMED_OUT_STAMP.getAcquire(this) == before;
         VarHandle.loadLoadFence();
         if ((int) STAMP.getAcquire(this) != before || readThread == null) {
             return null;
         }
-        return new Occupant(readCall, readThread.getName(), readStart);
+        return new Occupant(readCall, readThread.getName(), readStart, timedOut);
     }
 
-    record Occupant(String call, String thread, long startNanos) {
+    record Occupant(String call, String thread, long startNanos, boolean timedOut) {
     }
 }

@@ -9,7 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -19,6 +24,8 @@ import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 
 import dev.resilience.core.event.EventType;
+import dev.resilience.core.spi.Cancellable;
+import dev.resilience.test.ManualClock;
 
 /** Many threads, many thousands of calls, exact invariants. */
 class BulkheadConcurrencyTest {
@@ -83,6 +90,172 @@ class BulkheadConcurrencyTest {
         assertThat(traffic.ownCallMissingFromView.sum()).isZero();
         assertThat(bulkhead.activeCalls()).isZero();
         assertThat(bulkhead.availablePermits()).isEqualTo(max);
+    }
+
+    @Test
+    void waitingThreadsRequestsAndTriesShareTheLimitAndLeaveEveryPlaceFree() throws Exception {
+        int max = 3;
+        Bulkhead bulkhead = Bulkhead.of("mixed",
+                BulkheadConfig.builder().maxConcurrentCalls(max).maxWaitDuration(Duration.ofSeconds(60)).build());
+        Traffic traffic = new Traffic(bulkhead);
+        traffic.mixed = true;
+
+        traffic.run(8, 3_000);
+
+        assertThat(traffic.maxInside.get()).isBetween(1, max);
+        assertThat(traffic.admitted.sum() + traffic.rejected.sum()).isEqualTo(8 * 3_000);
+        assertThat(traffic.rejected.sum()).as("only tryAcquire is refused; nobody waits a minute")
+                .isEqualTo(bulkhead.rejectedCalls());
+        assertThat(traffic.unexpected.sum()).isZero();
+        assertThat(traffic.ownCallMissingFromView.sum()).isZero();
+        assertThat(traffic.viewLargerThanLimit.sum()).isZero();
+        assertThat(bulkhead.waitingCalls()).isZero();
+        assertThat(bulkhead.activeCalls()).isZero();
+        assertThat(bulkhead.availablePermits()).isEqualTo(max);
+        assertThat(bulkhead.inFlightCalls()).isEmpty();
+    }
+
+    @Test
+    void eventsNeverShowMoreThanTheLimitInsideWhileCallersWait() throws Exception {
+        int max = 2;
+        Bulkhead bulkhead = Bulkhead.of("watched-waiting",
+                BulkheadConfig.builder().maxConcurrentCalls(max).maxWaitDuration(Duration.ofSeconds(60)).build());
+        AtomicInteger insideByEvents = new AtomicInteger();
+        AtomicInteger maxInsideByEvents = new AtomicInteger();
+        bulkhead.events().subscribe(EnumSet.of(EventType.BULKHEAD_ENTERED, EventType.BULKHEAD_EXITED), event -> {
+            if (event.type() == EventType.BULKHEAD_ENTERED) {
+                maxInsideByEvents.accumulateAndGet(insideByEvents.incrementAndGet(), Math::max);
+            } else {
+                insideByEvents.decrementAndGet();
+            }
+        });
+        Traffic traffic = new Traffic(bulkhead);
+        traffic.mixed = true;
+
+        traffic.run(6, 3_000);
+
+        assertThat(maxInsideByEvents.get()).as("most calls inside according to the events").isBetween(1, max);
+        assertThat(insideByEvents.get()).isZero();
+        assertThat(traffic.unexpected.sum()).isZero();
+    }
+
+    /**
+     * A release hands places to queued requests while another thread withdraws them, from the tail or the
+     * head of the queue: each request is either withdrawn (and never hears anything) or settled exactly once,
+     * and afterwards every place is free again.
+     */
+    @Test
+    void withdrawingRequestsWhileTheirPlacesAreGrantedLosesAndDoublesNoPlace() throws Exception {
+        int max = 3;
+        int iterations = 2_000;
+        ManualClock clock = new ManualClock();
+        Bulkhead bulkhead = Bulkhead.of("withdrawn",
+                BulkheadConfig.builder().maxConcurrentCalls(max).maxWaitDuration(Duration.ofSeconds(30)).build(),
+                clock);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        long grantedTotal = 0;
+        long withdrawnTotal = 0;
+        try {
+            CyclicBarrier go = new CyclicBarrier(2);
+            for (int iteration = 0; iteration < iterations; iteration++) {
+                List<Bulkhead.Permit> held = new ArrayList<>();
+                for (int i = 0; i < max; i++) {
+                    held.add(bulkhead.acquire(CALL));
+                }
+                RecordingRequest[] requests = new RecordingRequest[max + 1];
+                Cancellable[] withdrawals = new Cancellable[requests.length];
+                for (int i = 0; i < requests.length; i++) {
+                    requests[i] = new RecordingRequest();
+                    withdrawals[i] = bulkhead.acquireAsync(CALL, requests[i]);
+                }
+                boolean fromTheTail = iteration % 2 == 0;
+                Future<?> releasing = pool.submit(() -> {
+                    go.await();
+                    held.forEach(Bulkhead.Permit::release);
+                    return null;
+                });
+                Future<boolean[]> withdrawing = pool.submit(() -> {
+                    boolean[] withdrawn = new boolean[requests.length];
+                    go.await();
+                    for (int k = 0; k < requests.length; k++) {
+                        int i = fromTheTail ? requests.length - 1 - k : k;
+                        withdrawn[i] = withdrawals[i].cancel();
+                    }
+                    return withdrawn;
+                });
+                releasing.get(10, TimeUnit.SECONDS);
+                boolean[] withdrawn = withdrawing.get(10, TimeUnit.SECONDS);
+
+                for (int i = 0; i < requests.length; i++) {
+                    RecordingRequest request = requests[i];
+                    if (withdrawn[i]) {
+                        assertThat(request.callbacks).as("a withdrawn request hears nothing").hasValue(0);
+                        withdrawnTotal++;
+                    } else {
+                        assertThat(request.callbacks).as("a request not withdrawn is settled once").hasValue(1);
+                        assertThat(request.permit).as("and granted, since no deadline passed").isNotNull();
+                        request.permit.release();
+                        grantedTotal++;
+                    }
+                }
+                assertThat(bulkhead.waitingCalls()).isZero();
+                assertThat(bulkhead.availablePermits()).as("iteration %d", iteration).isEqualTo(max);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(grantedTotal + withdrawnTotal).isEqualTo((long) iterations * (max + 1));
+        assertThat(bulkhead.activeCalls()).isZero();
+        assertThat(bulkhead.rejectedCalls()).isZero();
+        assertThat(clock.pendingTasks()).as("every deadline cancelled").isZero();
+    }
+
+    /** An interrupt racing the grant: the waiter either gets in or gives up, and no place is lost either way. */
+    @Test
+    void interruptingAWaiterWhileItIsGrantedAPlaceLosesNoPlace() throws Exception {
+        int iterations = 1_000;
+        ManualClock clock = new ManualClock();
+        Bulkhead bulkhead = Bulkhead.of("interrupted",
+                BulkheadConfig.builder().maxConcurrentCalls(1).maxWaitDuration(Duration.ofSeconds(30)).build(),
+                clock);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        int admitted = 0;
+        int interrupted = 0;
+        try {
+            for (int iteration = 0; iteration < iterations; iteration++) {
+                Bulkhead.Permit held = bulkhead.acquire(CALL);
+                CompletableFuture<Bulkhead.Permit> outcome = new CompletableFuture<>();
+                Thread waiter = new Thread(() -> {
+                    try {
+                        Bulkhead.Permit permit = bulkhead.acquire(CALL);
+                        permit.release();
+                        outcome.complete(permit);
+                    } catch (Throwable t) {
+                        outcome.completeExceptionally(t);
+                    }
+                }, "waiter-" + iteration);
+                waiter.start();
+                Waiting.until(bulkhead, clock, 1);
+                Future<?> releasing = pool.submit(held::release);
+                waiter.interrupt();
+                releasing.get(10, TimeUnit.SECONDS);
+                try {
+                    outcome.get(10, TimeUnit.SECONDS);
+                    admitted++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(InterruptedException.class);
+                    interrupted++;
+                }
+                waiter.join(TimeUnit.SECONDS.toMillis(10));
+                assertThat(bulkhead.waitingCalls()).isZero();
+                assertThat(bulkhead.availablePermits()).as("iteration %d", iteration).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(admitted + interrupted).isEqualTo(iterations);
+        assertThat(bulkhead.rejectedCalls()).isZero();
+        assertThat(clock.pendingTasks()).isZero();
     }
 
     /**
@@ -158,6 +331,8 @@ class BulkheadConcurrencyTest {
         final LongAdder unexpected = new LongAdder();
         final LongAdder ownCallMissingFromView = new LongAdder();
         final LongAdder viewLargerThanLimit = new LongAdder();
+        /** Whether calls take turns at waiting threads, asynchronous requests and tryAcquire. */
+        boolean mixed;
 
         Traffic(Bulkhead bulkhead) {
             this.bulkhead = bulkhead;
@@ -188,7 +363,11 @@ class BulkheadConcurrencyTest {
         private void call(int i) {
             Bulkhead.Permit permit;
             try {
-                permit = bulkhead.acquire(CALL);
+                permit = mixed ? enter(i) : bulkhead.acquire(CALL);
+                if (permit == null) {
+                    rejected.increment();
+                    return;
+                }
             } catch (BulkheadFullException full) {
                 rejected.increment();
                 return;
@@ -209,6 +388,20 @@ class BulkheadConcurrencyTest {
             admitted.increment();
         }
 
+        /** By turns: a parked wait, an asynchronous request (awaited here), or {@code tryAcquire}. */
+        private Bulkhead.Permit enter(int i) throws Exception {
+            switch (i % 3) {
+                case 0:
+                    return bulkhead.acquire(CALL);
+                case 1:
+                    FuturePermit permit = new FuturePermit();
+                    bulkhead.acquireAsync(CALL, permit);
+                    return permit.get(60, TimeUnit.SECONDS);
+                default:
+                    return bulkhead.tryAcquire(CALL);
+            }
+        }
+
         /** While this thread holds its permit, its own entry is stable and must be in the view. */
         private void checkLiveView() {
             List<InFlightCall> view = bulkhead.inFlightCalls();
@@ -218,6 +411,24 @@ class BulkheadConcurrencyTest {
             String me = Thread.currentThread().getName();
             if (view.stream().noneMatch(call -> call.thread().equals(me) && call.call().equals(CALL))) {
                 ownCallMissingFromView.increment();
+            }
+        }
+    }
+
+    /** A request completed by its callback. */
+    private static final class FuturePermit extends CompletableFuture<Bulkhead.Permit> implements PlaceRequest {
+
+        @Override
+        public void granted(Bulkhead.Permit permit) {
+            if (!complete(permit)) {
+                throw new AssertionError("settled twice");
+            }
+        }
+
+        @Override
+        public void rejected(BulkheadFullException full) {
+            if (!completeExceptionally(full)) {
+                throw new AssertionError("settled twice");
             }
         }
     }

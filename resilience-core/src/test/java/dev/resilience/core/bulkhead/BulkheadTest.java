@@ -2,7 +2,6 @@ package dev.resilience.core.bulkhead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,36 +110,51 @@ class BulkheadTest {
             }
         }, "waiter");
         waiter.start();
-        awaitParked(waiter);
+        Waiting.until(bulkhead, clock, 1);
+        clock.advance(Duration.ofMillis(400));
 
         held.release();
 
         Bulkhead.Permit permit = admitted.get(5, TimeUnit.SECONDS);
         assertThat(bulkhead.rejectedCalls()).isZero();
         assertThat(bulkhead.activeCalls()).isEqualTo(1);
-        assertThat(bulkhead.inFlightCalls()).singleElement()
-                .satisfies(call -> {
-                    assertThat(call.call()).isEqualTo("Inventory.reserve");
-                    assertThat(call.thread()).isEqualTo("waiter");
-                });
+        assertThat(bulkhead.waitingCalls()).isZero();
+        assertThat(clock.pendingTasks()).as("the deadline is cancelled").isZero();
+        assertThat(bulkhead.inFlightCalls()).as("entered when granted").containsExactly(
+                new InFlightCall("Inventory.reserve", "waiter", T0.plusMillis(400), Duration.ZERO, false));
         permit.release();
         assertThat(bulkhead.availablePermits()).isEqualTo(1);
     }
 
-    /** The semaphore's timed wait is the subject: real time, generous upper bound. */
     @Test
-    void waitThatExpiresIsRejectedNamingTheWait() throws Exception {
+    void waitThatExpiresIsRejectedAtTheDeadlineOnTheBulkheadsClockNamingTheWait() throws Exception {
         Bulkhead bulkhead = bulkhead(1, Duration.ofMillis(50));
+        List<ResilienceEvent> rejections = new CopyOnWriteArrayList<>();
+        bulkhead.events().subscribe(EnumSet.of(EventType.BULKHEAD_REJECTED), rejections::add);
         bulkhead.acquire("Inventory.fetch");
-        long start = System.nanoTime();
+        CompletableFuture<Bulkhead.Permit> admitted = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                admitted.complete(bulkhead.acquire("Inventory.reserve"));
+            } catch (Throwable t) {
+                admitted.completeExceptionally(t);
+            }
+        }, "waiter");
+        waiter.start();
+        Waiting.until(bulkhead, clock, 1);
 
-        assertThatThrownBy(() -> bulkhead.acquire("Inventory.fetch"))
+        clock.advance(Duration.ofMillis(50).minusNanos(1));
+        assertThat(bulkhead.waitingCalls()).as("still waiting a nanosecond before the deadline").isEqualTo(1);
+        assertThat(admitted).isNotDone();
+
+        clock.advance(1);
+        assertThatThrownBy(() -> admitted.get(5, TimeUnit.SECONDS))
+                .cause()
                 .isInstanceOf(BulkheadFullException.class)
                 .hasMessage("bulkhead 'inventory' is full: all 1 concurrent calls are in use (waited 50ms)");
-
-        Duration waited = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(50)).isLessThan(Duration.ofSeconds(5));
         assertThat(bulkhead.rejectedCalls()).isEqualTo(1);
+        assertThat(rejections).extracting(ResilienceEvent::detail).containsExactly("Inventory.reserve");
+        assertThat(bulkhead.waitingCalls()).isZero();
         assertThat(bulkhead.activeCalls()).isEqualTo(1);
     }
 
@@ -151,10 +164,13 @@ class BulkheadTest {
         bulkhead.acquire("Inventory.fetch");
 
         Thread.currentThread().interrupt();
-        assertThatThrownBy(() -> bulkhead.acquire("Inventory.fetch")).isInstanceOf(InterruptedException.class);
+        assertThatThrownBy(() -> bulkhead.acquire("Inventory.fetch")).isInstanceOf(InterruptedException.class)
+                .hasMessage("interrupted while waiting for a place in bulkhead 'inventory'");
 
         assertThat(bulkhead.rejectedCalls()).isZero();
         assertThat(bulkhead.activeCalls()).isEqualTo(1);
+        assertThat(bulkhead.waitingCalls()).isZero();
+        assertThat(clock.pendingTasks()).as("the deadline is cancelled").isZero();
     }
 
     @Test
@@ -170,15 +186,15 @@ class BulkheadTest {
         clock.advance(Duration.ofMillis(1200));
 
         assertThat(bulkhead.inFlightCalls()).containsExactly(
-                new InFlightCall("Backend.fetch", "worker-a", T0, Duration.ofMillis(1200)));
+                new InFlightCall("Backend.fetch", "worker-a", T0, Duration.ofMillis(1200), false));
 
         Caller b = Caller.start("worker-b", pipeline, releaseB);
         b.awaitInside();
         clock.advance(Duration.ofMillis(300));
 
         assertThat(bulkhead.inFlightCalls()).as("longest-running first").containsExactly(
-                new InFlightCall("Backend.fetch", "worker-a", T0, Duration.ofMillis(1500)),
-                new InFlightCall("Backend.fetch", "worker-b", T0.plusMillis(1200), Duration.ofMillis(300)));
+                new InFlightCall("Backend.fetch", "worker-a", T0, Duration.ofMillis(1500), false),
+                new InFlightCall("Backend.fetch", "worker-b", T0.plusMillis(1200), Duration.ofMillis(300), false));
         assertThat(bulkhead.activeCalls()).isEqualTo(2);
         assertThat(bulkhead.availablePermits()).isEqualTo(1);
 
@@ -214,7 +230,7 @@ class BulkheadTest {
         b.awaitInside();
         clock.advance(Duration.ofMillis(50));
         assertThat(bulkhead.inFlightCalls()).containsExactly(
-                new InFlightCall("Backend.store", "worker-b", T0.plusMillis(700), Duration.ofMillis(50)));
+                new InFlightCall("Backend.store", "worker-b", T0.plusMillis(700), Duration.ofMillis(50), false));
         releaseB.countDown();
         assertThat(b.result()).isEqualTo("done by worker-b");
 
@@ -223,9 +239,28 @@ class BulkheadTest {
         Bulkhead.Permit permit = bulkhead.acquire("Backend.store");
         clock.advance(Duration.ofMillis(20));
         assertThat(bulkhead.inFlightCalls()).containsExactly(new InFlightCall("Backend.store",
-                Thread.currentThread().getName(), T0.plusMillis(850), Duration.ofMillis(20)));
+                Thread.currentThread().getName(), T0.plusMillis(850), Duration.ofMillis(20), false));
         permit.release();
         assertThat(bulkhead.inFlightCalls()).isEmpty();
+    }
+
+    @Test
+    void aCallMarkedTimedOutShowsSoInTheLiveViewAndTheNextCallInItsPlaceDoesNot() throws Exception {
+        Bulkhead bulkhead = bulkhead(1, Duration.ZERO);
+        CallSlot permit = (CallSlot) bulkhead.acquire("Slow.call");
+
+        assertThat(permit.markTimedOut()).isTrue();
+
+        assertThat(bulkhead.inFlightCalls()).containsExactly(
+                new InFlightCall("Slow.call", Thread.currentThread().getName(), T0, Duration.ZERO, true));
+        permit.release();
+        assertThat(permit.markTimedOut()).as("no call inside to mark").isFalse();
+        clock.advance(Duration.ofMillis(10));
+        Bulkhead.Permit next = bulkhead.acquire("Slow.call");
+        assertThat(next).as("the same place").isSameAs(permit);
+        assertThat(bulkhead.inFlightCalls()).containsExactly(new InFlightCall("Slow.call",
+                Thread.currentThread().getName(), T0.plusMillis(10), Duration.ZERO, false));
+        next.release();
     }
 
     @Test
@@ -344,17 +379,6 @@ class BulkheadTest {
         bulkhead.acquire("Inventory.fetch");
 
         assertThat(bulkhead).hasToString("Bulkhead[inventory, 1/2]");
-    }
-
-    /** Waits, without sleeping, until {@code thread} is parked in a timed wait (here: for a permit). */
-    private static void awaitParked(Thread thread) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!(thread.getState() == Thread.State.TIMED_WAITING && LockSupport.getBlocker(thread) != null)) {
-            if (System.nanoTime() > deadline) {
-                fail("%s did not start waiting within 5s; state %s", thread.getName(), thread.getState());
-            }
-            Thread.yield();
-        }
     }
 
     /** A call through the pipeline on its own thread, held inside until its latch is released. */

@@ -11,7 +11,10 @@ import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.bulkhead.InFlightCall;
 
-/** {@code /actuator/bulkheads}: every bulkhead's permits and the calls inside it right now. */
+/**
+ * {@code /actuator/bulkheads}: every bulkhead's permits, the calls waiting for one, and the calls inside it right
+ * now (with whether their caller has already timed out while they run).
+ */
 @Endpoint(id = "bulkheads")
 public class BulkheadsEndpoint {
 
@@ -29,6 +32,7 @@ public class BulkheadsEndpoint {
             view.put("maxConcurrentCalls", bulkhead.config().maxConcurrentCalls());
             view.put("activeCalls", bulkhead.activeCalls());
             view.put("availablePermits", bulkhead.availablePermits());
+            view.put("waitingCalls", bulkhead.waitingCalls());
             view.put("rejectedCalls", bulkhead.rejectedCalls());
             view.put("calls", calls(bulkhead.inFlightCalls()));
             bulkheads.put(bulkhead.name(), view);
@@ -43,6 +47,7 @@ public class BulkheadsEndpoint {
             entry.put("thread", call.thread());
             entry.put("startedAt", call.startedAt().toString());
             entry.put("durationMillis", call.duration().toMillis());
+            entry.put("timedOut", call.timedOut());
             return entry;
         }).toList();
     }

@@ -158,8 +158,14 @@ class ActuatorEndpointsTest {
             assertThat(slow.get("maxConcurrentCalls").asInt()).isEqualTo(3);
             assertThat(slow.get("activeCalls").asInt()).isEqualTo(1);
             assertThat(slow.get("availablePermits").asInt()).isEqualTo(2);
+            assertThat(slow.get("waitingCalls").asInt()).isZero();
             assertThat(slow.get("rejectedCalls").asLong()).isZero();
+            assertThat(slow.propertyNames()).containsExactly("maxConcurrentCalls", "activeCalls", "availablePermits",
+                    "waitingCalls", "rejectedCalls", "calls");
             JsonNode call = slow.get("calls").get(0);
+            assertThat(call.propertyNames()).containsExactly("call", "thread", "startedAt", "durationMillis",
+                    "timedOut");
+            assertThat(call.get("timedOut").asBoolean()).isFalse();
             assertThat(call.get("call").asString()).isEqualTo("Backend.slow");
             assertThat(call.get("thread").asString()).startsWith("pool-");
             assertThat(call.get("durationMillis").asLong()).isEqualTo(1200);
