@@ -222,6 +222,36 @@ public class SpringProxy extends BenchmarkDefaults {
         }
     }
 
+    /**
+     * Spring's own floor: the same kind of class proxy with one pass-through interceptor on the method, as
+     * ours has; what Spring AOP itself costs per call (the method invocation object, the arguments array).
+     */
+    @State(Scope.Benchmark)
+    public static class SpringFloor {
+        Backend backend;
+
+        @Setup(Level.Trial)
+        public void start() {
+            org.springframework.aop.framework.ProxyFactory factory = new org.springframework.aop.framework.ProxyFactory(
+                    new Backend());
+            factory.setProxyTargetClass(true);
+            factory.addAdvisor(new org.springframework.aop.support.DefaultPointcutAdvisor(
+                    new org.springframework.aop.support.StaticMethodMatcherPointcut() {
+                        @Override
+                        public boolean matches(java.lang.reflect.Method method, Class<?> targetClass) {
+                            return method.getName().equals("call");
+                        }
+                    }, (org.aopalliance.intercept.MethodInterceptor) invocation -> invocation.proceed()));
+            backend = (Backend) factory.getProxy();
+            Checks.check(AopUtils.isCglibProxy(backend), "the floor's bean is not a class proxy");
+        }
+    }
+
+    @Benchmark
+    public String springFloor(SpringFloor state) {
+        return state.backend.call();
+    }
+
     @Benchmark
     public String ours(Ours state) {
         return state.backend.call();

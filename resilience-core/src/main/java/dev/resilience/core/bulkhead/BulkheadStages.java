@@ -8,6 +8,7 @@ import dev.resilience.core.internal.Invocation;
 import dev.resilience.core.internal.StageContext;
 import dev.resilience.core.internal.StageFactory;
 import dev.resilience.core.internal.SyncStage;
+import dev.resilience.core.spi.Cancellable;
 import dev.resilience.core.spi.Clock;
 
 /**
@@ -61,72 +62,149 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
 
         private final Bulkhead bulkhead;
         private final AsyncStage inner;
-        private final StageContext context;
         private final String description;
         private final Clock clock;
+        private final boolean waits;
 
         Async(Bulkhead bulkhead, AsyncStage inner, StageContext context) {
             this.bulkhead = bulkhead;
             this.inner = inner;
-            this.context = context;
             this.description = context.description();
             this.clock = context.clock();
+            this.waits = !bulkhead.config().maxWaitDuration().isZero();
         }
 
         @Override
         public CompletableFuture<Object> execute(AsyncExecution execution, long startNanos) {
-            long start = startNanos == Invocation.NO_TIME ? clock.coarseNanoTime() : startNanos;
-            if (!bulkhead.config().maxWaitDuration().isZero()) {
-                return waitForPlace(execution, start);
+            if (waits) {
+                return new PlaceWait(execution, startNanos).request();
             }
             Bulkhead.Permit permit;
             try {
-                permit = bulkhead.acquire(description, start);
+                permit = bulkhead.acquire(description,
+                        startNanos == Invocation.NO_TIME ? clock.coarseNanoTime() : startNanos);
             } catch (BulkheadFullException | InterruptedException rejected) {
                 return CompletableFuture.failedFuture(rejected);
             }
-            return inside(execution, permit, startNanos);
+            return inside(execution, (CallSlot) permit, startNanos);
         }
 
-        /** Runs the attempt in its place; the place is freed when the attempt's own future completes. */
-        private CompletableFuture<Object> inside(AsyncExecution execution, Bulkhead.Permit permit, long startNanos) {
+        /**
+         * Runs the attempt in its place. The place is freed when the attempt's own future completes, whatever a
+         * timeout around it decided: until then the work is in flight. A timeout that fires meanwhile marks it.
+         */
+        private CompletableFuture<Object> inside(AsyncExecution execution, CallSlot slot, long startNanos) {
+            int occupancy = slot.occupancy();
             CompletableFuture<Object> attempt;
             try {
                 attempt = inner.execute(execution, startNanos);
             } catch (Throwable unexpected) {
-                permit.release();
+                slot.release();
                 return CompletableFuture.failedFuture(unexpected);
             }
             if (attempt.isDone()) {
-                permit.release();
+                slot.release();
                 return attempt;
             }
-            return attempt.whenComplete((value, failure) -> permit.release());
+            execution.observeAttempt(() -> slot.markTimedOut(occupancy));
+            return attempt.whenComplete((value, failure) -> slot.release());
         }
 
-        private CompletableFuture<Object> waitForPlace(AsyncExecution execution, long start) {
-            CompletableFuture<Object> attempt = new CompletableFuture<>();
-            execution.execute(() -> {
-                Bulkhead.Permit permit;
+        /**
+         * An attempt queued for a place: never blocks a thread. Granted at once, it runs inline; granted later
+         * (on the thread of the call that left), it continues on the executor. The caller's cancellation or the
+         * timeout around it withdraws it from the queue; a grant that races the withdrawal hands the place on.
+         */
+        private final class PlaceWait extends CompletableFuture<Object> implements PlaceRequest {
+
+            private final AsyncExecution execution;
+            private final long startNanos;
+            private volatile boolean requesting = true;
+            private volatile boolean withdrawn;
+            private volatile Cancellable queued = Cancellable.NONE;
+
+            PlaceWait(AsyncExecution execution, long startNanos) {
+                this.execution = execution;
+                this.startNanos = startNanos;
+            }
+
+            CompletableFuture<Object> request() {
+                Cancellable handle = bulkhead.acquireAsync(description, this);
+                requesting = false;
+                if (!isDone()) {
+                    queued = handle;
+                    execution.track(this); // the caller's cancellation withdraws the request
+                    execution.observeAttempt(this::withdraw); // so does the timeout around the attempt
+                }
+                return this;
+            }
+
+            @Override
+            public void granted(Bulkhead.Permit permit) {
+                CallSlot slot = (CallSlot) permit;
+                if (requesting) {
+                    pipe(inside(execution, slot, startNanos)); // a free place, at once: on the caller's thread
+                    return;
+                }
+                if (withdrawn || execution.isDone()) {
+                    slot.release();
+                    return;
+                }
                 try {
-                    permit = bulkhead.acquire(description);
+                    execution.execute(() -> {
+                        if (withdrawn || execution.isDone()) {
+                            slot.release();
+                        } else {
+                            pipe(inside(execution, slot, Invocation.NO_TIME));
+                        }
+                    });
                 } catch (Throwable rejected) {
-                    attempt.completeExceptionally(rejected);
+                    slot.release();
+                    completeExceptionally(rejected);
+                }
+            }
+
+            /** At once, or at the deadline on the timer thread: what follows (a fallback) runs on the executor. */
+            @Override
+            public void rejected(BulkheadFullException full) {
+                if (requesting) {
+                    completeExceptionally(full);
                     return;
                 }
-                if (execution.isDone()) {
-                    permit.release();
+                try {
+                    execution.execute(() -> completeExceptionally(full));
+                } catch (Throwable rejected) {
+                    completeExceptionally(full); // better on the timer thread than never
+                }
+            }
+
+            private void withdraw() {
+                withdrawn = true;
+                if (queued.cancel()) {
+                    super.cancel(false);
+                }
+            }
+
+            /** The caller cancelled the execution: leave the queue, or hand back a place granted meanwhile. */
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                withdraw();
+                return super.cancel(mayInterruptIfRunning);
+            }
+
+            private void pipe(CompletableFuture<Object> attempt) {
+                if (AsyncStage.succeededNow(attempt)) {
+                    complete(attempt.getNow(null));
                     return;
                 }
-                inside(execution, permit, Invocation.NO_TIME).whenComplete((value, failure) -> {
+                attempt.whenComplete((value, failure) -> {
                     if (failure == null) {
-                        attempt.complete(value);
+                        complete(value);
                     } else {
-                        attempt.completeExceptionally(AsyncExecution.unwrap(failure));
+                        completeExceptionally(AsyncExecution.unwrap(failure));
                     }
                 });
-            });
-            return attempt;
+            }
         }
 
         @Override

@@ -138,6 +138,19 @@ final class CallSlot implements Bulkhead.Permit {
         return true;
     }
 
+    /** The stamp of the call now in the slot, for {@link #markTimedOut(int)} later. */
+    int occupancy() {
+        return (int) STAMP.getVolatile(this);
+    }
+
+    /**
+     * Marks the call that had {@code occupancy} as timed out. Safe at any time: a mark for a call that has left
+     * matches no later call's stamp.
+     */
+    void markTimedOut(int occupancy) {
+        TIMED_OUT_STAMP.setVolatile(this, occupancy);
+    }
+
     /** Copies the slot if it holds a stable call; {@code null} when free or changing. */
     Occupant read() {
         int before = (int) STAMP.getAcquire(this);

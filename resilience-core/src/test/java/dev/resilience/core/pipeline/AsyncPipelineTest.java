@@ -496,52 +496,6 @@ class AsyncPipelineTest {
     }
 
     @Test
-    void permitObtainedAfterTheTimeoutFiredWhileWaitingForItIsHandedBackAndTheCallNeverRuns() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            // The bulkhead waits in real time (a semaphore); the timeout fires on the manual clock.
-            Bulkhead bulkhead = Bulkhead.of("bulkhead", BulkheadConfig.builder().maxConcurrentCalls(1)
-                    .maxWaitDuration(Duration.ofSeconds(30)).build(), clock);
-            CountDownLatch waiting = new CountDownLatch(1);
-            CountDownLatch exited = new CountDownLatch(2);
-            bulkhead.events().subscribe(EnumSet.of(EventType.BULKHEAD_EXITED), event -> exited.countDown());
-            ResiliencePipeline pipeline = ResiliencePipeline.builder().timeout(timeout(Duration.ofSeconds(1)))
-                    .bulkhead(bulkhead).asyncExecutor(task -> pool.execute(() -> {
-                        waiting.countDown();
-                        task.run();
-                    })).build();
-            Bulkhead.Permit heldElsewhere = bulkhead.acquire("another call");
-
-            CompletableFuture<String> result = pipeline.executeAsync(() -> {
-                calls.incrementAndGet();
-                return CompletableFuture.completedFuture("ran");
-            });
-            assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
-            clock.advance(Duration.ofSeconds(1));
-            assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutExceededException.class);
-            // The timeout completes the result, then cancels the attempt, on the one pool thread not blocked in
-            // the bulkhead: a task queued behind it runs once it has done both.
-            pool.submit(() -> { }).get(10, TimeUnit.SECONDS);
-
-            heldElsewhere.release();
-
-            // The other call's exit, then the exit of the permit the timed-out attempt got too late.
-            assertThat(exited.await(10, TimeUnit.SECONDS)).as("the late permit was released").isTrue();
-            // EXITED is announced while the call still holds its place; the permit follows right after.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (bulkhead.availablePermits() != 1 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-            assertThat(bulkhead.availablePermits()).isEqualTo(1);
-            assertThat(calls).hasValue(0);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    // ---- breaker -------------------------------------------------------------------------------------------
-
-    @Test
     void breakerOpeningMidRetryStopsTheRetriesAndTheFallbackSeesTheRejection() {
         Retry retry = retry(5, Duration.ofMillis(100));
         CircuitBreaker breaker = CircuitBreaker.of("breaker", CircuitBreakerConfig.builder().slidingWindowSize(2)
