@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.resilience.test.ManualClock;
+import dev.resilience.core.spi.Clock;
 import dev.resilience.core.Outcomes;
 import dev.resilience.core.ResilienceException;
 import dev.resilience.core.pipeline.ResiliencePipeline;
@@ -460,7 +461,7 @@ class CircuitBreakerTest {
         }
 
         @Test
-        void becomesHalfOpenInStateOnceTheWaitHasPassedWithoutAnyCall() {
+        void becomesHalfOpenWhenTheWaitEndsWithoutAnyCall() {
             CircuitBreaker breaker = openBreaker(b -> b);
             clock.advance(WAIT.minusNanos(1));
             assertThat(breaker.state()).isEqualTo(OPEN);
@@ -479,7 +480,7 @@ class CircuitBreakerTest {
         }
 
         @Test
-        void snapshotAlsoSeesTheWaitHasPassed() {
+        void snapshotShowsHalfOpenOnceTheWaitHasEnded() {
             CircuitBreaker breaker = openBreaker(b -> b);
             clock.advance(WAIT);
 
@@ -705,6 +706,170 @@ class CircuitBreakerTest {
             // The new window holds four failures; stale successes must not have pushed them out.
             assertThat(breaker.state()).isEqualTo(OPEN);
             assertThat(breaker.snapshot().failureRate()).isEqualTo(100f);
+        }
+    }
+
+    private CircuitBreaker openBreakerOn(Clock breakerClock) {
+        CircuitBreaker breaker = CircuitBreaker.of("inventory", CircuitBreakerConfig.builder().slidingWindowSize(10)
+                .minimumNumberOfCalls(10).waitDurationInOpenState(WAIT).permittedCallsInHalfOpenState(3).build(),
+                breakerClock);
+        breaker.events().onEvent(events::add);
+        fail(breaker, 10);
+        assertThat(breaker.state()).isEqualTo(OPEN);
+        return breaker;
+    }
+
+    @Nested
+    class EndOfWait {
+
+        @Test
+        void readingStateAndSnapshotAfterTheWaitNeitherTransitionsNorPublishes() {
+            LateTimerClock lateTimer = LateTimerClock.holdingTasks(clock);
+            CircuitBreaker breaker = openBreakerOn(lateTimer);
+            events.clear();
+            clock.advance(WAIT.plusSeconds(5));
+
+            for (int i = 0; i < 1_000; i++) {
+                assertThat(breaker.state()).isEqualTo(OPEN);
+                CircuitBreakerSnapshot snapshot = breaker.snapshot();
+                assertThat(snapshot.state()).isEqualTo(OPEN);
+                assertThat(snapshot.remainingOpenTime()).isEqualTo(Duration.ZERO);
+                assertThat(breaker).hasToString("CircuitBreaker[inventory, OPEN]");
+            }
+
+            assertThat(events).isEmpty();
+            assertThat(breaker.transitions()).extracting(StateTransition::toString).containsExactly("CLOSED->OPEN");
+            assertThat(lateTimer.held).hasSize(1);
+
+            lateTimer.held.get(0).fire();
+
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(eventsOf(EventType.STATE_TRANSITION)).extracting(ResilienceEvent::detail,
+                    ResilienceEvent::reason).containsExactly(org.assertj.core.groups.Tuple.tuple("OPEN->HALF_OPEN",
+                            "wait duration in open state elapsed"));
+        }
+
+        @Test
+        void timerMovesToHalfOpenWhenTheWaitEndsAndNotBefore() {
+            CircuitBreaker breaker = openBreaker(b -> b);
+            assertThat(clock.pendingTasks()).isEqualTo(1);
+
+            clock.advance(WAIT.minusNanos(1));
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(eventsOf(EventType.STATE_TRANSITION)).hasSize(1);
+
+            clock.advance(1);
+
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(clock.pendingTasks()).isZero();
+            assertThat(eventsOf(EventType.STATE_TRANSITION)).extracting(ResilienceEvent::detail, ResilienceEvent::time)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("CLOSED->OPEN", START),
+                            org.assertj.core.groups.Tuple.tuple("OPEN->HALF_OPEN", START.plus(WAIT)));
+
+            clock.advance(WAIT.multipliedBy(3));
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(breaker.transitions()).hasSize(2);
+        }
+
+        @Test
+        void firstCallAfterTheWaitMovesToHalfOpenWhenTheTimerIsLateAndTheTimerThenDoesNothing() {
+            LateTimerClock lateTimer = LateTimerClock.holdingTasks(clock);
+            CircuitBreaker breaker = openBreakerOn(lateTimer);
+            clock.advance(WAIT);
+
+            CircuitBreaker.Permit trial = breaker.acquirePermit();
+            LateTimerClock.HeldTask timer = lateTimer.held.get(0);
+            assertThat(timer.cancelled()).as("cancelled on leaving OPEN").isTrue();
+            timer.fire();
+
+            assertThat(trial).isNotNull();
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(breaker.transitions()).extracting(StateTransition::toString)
+                    .containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN");
+            assertThat(eventsOf(EventType.STATE_TRANSITION)).hasSize(2);
+        }
+
+        @Test
+        void staleTimerThatWasNotCancelledDoesNotMoveTheNextOpenState() {
+            LateTimerClock uncancellable = LateTimerClock.ignoringCancellation(clock);
+            CircuitBreaker breaker = openBreakerOn(uncancellable);
+            clock.advance(Duration.ofSeconds(10));
+            breaker.transitionTo(CLOSED);
+            breaker.transitionTo(OPEN);
+            assertThat(uncancellable.cancellations).hasValue(1);
+
+            clock.advance(Duration.ofSeconds(20)); // the first OPEN's timer fires here
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(breaker.snapshot().remainingOpenTime()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(breaker.transitions()).extracting(StateTransition::toString)
+                    .containsExactly("CLOSED->OPEN", "OPEN->CLOSED", "CLOSED->OPEN");
+
+            clock.advance(Duration.ofSeconds(10));
+
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(lastTransition(breaker).time()).isEqualTo(START.plusSeconds(40));
+            assertThat(eventsOf(EventType.STATE_TRANSITION)).extracting(ResilienceEvent::detail)
+                    .containsExactly("CLOSED->OPEN", "OPEN->CLOSED", "CLOSED->OPEN", "OPEN->HALF_OPEN");
+        }
+
+        @Test
+        void manualTransitionOutOfOpenCancelsTheTimer() {
+            CircuitBreaker breaker = openBreaker(b -> b);
+
+            breaker.transitionTo(FORCED_OPEN);
+            assertThat(clock.pendingTasks()).isZero();
+            clock.advance(WAIT.multipliedBy(2));
+
+            assertThat(breaker.state()).isEqualTo(FORCED_OPEN);
+            assertThat(breaker.transitions()).extracting(StateTransition::toString)
+                    .containsExactly("CLOSED->OPEN", "OPEN->FORCED_OPEN");
+        }
+
+        @Test
+        void resetCancelsTheTimer() {
+            CircuitBreaker breaker = openBreaker(b -> b);
+
+            breaker.reset();
+            assertThat(clock.pendingTasks()).isZero();
+            clock.advance(WAIT.multipliedBy(2));
+
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(breaker.transitions()).extracting(StateTransition::toString)
+                    .containsExactly("CLOSED->OPEN", "OPEN->CLOSED");
+        }
+
+        @Test
+        void manualTransitionToOpenSchedulesTheEndOfItsWait() {
+            CircuitBreaker breaker = breaker();
+            clock.advance(Duration.ofMinutes(3));
+
+            breaker.transitionTo(OPEN);
+
+            assertThat(clock.pendingTasks()).isEqualTo(1);
+            clock.advance(WAIT);
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(lastTransition(breaker).time()).isEqualTo(START.plus(Duration.ofMinutes(3)).plus(WAIT));
+        }
+
+        @Test
+        void manualTransitionToOpenAfterTheWaitStartsAFreshWaitEvenWhenTheTimerIsLate() {
+            LateTimerClock lateTimer = LateTimerClock.holdingTasks(clock);
+            CircuitBreaker breaker = openBreakerOn(lateTimer);
+            clock.advance(WAIT.plusSeconds(1));
+
+            breaker.transitionTo(OPEN);
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(breaker.snapshot().remainingOpenTime()).isEqualTo(WAIT);
+            assertThat(breaker.transitions()).extracting(StateTransition::toString, StateTransition::reason)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("CLOSED->OPEN", "failure rate 100% >= 50%"),
+                            org.assertj.core.groups.Tuple.tuple("OPEN->HALF_OPEN",
+                                    "wait duration in open state elapsed"),
+                            org.assertj.core.groups.Tuple.tuple("HALF_OPEN->OPEN", "changed by hand"));
+            assertThat(lateTimer.held).hasSize(2);
+            assertThat(lateTimer.held.get(0).cancelled()).isTrue();
+            assertThat(lateTimer.held.get(1).cancelled()).isFalse();
         }
     }
 
