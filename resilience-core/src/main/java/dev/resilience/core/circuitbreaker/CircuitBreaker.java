@@ -319,6 +319,40 @@ public final class CircuitBreaker {
                 + percent(config.slowCallRateThreshold());
     }
 
+    /**
+     * Why {@code failed} (or {@code slow}) of {@code trials} half-open trials already reach a threshold, even
+     * if every other trial succeeds fast; {@code null} when they do not.
+     */
+    String trialsExceedThreshold(int failed, int slow, int trials) {
+        WindowMetrics atLeast = new WindowMetrics(trials, failed, slow);
+        if (atLeast.failureRate() >= config.failureRateThreshold()) {
+            return failed + " of " + trials + " failed, failure rate at least " + percent(atLeast.failureRate())
+                    + " >= " + percent(config.failureRateThreshold());
+        }
+        if (atLeast.slowCallRate() >= config.slowCallRateThreshold()) {
+            return slow + " of " + trials + " slow, slow call rate at least " + percent(atLeast.slowCallRate())
+                    + " >= " + percent(config.slowCallRateThreshold());
+        }
+        return null;
+    }
+
+    /**
+     * Why neither rate can reach its threshold once {@code finished} of {@code trials} half-open trials are
+     * in, even if every other trial fails slowly; {@code null} when one still could.
+     */
+    String trialsStayBelowThresholds(int finished, int failed, int slow, int trials) {
+        int unknown = trials - finished;
+        WindowMetrics atMost = new WindowMetrics(trials, Math.min(trials, failed + unknown),
+                Math.min(trials, slow + unknown));
+        if (atMost.failureRate() >= config.failureRateThreshold()
+                || atMost.slowCallRate() >= config.slowCallRateThreshold()) {
+            return null;
+        }
+        return finished + " of " + trials + " finished, failure rate at most " + percent(atMost.failureRate())
+                + " < " + percent(config.failureRateThreshold()) + ", slow call rate at most "
+                + percent(atMost.slowCallRate()) + " < " + percent(config.slowCallRateThreshold());
+    }
+
     private static String percent(float value) {
         float rounded = Math.round(value * 10) / 10f;
         return (rounded == (long) rounded ? String.valueOf((long) rounded)

@@ -522,8 +522,8 @@ class CircuitBreakerTest {
         @Test
         void halfOpenClosesWhenTrialRatesStayBelowThresholds() {
             CircuitBreaker breaker = halfOpenBreaker(b -> b);
-            succeed(breaker, 2);
             fail(breaker, 1);
+            succeed(breaker, 2);
 
             assertThat(breaker.state()).isEqualTo(CLOSED);
             assertThat(lastTransition(breaker).reason())
@@ -535,19 +535,157 @@ class CircuitBreakerTest {
         }
 
         @Test
-        void halfOpenDecidesOnlyWhenTheLastTrialHasFinished() {
+        void halfOpenWaitsForMoreTrialsWhileTheOutcomeIsUncertain() {
             CircuitBreaker breaker = halfOpenBreaker(b -> b);
-            fail(breaker, 2);
+            fail(breaker, 1);
+            succeed(breaker, 1);
 
+            // 1 of 3 failed: the last trial decides between 33.3% and 66.7%.
             assertThat(breaker.state()).isEqualTo(HALF_OPEN);
             CircuitBreakerSnapshot snapshot = breaker.snapshot();
             assertThat(snapshot.bufferedCalls()).isEqualTo(2);
-            assertThat(snapshot.failedCalls()).isEqualTo(2);
+            assertThat(snapshot.failedCalls()).isEqualTo(1);
             assertThat(snapshot.failureRate()).isEqualTo(-1f);
+
+            fail(breaker, 1);
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(lastTransition(breaker).reason()).isEqualTo("trial calls: failure rate 66.7% >= 50%");
+        }
+
+        @Test
+        void halfOpenReopensOnTheThirdFailedTrialOfFiveWithoutWaitingForTheOthers() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(5));
+            List<CircuitBreaker.Permit> trials = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                trials.add(breaker.acquirePermit());
+            }
+            trials.get(0).onError(0, new IOException("still down"));
+            trials.get(1).onError(0, new IOException("still down"));
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+
+            trials.get(2).onError(0, new IOException("still down"));
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(lastTransition(breaker).reason())
+                    .isEqualTo("trial calls: 3 of 5 failed, failure rate at least 60% >= 50%");
+            assertThat(lastTransition(breaker).time()).isEqualTo(START.plus(WAIT));
+            CircuitBreakerSnapshot opened = breaker.snapshot();
+            assertThat(opened).isEqualTo(new CircuitBreakerSnapshot(OPEN, 100, 0, 3, 3, 0, 0, WAIT));
+            assertThat(rejection(breaker::acquirePermit)).hasMessage(
+                    "circuit breaker 'inventory' is OPEN and does not permit calls for another 30000ms");
+
+            // The two trials still running finish late: they report to the old state and change nothing.
+            trials.get(3).onSuccess(0);
+            trials.get(4).onError(0, new IOException("late"));
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(breaker.snapshot()).isEqualTo(new CircuitBreakerSnapshot(OPEN, 100, 0, 3, 3, 0, 1, WAIT));
+            assertThat(breaker.transitions()).extracting(StateTransition::toString)
+                    .containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN");
+            assertThat(breaker.failedCalls()).isEqualTo(10 + 4);
+            assertThat(breaker.successfulCalls()).isEqualTo(1);
+
+            clock.advance(WAIT);
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            for (int i = 0; i < 5; i++) {
+                assertThat(breaker.tryAcquirePermit()).isNotNull();
+            }
+            assertThat(breaker.tryAcquirePermit()).isNull();
+        }
+
+        @Test
+        void halfOpenStateThatHasDecidedHandsOutNoMoreTrialPermits() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(5));
+            List<CircuitBreaker.Permit> trials = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                trials.add(breaker.acquirePermit());
+            }
+            // What a caller holds that read the state just before it was left.
+            BreakerState left = (BreakerState) trials.get(0);
+
+            failFirst(trials, 3);
+            trials.get(3).release();
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(left.tryAcquire()).isNull();
+        }
+
+        private static void failFirst(List<CircuitBreaker.Permit> trials, int count) {
+            for (int i = 0; i < count; i++) {
+                trials.get(i).onError(0, new IOException("still down"));
+            }
+        }
+
+        @Test
+        void halfOpenClosesOnTheThirdSuccessfulTrialOfFive() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(5));
+            List<CircuitBreaker.Permit> trials = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                trials.add(breaker.acquirePermit());
+            }
+            trials.get(0).onSuccess(0);
+            trials.get(1).onSuccess(0);
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+
+            trials.get(2).onSuccess(0);
+
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(lastTransition(breaker).reason()).isEqualTo(
+                    "trial calls: 3 of 5 finished, failure rate at most 40% < 50%, slow call rate at most 40% < 100%");
+
+            trials.get(3).onError(0, new IOException("late"));
+            trials.get(4).onError(0, new IOException("late"));
+
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(breaker.snapshot().bufferedCalls()).isZero();
+            assertThat(breaker.transitions()).hasSize(3);
+        }
+
+        @Test
+        void halfOpenClosesOnlyOnceNoOutcomeOfTheOtherTrialsCouldReachTheThreshold() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(10));
+            fail(breaker, 1);
+            succeed(breaker, 5);
+
+            // 1 failed of 6, 4 to come: all four failing would make 50%.
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
 
             succeed(breaker, 1);
 
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(lastTransition(breaker).reason()).isEqualTo(
+                    "trial calls: 7 of 10 finished, failure rate at most 40% < 50%, slow call rate at most 30% < 100%");
+        }
+
+        @Test
+        void halfOpenReopensOnceEnoughTrialsWereSlow() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(5).slowCallRateThreshold(50));
+            succeedSlowly(breaker, 2);
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+
+            succeedSlowly(breaker, 1);
+
             assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(lastTransition(breaker).reason())
+                    .isEqualTo("trial calls: 3 of 5 slow, slow call rate at least 60% >= 50%");
+            assertThat(breaker.snapshot()).isEqualTo(new CircuitBreakerSnapshot(OPEN, 0, 100, 3, 0, 3, 0, WAIT));
+        }
+
+        @Test
+        void halfOpenDoesNotCloseWhileTheOtherTrialsCouldStillBeSlowEnough() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(5)
+                    .failureRateThreshold(100).slowCallRateThreshold(50));
+            succeed(breaker, 2);
+
+            // No failure can reach 100% any more, but three slow trials would make 60%.
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+
+            succeed(breaker, 1);
+
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(lastTransition(breaker).reason()).isEqualTo(
+                    "trial calls: 3 of 5 finished, failure rate at most 40% < 100%, slow call rate at most 40% < 50%");
         }
 
         @Test
@@ -596,11 +734,13 @@ class CircuitBreakerTest {
             assertThat(fifth).isNotNull();
 
             third.onSuccess(0);
-            fourth.onSuccess(0);
+            fourth.onError(0, new IOException("still flaky"));
             assertThat(breaker.state()).isEqualTo(HALF_OPEN);
             fifth.onSuccess(0);
 
             assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(lastTransition(breaker).reason())
+                    .isEqualTo("trial calls: failure rate 33.3% < 50%, slow call rate 0% < 100%");
             assertThat(breaker.ignoredCalls()).isEqualTo(2);
         }
 
@@ -1453,7 +1593,7 @@ class CircuitBreakerTest {
         void publishesEveryTransitionOfARecoveryCycle() {
             CircuitBreaker breaker = openBreaker(b -> b);
             clock.advance(WAIT);
-            succeed(breaker, 3);
+            succeed(breaker, 2);
 
             assertThat(eventsOf(EventType.STATE_TRANSITION))
                     .extracting(ResilienceEvent::detail, ResilienceEvent::reason)
@@ -1461,8 +1601,8 @@ class CircuitBreakerTest {
                             org.assertj.core.groups.Tuple.tuple("CLOSED->OPEN", "failure rate 100% >= 50%"),
                             org.assertj.core.groups.Tuple.tuple("OPEN->HALF_OPEN",
                                     "wait duration in open state elapsed"),
-                            org.assertj.core.groups.Tuple.tuple("HALF_OPEN->CLOSED",
-                                    "trial calls: failure rate 0% < 50%, slow call rate 0% < 100%"));
+                            org.assertj.core.groups.Tuple.tuple("HALF_OPEN->CLOSED", "trial calls: 2 of 3 finished, "
+                                    + "failure rate at most 33.3% < 50%, slow call rate at most 33.3% < 100%"));
         }
     }
 
@@ -1473,7 +1613,7 @@ class CircuitBreakerTest {
         void recordsTransitionsOldestFirstWithTimeAndReason() {
             CircuitBreaker breaker = openBreaker(b -> b);
             clock.advance(WAIT);
-            fail(breaker, 3);
+            fail(breaker, 2);
             clock.advance(Duration.ofSeconds(4));
             breaker.transitionTo(FORCED_OPEN);
 
@@ -1485,7 +1625,7 @@ class CircuitBreakerTest {
                     START.plus(WAIT), START.plus(WAIT), START.plus(WAIT).plusSeconds(4));
             assertThat(transitions).extracting(StateTransition::reason).containsExactly(
                     "failure rate 100% >= 50%", "wait duration in open state elapsed",
-                    "trial calls: failure rate 100% >= 50%", "changed by hand");
+                    "trial calls: 2 of 3 failed, failure rate at least 66.7% >= 50%", "changed by hand");
         }
 
         @Test
