@@ -1,6 +1,9 @@
 package dev.resilience.core.circuitbreaker;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.resilience.core.spi.Clock;
 
 /**
  * Admits exactly {@code permittedCallsInHalfOpenState} trial calls (a CAS on a permit counter, so never one
@@ -8,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * failures (or slow calls) so far reach their threshold over all the trials, even if every other trial
  * succeeds fast, it opens again; when neither rate could reach its threshold even if every other trial
  * failed slowly, it closes. A trial whose outcome is not counted hands its permit back. Trials still
- * running when the state is left report here, and change nothing.
+ * running when the state is left report here, and change nothing. With a
+ * {@code maxWaitDurationInHalfOpenState}, a task on the breaker's clock opens it again when the trials have
+ * not decided in time.
  */
 final class HalfOpenState extends BreakerState {
 
@@ -19,6 +24,7 @@ final class HalfOpenState extends BreakerState {
     private final AtomicInteger slow = new AtomicInteger();
     /** Set when the trials decide, before the breaker leaves this state: the next state shows their rates. */
     private volatile boolean decided;
+    private final StateTimer maxWait = new StateTimer();
 
     HalfOpenState(CircuitBreaker breaker) {
         super(breaker);
@@ -32,7 +38,22 @@ final class HalfOpenState extends BreakerState {
     }
 
     @Override
+    void onEntry() {
+        Duration limit = breaker.config().maxWaitDurationInHalfOpenState();
+        if (!limit.isZero()) {
+            maxWait.start(breaker.clock(), this::maxWaitElapsed, Clock.saturatedNanos(limit));
+        }
+    }
+
+    private void maxWaitElapsed() {
+        long limitMillis = Clock.saturatedNanos(breaker.config().maxWaitDurationInHalfOpenState()) / 1_000_000;
+        breaker.transition(this, CircuitBreaker.State.OPEN, "no decision within max wait duration in half-open state "
+                + limitMillis + "ms: " + Math.min(finished.get(), trials) + " of " + trials + " trial calls finished");
+    }
+
+    @Override
     void onExit() {
+        maxWait.stop();
         // A caller that read this state just before it was left gets no trial permit any more. At most
         // `trials` permits are out, so their releases cannot bring the count back above zero.
         permits.set(-trials);

@@ -424,6 +424,49 @@ class CircuitBreakerConcurrencyTest {
         assertThat(lateTimer.held).hasSize(rounds);
     }
 
+    @Test
+    void maxWaitRacingTheTrialsLeavesHalfOpenExactlyOnce() throws Exception {
+        int rounds = 300;
+        int trials = THREADS - 1;
+        Duration maxWait = Duration.ofSeconds(10);
+        CircuitBreaker breaker = breaker(b -> b.permittedCallsInHalfOpenState(trials)
+                .maxWaitDurationInHalfOpenState(maxWait));
+        IOException failure = new IOException("still down");
+
+        for (int round = 0; round < rounds; round++) {
+            breaker.transitionTo(HALF_OPEN);
+            clock.advance(maxWait.minusNanos(1));
+            List<CircuitBreaker.Permit> permits = new ArrayList<>();
+            for (int t = 0; t < trials; t++) {
+                permits.add(breaker.acquirePermit());
+            }
+            // Odd rounds fail every trial (the 4th of 7 opens it), even rounds succeed (the 4th closes it).
+            boolean failing = round % 2 == 1;
+
+            onAllThreads(thread -> {
+                if (thread == 0) {
+                    clock.advance(1); // the max wait ends
+                } else if (failing) {
+                    permits.get(thread - 1).onError(0, failure);
+                } else {
+                    permits.get(thread - 1).onSuccess(0);
+                }
+            });
+
+            assertThat(breaker.state()).as("round %d", round).isIn(OPEN, CLOSED);
+            assertThat(transitionCount("HALF_OPEN->OPEN") + transitionCount("HALF_OPEN->CLOSED"))
+                    .as("round %d", round).isEqualTo(round + 1);
+            if (failing) {
+                assertThat(breaker.state()).as("round %d", round).isEqualTo(OPEN);
+            }
+        }
+
+        assertThat(transitions.keySet()).containsAnyOf("HALF_OPEN->OPEN", "HALF_OPEN->CLOSED");
+        assertThat(transitionCount("CLOSED->HALF_OPEN") + transitionCount("OPEN->HALF_OPEN")).isEqualTo(rounds);
+        assertThat(clock.pendingTasks()).as("only the last OPEN's end of wait, if it ended OPEN")
+                .isEqualTo(breaker.state() == OPEN ? 1 : 0);
+    }
+
     @ParameterizedTest
     @EnumSource(SlidingWindowType.class)
     void snapshotNeverShowsMoreFailuresThanCallsWhileFailuresAreRecorded(SlidingWindowType type) throws Exception {

@@ -1014,6 +1014,116 @@ class CircuitBreakerTest {
     }
 
     @Nested
+    class MaxWaitInHalfOpen {
+
+        private static final Duration MAX_WAIT = Duration.ofSeconds(10);
+
+        @Test
+        void halfOpenWithoutADecisionOpensAgainExactlyWhenTheMaxWaitEnds() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.maxWaitDurationInHalfOpenState(MAX_WAIT));
+            CircuitBreaker.Permit finished = breaker.acquirePermit();
+            CircuitBreaker.Permit hanging = breaker.acquirePermit();
+            CircuitBreaker.Permit alsoHanging = breaker.acquirePermit();
+            finished.onSuccess(0);
+
+            clock.advance(MAX_WAIT.minusNanos(1));
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+
+            clock.advance(1);
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            StateTransition transition = lastTransition(breaker);
+            assertThat(transition.toString()).isEqualTo("HALF_OPEN->OPEN");
+            assertThat(transition.reason()).isEqualTo(
+                    "no decision within max wait duration in half-open state 10000ms: 1 of 3 trial calls finished");
+            assertThat(transition.time()).isEqualTo(START.plus(WAIT).plus(MAX_WAIT));
+            assertThat(eventsOf(EventType.STATE_TRANSITION)).last()
+                    .satisfies(event -> assertThat(event.reason()).isEqualTo(transition.reason()));
+            assertThat(breaker.snapshot()).isEqualTo(new CircuitBreakerSnapshot(OPEN, -1, -1, 1, 0, 0, 0, WAIT));
+
+            // The hanging trials finish at last: they belong to the state that gave up on them.
+            hanging.onSuccess(0);
+            alsoHanging.onSuccess(0);
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(breaker.transitions()).hasSize(3);
+
+            clock.advance(WAIT);
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(clock.pendingTasks()).as("the new half-open state's max wait").isEqualTo(1);
+        }
+
+        @Test
+        void maxWaitIsCancelledWhenTheTrialsDecide() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.maxWaitDurationInHalfOpenState(MAX_WAIT));
+            assertThat(clock.pendingTasks()).isEqualTo(1);
+
+            succeed(breaker, 2);
+
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(clock.pendingTasks()).isZero();
+            clock.advance(Duration.ofHours(1));
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(breaker.transitions()).extracting(StateTransition::toString)
+                    .containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+        }
+
+        @Test
+        void maxWaitIsCancelledWhenTheStateIsChangedByHand() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.maxWaitDurationInHalfOpenState(MAX_WAIT));
+
+            breaker.transitionTo(DISABLED);
+
+            assertThat(clock.pendingTasks()).isZero();
+            clock.advance(MAX_WAIT.multipliedBy(2));
+            assertThat(breaker.state()).isEqualTo(DISABLED);
+        }
+
+        @Test
+        void zeroMaxWaitLetsHalfOpenWaitForItsTrialsForever() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.maxWaitDurationInHalfOpenState(Duration.ZERO));
+            breaker.acquirePermit();
+
+            assertThat(clock.pendingTasks()).isZero();
+            clock.advance(Duration.ofDays(30));
+
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(breaker.transitions()).hasSize(2);
+        }
+
+        @Test
+        void halfOpenEnteredByHandHasTheMaxWaitToo() {
+            CircuitBreaker breaker = breaker(b -> b.maxWaitDurationInHalfOpenState(MAX_WAIT));
+            breaker.transitionTo(HALF_OPEN);
+
+            clock.advance(MAX_WAIT);
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(lastTransition(breaker).reason()).isEqualTo(
+                    "no decision within max wait duration in half-open state 10000ms: 0 of 3 trial calls finished");
+        }
+
+        @Test
+        void staleMaxWaitTimerDoesNotMoveTheNextHalfOpenState() {
+            LateTimerClock uncancellable = LateTimerClock.ignoringCancellation(clock);
+            CircuitBreaker breaker = CircuitBreaker.of("inventory", CircuitBreakerConfig.builder()
+                    .permittedCallsInHalfOpenState(3).maxWaitDurationInHalfOpenState(MAX_WAIT).build(), uncancellable);
+            breaker.transitionTo(HALF_OPEN);
+            clock.advance(Duration.ofSeconds(4));
+            succeed(breaker, 2); // closes; the max wait at 10s is not really cancelled
+            breaker.transitionTo(HALF_OPEN); // a new max wait, ending at 14s
+
+            clock.advance(Duration.ofSeconds(6));
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+
+            clock.advance(Duration.ofSeconds(4));
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(breaker.transitions()).extracting(StateTransition::toString).containsExactly(
+                    "CLOSED->HALF_OPEN", "HALF_OPEN->CLOSED", "CLOSED->HALF_OPEN", "HALF_OPEN->OPEN");
+            assertThat(lastTransition(breaker).time()).isEqualTo(START.plusSeconds(14));
+        }
+    }
+
+    @Nested
     class ManualStates {
 
         @Test
