@@ -35,6 +35,20 @@ abstract class BreakerState implements CircuitBreaker.Permit {
     /** Records a failure; {@code slow} when it took at least the slow-call threshold. */
     abstract void recordFailure(boolean slow);
 
+    /**
+     * The breaker has just swapped this state in (and published the transition): start what runs while the
+     * state lasts, such as a timer. Another thread may already have swapped it out again, and
+     * {@link #onExit()} may even have run first.
+     */
+    void onEntry() {
+        // Most states run nothing on their own.
+    }
+
+    /** The breaker has just swapped this state out: stop what {@link #onEntry()} started. */
+    void onExit() {
+        // Most states run nothing on their own.
+    }
+
     long remainingOpenNanos() {
         return 0;
     }

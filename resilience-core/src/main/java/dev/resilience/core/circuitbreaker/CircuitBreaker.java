@@ -41,6 +41,11 @@ import dev.resilience.core.internal.StageFactories;
  *
  * <p>In CLOSED state, acquiring a permit is one volatile read and a successful call two striped counter
  * increments (the lifetime count and the window's): no lock, no allocation.
+ *
+ * <p>Reading the breaker ({@link #state()}, {@link #snapshot()}) never changes it. Calls and time do: an OPEN
+ * breaker schedules a task on its {@link Clock} that moves it to HALF_OPEN when the wait ends, unless a call
+ * after the wait comes first. The listeners of a transition made by such a task run on the clock's timer
+ * thread, and must be short.
  */
 public final class CircuitBreaker {
 
@@ -162,22 +167,17 @@ public final class CircuitBreaker {
         events.publish(EventType.NOT_PERMITTED, "");
     }
 
-    /** The current state; an OPEN breaker whose wait has passed reports (and becomes) HALF_OPEN. */
+    /**
+     * The current state. Reading it changes nothing: an OPEN breaker becomes HALF_OPEN when its wait ends, by
+     * a task on the breaker's {@link Clock} or the first call after the wait, whichever comes first.
+     */
     public State state() {
-        return current().name();
+        return state.get().name();
     }
 
-    private BreakerState current() {
-        BreakerState current = state.get();
-        if (current instanceof OpenState open && open.waitElapsed()) {
-            return halfOpenAfterWait(open);
-        }
-        return current;
-    }
-
-    /** Everything the breaker shows at this moment. */
+    /** Everything the breaker shows at this moment; like {@link #state()}, reading it changes nothing. */
     public CircuitBreakerSnapshot snapshot() {
-        BreakerState current = current();
+        BreakerState current = state.get();
         WindowMetrics metrics = current.metrics();
         boolean rated = current.ratesAvailable(metrics);
         return new CircuitBreakerSnapshot(current.name(), rated ? metrics.failureRate() : -1,
@@ -187,13 +187,13 @@ public final class CircuitBreaker {
 
     /**
      * Moves the breaker to {@code target} by hand, starting that state afresh (a new window for CLOSED, a
-     * full wait for OPEN, all trial permits for HALF_OPEN). Does nothing when already in {@code target}, as
-     * {@link #state()} reports it: an OPEN breaker whose wait has passed is HALF_OPEN here too.
+     * full wait for OPEN, all trial permits for HALF_OPEN). Does nothing when already in {@code target}. An
+     * OPEN breaker whose wait has passed moves to HALF_OPEN first, as the next call would have made it.
      */
     public void transitionTo(State target) {
         Objects.requireNonNull(target, "target");
         while (true) {
-            BreakerState current = current();
+            BreakerState current = afterDueWait(state.get());
             if (current.name() == target || transition(current, target, "changed by hand")) {
                 return;
             }
@@ -319,6 +319,40 @@ public final class CircuitBreaker {
                 + percent(config.slowCallRateThreshold());
     }
 
+    /**
+     * Why {@code failed} (or {@code slow}) of {@code trials} half-open trials already reach a threshold, even
+     * if every other trial succeeds fast; {@code null} when they do not.
+     */
+    String trialsExceedThreshold(int failed, int slow, int trials) {
+        WindowMetrics atLeast = new WindowMetrics(trials, failed, slow);
+        if (atLeast.failureRate() >= config.failureRateThreshold()) {
+            return failed + " of " + trials + " failed, failure rate at least " + percent(atLeast.failureRate())
+                    + " >= " + percent(config.failureRateThreshold());
+        }
+        if (atLeast.slowCallRate() >= config.slowCallRateThreshold()) {
+            return slow + " of " + trials + " slow, slow call rate at least " + percent(atLeast.slowCallRate())
+                    + " >= " + percent(config.slowCallRateThreshold());
+        }
+        return null;
+    }
+
+    /**
+     * Why neither rate can reach its threshold once {@code finished} of {@code trials} half-open trials are
+     * in, even if every other trial fails slowly; {@code null} when one still could.
+     */
+    String trialsStayBelowThresholds(int finished, int failed, int slow, int trials) {
+        int unknown = trials - finished;
+        WindowMetrics atMost = new WindowMetrics(trials, Math.min(trials, failed + unknown),
+                Math.min(trials, slow + unknown));
+        if (atMost.failureRate() >= config.failureRateThreshold()
+                || atMost.slowCallRate() >= config.slowCallRateThreshold()) {
+            return null;
+        }
+        return finished + " of " + trials + " finished, failure rate at most " + percent(atMost.failureRate())
+                + " < " + percent(config.failureRateThreshold()) + ", slow call rate at most "
+                + percent(atMost.slowCallRate()) + " < " + percent(config.slowCallRateThreshold());
+    }
+
     private static String percent(float value) {
         float rounded = Math.round(value * 10) / 10f;
         return (rounded == (long) rounded ? String.valueOf((long) rounded)
@@ -327,16 +361,24 @@ public final class CircuitBreaker {
 
     /** OPEN whose wait has passed: move to HALF_OPEN (whoever wins the CAS) and return the current state. */
     BreakerState halfOpenAfterWait(OpenState open) {
-        transition(open, State.HALF_OPEN, "wait duration in open state elapsed");
+        transition(open, State.HALF_OPEN, OpenState.WAIT_ELAPSED);
         return state.get();
     }
 
-    /** Swaps {@code from} for a fresh {@code to} state; {@code false} when another thread moved first. */
+    private BreakerState afterDueWait(BreakerState current) {
+        return current instanceof OpenState open && open.waitElapsed() ? halfOpenAfterWait(open) : current;
+    }
+
+    /**
+     * Swaps {@code from} for a fresh {@code to} state; {@code false} when another thread moved first. The CAS
+     * decides, so each state is left once, with one recorded transition and one event.
+     */
     boolean transition(BreakerState from, State to, String reason) {
         BreakerState next = newState(to, from);
         if (!state.compareAndSet(from, next)) {
             return false;
         }
+        from.onExit();
         StateTransition transition = new StateTransition(from.name(), to,
                 Instant.ofEpochMilli(clock.currentTimeMillis()), reason);
         synchronized (transitions) {
@@ -346,6 +388,8 @@ public final class CircuitBreaker {
             transitions.addLast(transition);
         }
         events.publish(EventType.STATE_TRANSITION, from.name() + "->" + to, reason, null, null);
+        // After the event: a timer that fires at once must not publish its transition before this one.
+        next.onEntry();
         return true;
     }
 

@@ -2,6 +2,7 @@ package dev.resilience.core.circuitbreaker;
 
 import static dev.resilience.core.internal.Validation.atLeast;
 import static dev.resilience.core.internal.Validation.noNulls;
+import static dev.resilience.core.internal.Validation.notNegative;
 import static dev.resilience.core.internal.Validation.percentage;
 import static dev.resilience.core.internal.Validation.positive;
 import static dev.resilience.core.internal.Validation.required;
@@ -28,6 +29,7 @@ public final class CircuitBreakerConfig {
     private final float slowCallRateThreshold;
     private final Duration waitDurationInOpenState;
     private final int permittedCallsInHalfOpenState;
+    private final Duration maxWaitDurationInHalfOpenState;
     private final ExceptionFilter recordedFailures;
     private final Predicate<Object> recordResult;
     private final boolean countCallerInterruption;
@@ -42,6 +44,7 @@ public final class CircuitBreakerConfig {
         this.slowCallRateThreshold = b.slowCallRateThreshold;
         this.waitDurationInOpenState = b.waitDurationInOpenState;
         this.permittedCallsInHalfOpenState = b.permittedCallsInHalfOpenState;
+        this.maxWaitDurationInHalfOpenState = b.maxWaitDurationInHalfOpenState;
         this.recordedFailures = ExceptionFilter.of(b.recordExceptions, b.ignoreExceptions);
         this.recordResult = b.recordResult;
         this.countCallerInterruption = b.countCallerInterruption;
@@ -98,6 +101,14 @@ public final class CircuitBreakerConfig {
         return permittedCallsInHalfOpenState;
     }
 
+    /**
+     * How long a HALF_OPEN breaker may wait for its trial calls to decide before it opens again;
+     * {@link Duration#ZERO} (the default) waits without limit.
+     */
+    public Duration maxWaitDurationInHalfOpenState() {
+        return maxWaitDurationInHalfOpenState;
+    }
+
     /** Types counted as failures; empty means every type. */
     public List<Class<? extends Throwable>> recordExceptions() {
         return recordedFailures.included();
@@ -135,6 +146,7 @@ public final class CircuitBreakerConfig {
                 + failureRateThreshold + ", slowCallDurationThreshold=" + slowCallDurationThreshold
                 + ", slowCallRateThreshold=" + slowCallRateThreshold + ", waitDurationInOpenState="
                 + waitDurationInOpenState + ", permittedCallsInHalfOpenState=" + permittedCallsInHalfOpenState
+                + ", maxWaitDurationInHalfOpenState=" + maxWaitDurationInHalfOpenState
                 + ", recordExceptions=" + recordExceptions() + ", ignoreExceptions=" + ignoreExceptions()
                 + ", countCallerInterruption=" + countCallerInterruption + "]";
     }
@@ -150,6 +162,7 @@ public final class CircuitBreakerConfig {
         private float slowCallRateThreshold = 100;
         private Duration waitDurationInOpenState = Duration.ofSeconds(30);
         private int permittedCallsInHalfOpenState = 5;
+        private Duration maxWaitDurationInHalfOpenState = Duration.ZERO;
         private List<Class<? extends Throwable>> recordExceptions = new ArrayList<>();
         private List<Class<? extends Throwable>> ignoreExceptions = new ArrayList<>();
         private Predicate<Object> recordResult;
@@ -168,6 +181,7 @@ public final class CircuitBreakerConfig {
             this.slowCallRateThreshold = base.slowCallRateThreshold;
             this.waitDurationInOpenState = base.waitDurationInOpenState;
             this.permittedCallsInHalfOpenState = base.permittedCallsInHalfOpenState;
+            this.maxWaitDurationInHalfOpenState = base.maxWaitDurationInHalfOpenState;
             this.recordExceptions = new ArrayList<>(base.recordExceptions());
             this.ignoreExceptions = new ArrayList<>(base.ignoreExceptions());
             this.recordResult = base.recordResult;
@@ -212,6 +226,12 @@ public final class CircuitBreakerConfig {
 
         public Builder permittedCallsInHalfOpenState(int calls) {
             this.permittedCallsInHalfOpenState = calls;
+            return this;
+        }
+
+        /** Opens a HALF_OPEN breaker again when its trials have not decided within {@code wait}; zero: no limit. */
+        public Builder maxWaitDurationInHalfOpenState(Duration wait) {
+            this.maxWaitDurationInHalfOpenState = wait;
             return this;
         }
 
@@ -272,6 +292,7 @@ public final class CircuitBreakerConfig {
             percentage("slowCallRateThreshold", slowCallRateThreshold);
             positive("waitDurationInOpenState", waitDurationInOpenState);
             atLeast("permittedCallsInHalfOpenState", permittedCallsInHalfOpenState, 1);
+            notNegative("maxWaitDurationInHalfOpenState", maxWaitDurationInHalfOpenState);
             noNulls("recordExceptions", recordExceptions);
             noNulls("ignoreExceptions", ignoreExceptions);
             return new CircuitBreakerConfig(this);

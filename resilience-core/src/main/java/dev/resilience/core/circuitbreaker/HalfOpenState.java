@@ -1,11 +1,19 @@
 package dev.resilience.core.circuitbreaker;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.resilience.core.spi.Clock;
 
 /**
  * Admits exactly {@code permittedCallsInHalfOpenState} trial calls (a CAS on a permit counter, so never one
- * more under contention). When the last trial has finished, it closes if both rates are below their
- * thresholds and opens again otherwise. A trial whose outcome is not counted hands its permit back.
+ * more under contention) and decides as soon as the outcome is certain. After each finished trial: when the
+ * failures (or slow calls) so far reach their threshold over all the trials, even if every other trial
+ * succeeds fast, it opens again; when neither rate could reach its threshold even if every other trial
+ * failed slowly, it closes. A trial whose outcome is not counted hands its permit back. Trials still
+ * running when the state is left report here, and change nothing. With a
+ * {@code maxWaitDurationInHalfOpenState}, a task on the breaker's clock opens it again when the trials have
+ * not decided in time.
  */
 final class HalfOpenState extends BreakerState {
 
@@ -14,6 +22,9 @@ final class HalfOpenState extends BreakerState {
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger slow = new AtomicInteger();
+    /** Set when the trials decide, before the breaker leaves this state: the next state shows their rates. */
+    private volatile boolean decided;
+    private final StateTimer maxWait = new StateTimer();
 
     HalfOpenState(CircuitBreaker breaker) {
         super(breaker);
@@ -24,6 +35,28 @@ final class HalfOpenState extends BreakerState {
     @Override
     CircuitBreaker.State name() {
         return CircuitBreaker.State.HALF_OPEN;
+    }
+
+    @Override
+    void onEntry() {
+        Duration limit = breaker.config().maxWaitDurationInHalfOpenState();
+        if (!limit.isZero()) {
+            maxWait.start(breaker.clock(), this::maxWaitElapsed, Clock.saturatedNanos(limit));
+        }
+    }
+
+    private void maxWaitElapsed() {
+        long limitMillis = Clock.saturatedNanos(breaker.config().maxWaitDurationInHalfOpenState()) / 1_000_000;
+        breaker.transition(this, CircuitBreaker.State.OPEN, "no decision within max wait duration in half-open state "
+                + limitMillis + "ms: " + Math.min(finished.get(), trials) + " of " + trials + " trial calls finished");
+    }
+
+    @Override
+    void onExit() {
+        maxWait.stop();
+        // A caller that read this state just before it was left gets no trial permit any more. At most
+        // `trials` permits are out, so their releases cannot bring the count back above zero.
+        permits.set(-trials);
     }
 
     @Override
@@ -55,23 +88,43 @@ final class HalfOpenState extends BreakerState {
     }
 
     private void record(boolean failedCall, boolean slowCall) {
-        // Count the kind before the total, so whoever sees the last trial finish sees all the counts.
+        // Count the kind before the total, and read the kinds after it: the counts read then include every
+        // trial among `done`, so `trials - done` bounds the trials whose outcome is still unknown.
         if (failedCall) {
             failed.incrementAndGet();
         }
         if (slowCall) {
             slow.incrementAndGet();
         }
-        if (finished.incrementAndGet() == trials) {
-            WindowMetrics metrics = metrics();
-            String reason = breaker.thresholdExceeded(metrics);
-            if (reason != null) {
-                breaker.transition(this, CircuitBreaker.State.OPEN, "trial calls: " + reason);
+        int done = finished.incrementAndGet();
+        decide(Math.min(done, trials), failed.get(), slow.get());
+    }
+
+    private void decide(int done, int failedSoFar, int slowSoFar) {
+        if (done == trials) {
+            WindowMetrics all = new WindowMetrics(trials, failedSoFar, slowSoFar);
+            String exceeded = breaker.thresholdExceeded(all);
+            if (exceeded != null) {
+                leave(CircuitBreaker.State.OPEN, exceeded);
             } else {
-                breaker.transition(this, CircuitBreaker.State.CLOSED,
-                        "trial calls: " + breaker.ratesBelowThresholds(metrics));
+                leave(CircuitBreaker.State.CLOSED, breaker.ratesBelowThresholds(all));
             }
+            return;
         }
+        String certainlyExceeded = breaker.trialsExceedThreshold(failedSoFar, slowSoFar, trials);
+        if (certainlyExceeded != null) {
+            leave(CircuitBreaker.State.OPEN, certainlyExceeded);
+            return;
+        }
+        String certainlyBelow = breaker.trialsStayBelowThresholds(done, failedSoFar, slowSoFar, trials);
+        if (certainlyBelow != null) {
+            leave(CircuitBreaker.State.CLOSED, certainlyBelow);
+        }
+    }
+
+    private void leave(CircuitBreaker.State next, String reason) {
+        decided = true;
+        breaker.transition(this, next, "trial calls: " + reason);
     }
 
     @Override
@@ -81,6 +134,6 @@ final class HalfOpenState extends BreakerState {
 
     @Override
     boolean ratesAvailable(WindowMetrics metrics) {
-        return metrics.buffered() >= trials;
+        return decided || metrics.buffered() >= trials;
     }
 }

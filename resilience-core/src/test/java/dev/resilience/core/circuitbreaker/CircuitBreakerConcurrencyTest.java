@@ -115,7 +115,7 @@ class CircuitBreakerConcurrencyTest {
             AtomicInteger admitted = new AtomicInteger();
             List<CircuitBreaker.Permit> permits = Collections.synchronizedList(new ArrayList<>());
 
-            // The threads race both for the OPEN -> HALF_OPEN move and for the trial permits.
+            // The end of the wait made the breaker HALF_OPEN; the threads race for the trial permits.
             onAllThreads(thread -> {
                 for (int i = 0; i < attemptsPerThread; i++) {
                     CircuitBreaker.Permit permit = breaker.tryAcquirePermit();
@@ -323,22 +323,148 @@ class CircuitBreakerConcurrencyTest {
     }
 
     @Test
-    void concurrentStateReadsMoveOpenToHalfOpenExactlyOnce() throws Exception {
+    void concurrentReadersSeeTheTimerMoveOpenToHalfOpenOnceAndNeverMoveItThemselves() throws Exception {
         int rounds = 300;
         CircuitBreaker breaker = breaker(b -> b);
+        LongAdder halfOpenSeenBeforeTheWaitEnded = new LongAdder();
+        LongAdder openSeenAfterHalfOpen = new LongAdder();
 
         for (int round = 0; round < rounds; round++) {
             breaker.transitionTo(OPEN);
-            clock.advance(WAIT);
+            clock.advance(WAIT.minusMillis(1));
+            AtomicInteger waitEnded = new AtomicInteger();
             onAllThreads(thread -> {
-                for (int i = 0; i < 100; i++) {
-                    assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+                if (thread == 0) {
+                    waitEnded.set(1);
+                    clock.advance(Duration.ofMillis(1));
+                    return;
+                }
+                boolean halfOpenSeen = false;
+                for (int i = 0; i < 200; i++) {
+                    boolean ended = waitEnded.get() == 1;
+                    CircuitBreaker.State state = i % 2 == 0 ? breaker.state() : breaker.snapshot().state();
+                    if (state == HALF_OPEN) {
+                        halfOpenSeen = true;
+                        if (!ended) {
+                            halfOpenSeenBeforeTheWaitEnded.increment();
+                        }
+                    } else if (halfOpenSeen) {
+                        openSeenAfterHalfOpen.increment();
+                    }
                 }
             });
+            assertThat(breaker.state()).as("round %d", round).isEqualTo(HALF_OPEN);
+            assertThat(transitionCount("OPEN->HALF_OPEN")).as("round %d", round).isEqualTo(round + 1);
         }
 
-        assertThat(transitionCount("OPEN->HALF_OPEN")).isEqualTo(rounds);
+        assertThat(halfOpenSeenBeforeTheWaitEnded.sum()).isZero();
+        assertThat(openSeenAfterHalfOpen.sum()).isZero();
         assertThat(transitionCount("HALF_OPEN->OPEN")).isEqualTo(rounds - 1);
+        assertThat(transitions.keySet()).containsExactlyInAnyOrder("CLOSED->OPEN", "OPEN->HALF_OPEN",
+                "HALF_OPEN->OPEN");
+    }
+
+    @Test
+    void callsRacingTheTimerMoveOpenToHalfOpenExactlyOnceAndGetAtMostTheTrialPermits() throws Exception {
+        int permitted = 3;
+        int rounds = 300;
+        int attemptsPerThread = 200;
+        LateTimerClock lateTimer = LateTimerClock.holdingTasks(clock);
+        CircuitBreaker breaker = CircuitBreaker.of("contended", CircuitBreakerConfig.builder()
+                .waitDurationInOpenState(WAIT).permittedCallsInHalfOpenState(permitted).build(), lateTimer);
+        breaker.events().subscribe(EnumSet.of(EventType.STATE_TRANSITION),
+                event -> transitions.computeIfAbsent(event.detail(), detail -> new LongAdder()).increment());
+        LongAdder rejected = new LongAdder();
+
+        for (int round = 0; round < rounds; round++) {
+            if (round > 0) {
+                breaker.reset();
+            }
+            breaker.transitionTo(OPEN);
+            clock.advance(WAIT.minusNanos(1));
+
+            // Thread 0 ends the wait and then runs the timer, a little later in some rounds than in others, as
+            // a busy timer thread would, while the others call: whichever comes first moves the breaker, once.
+            AtomicInteger admitted = new AtomicInteger();
+            int timerLag = (round % 10) * 10_000;
+            onAllThreads(thread -> {
+                if (thread == 0) {
+                    clock.advance(1);
+                    for (int spin = 0; spin < timerLag; spin++) {
+                        Thread.onSpinWait();
+                    }
+                    lateTimer.fireAll();
+                    return;
+                }
+                for (int i = 0; i < attemptsPerThread; i++) {
+                    if (breaker.tryAcquirePermit() != null) {
+                        admitted.incrementAndGet();
+                    } else {
+                        rejected.increment();
+                    }
+                }
+            });
+
+            assertThat(breaker.state()).as("round %d", round).isEqualTo(HALF_OPEN);
+            assertThat(admitted.get()).as("round %d", round).isBetween(0, permitted);
+            int left = 0;
+            while (breaker.tryAcquirePermit() != null) {
+                left++;
+            }
+            rejected.increment();
+            assertThat(admitted.get() + left).as("round %d", round).isEqualTo(permitted);
+            assertThat(transitionCount("OPEN->HALF_OPEN")).as("round %d", round).isEqualTo(round + 1);
+        }
+
+        assertThat(transitionCount("CLOSED->OPEN")).isEqualTo(rounds);
+        assertThat(transitionCount("HALF_OPEN->CLOSED")).isEqualTo(rounds - 1);
+        assertThat(transitions.keySet()).containsExactlyInAnyOrder("CLOSED->OPEN", "OPEN->HALF_OPEN",
+                "HALF_OPEN->CLOSED");
+        assertThat(breaker.notPermittedCalls()).isEqualTo(rejected.sum());
+        assertThat(lateTimer.held).hasSize(rounds);
+    }
+
+    @Test
+    void maxWaitRacingTheTrialsLeavesHalfOpenExactlyOnce() throws Exception {
+        int rounds = 300;
+        int trials = THREADS - 1;
+        Duration maxWait = Duration.ofSeconds(10);
+        CircuitBreaker breaker = breaker(b -> b.permittedCallsInHalfOpenState(trials)
+                .maxWaitDurationInHalfOpenState(maxWait));
+        IOException failure = new IOException("still down");
+
+        for (int round = 0; round < rounds; round++) {
+            breaker.transitionTo(HALF_OPEN);
+            clock.advance(maxWait.minusNanos(1));
+            List<CircuitBreaker.Permit> permits = new ArrayList<>();
+            for (int t = 0; t < trials; t++) {
+                permits.add(breaker.acquirePermit());
+            }
+            // Odd rounds fail every trial (the 4th of 7 opens it), even rounds succeed (the 4th closes it).
+            boolean failing = round % 2 == 1;
+
+            onAllThreads(thread -> {
+                if (thread == 0) {
+                    clock.advance(1); // the max wait ends
+                } else if (failing) {
+                    permits.get(thread - 1).onError(0, failure);
+                } else {
+                    permits.get(thread - 1).onSuccess(0);
+                }
+            });
+
+            assertThat(breaker.state()).as("round %d", round).isIn(OPEN, CLOSED);
+            assertThat(transitionCount("HALF_OPEN->OPEN") + transitionCount("HALF_OPEN->CLOSED"))
+                    .as("round %d", round).isEqualTo(round + 1);
+            if (failing) {
+                assertThat(breaker.state()).as("round %d", round).isEqualTo(OPEN);
+            }
+        }
+
+        assertThat(transitions.keySet()).containsAnyOf("HALF_OPEN->OPEN", "HALF_OPEN->CLOSED");
+        assertThat(transitionCount("CLOSED->HALF_OPEN") + transitionCount("OPEN->HALF_OPEN")).isEqualTo(rounds);
+        assertThat(clock.pendingTasks()).as("only the last OPEN's end of wait, if it ended OPEN")
+                .isEqualTo(breaker.state() == OPEN ? 1 : 0);
     }
 
     @ParameterizedTest

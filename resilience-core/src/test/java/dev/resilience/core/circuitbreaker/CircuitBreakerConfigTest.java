@@ -28,6 +28,7 @@ class CircuitBreakerConfigTest {
         assertThat(config.slowCallRateThreshold()).isEqualTo(100f);
         assertThat(config.waitDurationInOpenState()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.permittedCallsInHalfOpenState()).isEqualTo(5);
+        assertThat(config.maxWaitDurationInHalfOpenState()).isEqualTo(Duration.ZERO);
         assertThat(config.recordExceptions()).isEmpty();
         assertThat(config.ignoreExceptions()).isEmpty();
         assertThat(config.recordResult()).isNull();
@@ -172,6 +173,29 @@ class CircuitBreakerConfigTest {
     }
 
     @Test
+    void rejectsNegativeMaxWaitDurationInHalfOpenState() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CircuitBreakerConfig.builder()
+                        .maxWaitDurationInHalfOpenState(Duration.ofMillis(-1)).build())
+                .withMessage("maxWaitDurationInHalfOpenState must not be negative, but was PT-0.001S");
+    }
+
+    @Test
+    void rejectsMissingMaxWaitDurationInHalfOpenState() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CircuitBreakerConfig.builder().maxWaitDurationInHalfOpenState(null).build())
+                .withMessage("maxWaitDurationInHalfOpenState must be set to a duration, but was null");
+    }
+
+    @Test
+    void acceptsZeroMaxWaitDurationInHalfOpenStateAsNoLimit() {
+        CircuitBreakerConfig config = CircuitBreakerConfig.builder()
+                .maxWaitDurationInHalfOpenState(Duration.ZERO).build();
+
+        assertThat(config.maxWaitDurationInHalfOpenState()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
     void rejectsNullInRecordExceptionsList() {
         List<Class<? extends Throwable>> types = new ArrayList<>(Arrays.asList(IOException.class, null));
 
@@ -228,6 +252,7 @@ class CircuitBreakerConfigTest {
                 .slowCallRateThreshold(80)
                 .waitDurationInOpenState(Duration.ofSeconds(12))
                 .permittedCallsInHalfOpenState(3)
+                .maxWaitDurationInHalfOpenState(Duration.ofSeconds(20))
                 .recordExceptions(IOException.class, TimeoutException.class)
                 .ignoreExceptions(FileNotFoundException.class)
                 .recordResult(nullIsFailure)
@@ -245,6 +270,7 @@ class CircuitBreakerConfigTest {
         assertThat(copy.slowCallRateThreshold()).isEqualTo(80f);
         assertThat(copy.waitDurationInOpenState()).isEqualTo(Duration.ofSeconds(12));
         assertThat(copy.permittedCallsInHalfOpenState()).isEqualTo(3);
+        assertThat(copy.maxWaitDurationInHalfOpenState()).isEqualTo(Duration.ofSeconds(20));
         assertThat(copy.recordExceptions()).containsExactly(IOException.class, TimeoutException.class);
         assertThat(copy.ignoreExceptions()).containsExactly(FileNotFoundException.class);
         assertThat(copy.recordResult()).isSameAs(nullIsFailure);
@@ -282,9 +308,10 @@ class CircuitBreakerConfigTest {
 
     @Test
     void toStringShowsTheSettings() {
-        String text = CircuitBreakerConfig.builder().slidingWindowSize(42).minimumNumberOfCalls(7).build().toString();
+        String text = CircuitBreakerConfig.builder().slidingWindowSize(42).minimumNumberOfCalls(7)
+                .maxWaitDurationInHalfOpenState(Duration.ofSeconds(10)).build().toString();
 
         assertThat(text).contains("slidingWindowSize=42", "minimumNumberOfCalls=7", "failureRateThreshold=50.0",
-                "waitDurationInOpenState=PT30S");
+                "waitDurationInOpenState=PT30S", "maxWaitDurationInHalfOpenState=PT10S");
     }
 }

@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.resilience.test.ManualClock;
+import dev.resilience.core.spi.Clock;
 import dev.resilience.core.Outcomes;
 import dev.resilience.core.ResilienceException;
 import dev.resilience.core.pipeline.ResiliencePipeline;
@@ -460,7 +461,7 @@ class CircuitBreakerTest {
         }
 
         @Test
-        void becomesHalfOpenInStateOnceTheWaitHasPassedWithoutAnyCall() {
+        void becomesHalfOpenWhenTheWaitEndsWithoutAnyCall() {
             CircuitBreaker breaker = openBreaker(b -> b);
             clock.advance(WAIT.minusNanos(1));
             assertThat(breaker.state()).isEqualTo(OPEN);
@@ -479,7 +480,7 @@ class CircuitBreakerTest {
         }
 
         @Test
-        void snapshotAlsoSeesTheWaitHasPassed() {
+        void snapshotShowsHalfOpenOnceTheWaitHasEnded() {
             CircuitBreaker breaker = openBreaker(b -> b);
             clock.advance(WAIT);
 
@@ -521,8 +522,8 @@ class CircuitBreakerTest {
         @Test
         void halfOpenClosesWhenTrialRatesStayBelowThresholds() {
             CircuitBreaker breaker = halfOpenBreaker(b -> b);
-            succeed(breaker, 2);
             fail(breaker, 1);
+            succeed(breaker, 2);
 
             assertThat(breaker.state()).isEqualTo(CLOSED);
             assertThat(lastTransition(breaker).reason())
@@ -534,19 +535,157 @@ class CircuitBreakerTest {
         }
 
         @Test
-        void halfOpenDecidesOnlyWhenTheLastTrialHasFinished() {
+        void halfOpenWaitsForMoreTrialsWhileTheOutcomeIsUncertain() {
             CircuitBreaker breaker = halfOpenBreaker(b -> b);
-            fail(breaker, 2);
+            fail(breaker, 1);
+            succeed(breaker, 1);
 
+            // 1 of 3 failed: the last trial decides between 33.3% and 66.7%.
             assertThat(breaker.state()).isEqualTo(HALF_OPEN);
             CircuitBreakerSnapshot snapshot = breaker.snapshot();
             assertThat(snapshot.bufferedCalls()).isEqualTo(2);
-            assertThat(snapshot.failedCalls()).isEqualTo(2);
+            assertThat(snapshot.failedCalls()).isEqualTo(1);
             assertThat(snapshot.failureRate()).isEqualTo(-1f);
+
+            fail(breaker, 1);
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(lastTransition(breaker).reason()).isEqualTo("trial calls: failure rate 66.7% >= 50%");
+        }
+
+        @Test
+        void halfOpenReopensOnTheThirdFailedTrialOfFiveWithoutWaitingForTheOthers() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(5));
+            List<CircuitBreaker.Permit> trials = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                trials.add(breaker.acquirePermit());
+            }
+            trials.get(0).onError(0, new IOException("still down"));
+            trials.get(1).onError(0, new IOException("still down"));
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+
+            trials.get(2).onError(0, new IOException("still down"));
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(lastTransition(breaker).reason())
+                    .isEqualTo("trial calls: 3 of 5 failed, failure rate at least 60% >= 50%");
+            assertThat(lastTransition(breaker).time()).isEqualTo(START.plus(WAIT));
+            CircuitBreakerSnapshot opened = breaker.snapshot();
+            assertThat(opened).isEqualTo(new CircuitBreakerSnapshot(OPEN, 100, 0, 3, 3, 0, 0, WAIT));
+            assertThat(rejection(breaker::acquirePermit)).hasMessage(
+                    "circuit breaker 'inventory' is OPEN and does not permit calls for another 30000ms");
+
+            // The two trials still running finish late: they report to the old state and change nothing.
+            trials.get(3).onSuccess(0);
+            trials.get(4).onError(0, new IOException("late"));
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(breaker.snapshot()).isEqualTo(new CircuitBreakerSnapshot(OPEN, 100, 0, 3, 3, 0, 1, WAIT));
+            assertThat(breaker.transitions()).extracting(StateTransition::toString)
+                    .containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN");
+            assertThat(breaker.failedCalls()).isEqualTo(10 + 4);
+            assertThat(breaker.successfulCalls()).isEqualTo(1);
+
+            clock.advance(WAIT);
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            for (int i = 0; i < 5; i++) {
+                assertThat(breaker.tryAcquirePermit()).isNotNull();
+            }
+            assertThat(breaker.tryAcquirePermit()).isNull();
+        }
+
+        @Test
+        void halfOpenStateThatHasDecidedHandsOutNoMoreTrialPermits() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(5));
+            List<CircuitBreaker.Permit> trials = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                trials.add(breaker.acquirePermit());
+            }
+            // What a caller holds that read the state just before it was left.
+            BreakerState left = (BreakerState) trials.get(0);
+
+            failFirst(trials, 3);
+            trials.get(3).release();
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(left.tryAcquire()).isNull();
+        }
+
+        private static void failFirst(List<CircuitBreaker.Permit> trials, int count) {
+            for (int i = 0; i < count; i++) {
+                trials.get(i).onError(0, new IOException("still down"));
+            }
+        }
+
+        @Test
+        void halfOpenClosesOnTheThirdSuccessfulTrialOfFive() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(5));
+            List<CircuitBreaker.Permit> trials = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                trials.add(breaker.acquirePermit());
+            }
+            trials.get(0).onSuccess(0);
+            trials.get(1).onSuccess(0);
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+
+            trials.get(2).onSuccess(0);
+
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(lastTransition(breaker).reason()).isEqualTo(
+                    "trial calls: 3 of 5 finished, failure rate at most 40% < 50%, slow call rate at most 40% < 100%");
+
+            trials.get(3).onError(0, new IOException("late"));
+            trials.get(4).onError(0, new IOException("late"));
+
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(breaker.snapshot().bufferedCalls()).isZero();
+            assertThat(breaker.transitions()).hasSize(3);
+        }
+
+        @Test
+        void halfOpenClosesOnlyOnceNoOutcomeOfTheOtherTrialsCouldReachTheThreshold() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(10));
+            fail(breaker, 1);
+            succeed(breaker, 5);
+
+            // 1 failed of 6, 4 to come: all four failing would make 50%.
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
 
             succeed(breaker, 1);
 
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(lastTransition(breaker).reason()).isEqualTo(
+                    "trial calls: 7 of 10 finished, failure rate at most 40% < 50%, slow call rate at most 30% < 100%");
+        }
+
+        @Test
+        void halfOpenReopensOnceEnoughTrialsWereSlow() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(5).slowCallRateThreshold(50));
+            succeedSlowly(breaker, 2);
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+
+            succeedSlowly(breaker, 1);
+
             assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(lastTransition(breaker).reason())
+                    .isEqualTo("trial calls: 3 of 5 slow, slow call rate at least 60% >= 50%");
+            assertThat(breaker.snapshot()).isEqualTo(new CircuitBreakerSnapshot(OPEN, 0, 100, 3, 0, 3, 0, WAIT));
+        }
+
+        @Test
+        void halfOpenDoesNotCloseWhileTheOtherTrialsCouldStillBeSlowEnough() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.permittedCallsInHalfOpenState(5)
+                    .failureRateThreshold(100).slowCallRateThreshold(50));
+            succeed(breaker, 2);
+
+            // No failure can reach 100% any more, but three slow trials would make 60%.
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+
+            succeed(breaker, 1);
+
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(lastTransition(breaker).reason()).isEqualTo(
+                    "trial calls: 3 of 5 finished, failure rate at most 40% < 100%, slow call rate at most 40% < 50%");
         }
 
         @Test
@@ -595,11 +734,13 @@ class CircuitBreakerTest {
             assertThat(fifth).isNotNull();
 
             third.onSuccess(0);
-            fourth.onSuccess(0);
+            fourth.onError(0, new IOException("still flaky"));
             assertThat(breaker.state()).isEqualTo(HALF_OPEN);
             fifth.onSuccess(0);
 
             assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(lastTransition(breaker).reason())
+                    .isEqualTo("trial calls: failure rate 33.3% < 50%, slow call rate 0% < 100%");
             assertThat(breaker.ignoredCalls()).isEqualTo(2);
         }
 
@@ -694,6 +835,280 @@ class CircuitBreakerTest {
             // The new window holds four failures; stale successes must not have pushed them out.
             assertThat(breaker.state()).isEqualTo(OPEN);
             assertThat(breaker.snapshot().failureRate()).isEqualTo(100f);
+        }
+    }
+
+    private CircuitBreaker openBreakerOn(Clock breakerClock) {
+        CircuitBreaker breaker = CircuitBreaker.of("inventory", CircuitBreakerConfig.builder().slidingWindowSize(10)
+                .minimumNumberOfCalls(10).waitDurationInOpenState(WAIT).permittedCallsInHalfOpenState(3).build(),
+                breakerClock);
+        breaker.events().onEvent(events::add);
+        fail(breaker, 10);
+        assertThat(breaker.state()).isEqualTo(OPEN);
+        return breaker;
+    }
+
+    @Nested
+    class EndOfWait {
+
+        @Test
+        void readingStateAndSnapshotAfterTheWaitNeitherTransitionsNorPublishes() {
+            LateTimerClock lateTimer = LateTimerClock.holdingTasks(clock);
+            CircuitBreaker breaker = openBreakerOn(lateTimer);
+            events.clear();
+            clock.advance(WAIT.plusSeconds(5));
+
+            for (int i = 0; i < 1_000; i++) {
+                assertThat(breaker.state()).isEqualTo(OPEN);
+                CircuitBreakerSnapshot snapshot = breaker.snapshot();
+                assertThat(snapshot.state()).isEqualTo(OPEN);
+                assertThat(snapshot.remainingOpenTime()).isEqualTo(Duration.ZERO);
+                assertThat(breaker).hasToString("CircuitBreaker[inventory, OPEN]");
+            }
+
+            assertThat(events).isEmpty();
+            assertThat(breaker.transitions()).extracting(StateTransition::toString).containsExactly("CLOSED->OPEN");
+            assertThat(lateTimer.held).hasSize(1);
+
+            lateTimer.held.get(0).fire();
+
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(eventsOf(EventType.STATE_TRANSITION)).extracting(ResilienceEvent::detail,
+                    ResilienceEvent::reason).containsExactly(org.assertj.core.groups.Tuple.tuple("OPEN->HALF_OPEN",
+                            "wait duration in open state elapsed"));
+        }
+
+        @Test
+        void timerMovesToHalfOpenWhenTheWaitEndsAndNotBefore() {
+            CircuitBreaker breaker = openBreaker(b -> b);
+            assertThat(clock.pendingTasks()).isEqualTo(1);
+
+            clock.advance(WAIT.minusNanos(1));
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(eventsOf(EventType.STATE_TRANSITION)).hasSize(1);
+
+            clock.advance(1);
+
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(clock.pendingTasks()).isZero();
+            assertThat(eventsOf(EventType.STATE_TRANSITION)).extracting(ResilienceEvent::detail, ResilienceEvent::time)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("CLOSED->OPEN", START),
+                            org.assertj.core.groups.Tuple.tuple("OPEN->HALF_OPEN", START.plus(WAIT)));
+
+            clock.advance(WAIT.multipliedBy(3));
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(breaker.transitions()).hasSize(2);
+        }
+
+        @Test
+        void firstCallAfterTheWaitMovesToHalfOpenWhenTheTimerIsLateAndTheTimerThenDoesNothing() {
+            LateTimerClock lateTimer = LateTimerClock.holdingTasks(clock);
+            CircuitBreaker breaker = openBreakerOn(lateTimer);
+            clock.advance(WAIT);
+
+            CircuitBreaker.Permit trial = breaker.acquirePermit();
+            LateTimerClock.HeldTask timer = lateTimer.held.get(0);
+            assertThat(timer.cancelled()).as("cancelled on leaving OPEN").isTrue();
+            timer.fire();
+
+            assertThat(trial).isNotNull();
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(breaker.transitions()).extracting(StateTransition::toString)
+                    .containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN");
+            assertThat(eventsOf(EventType.STATE_TRANSITION)).hasSize(2);
+        }
+
+        @Test
+        void staleTimerThatWasNotCancelledDoesNotMoveTheNextOpenState() {
+            LateTimerClock uncancellable = LateTimerClock.ignoringCancellation(clock);
+            CircuitBreaker breaker = openBreakerOn(uncancellable);
+            clock.advance(Duration.ofSeconds(10));
+            breaker.transitionTo(CLOSED);
+            breaker.transitionTo(OPEN);
+            assertThat(uncancellable.cancellations).hasValue(1);
+
+            clock.advance(Duration.ofSeconds(20)); // the first OPEN's timer fires here
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(breaker.snapshot().remainingOpenTime()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(breaker.transitions()).extracting(StateTransition::toString)
+                    .containsExactly("CLOSED->OPEN", "OPEN->CLOSED", "CLOSED->OPEN");
+
+            clock.advance(Duration.ofSeconds(10));
+
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(lastTransition(breaker).time()).isEqualTo(START.plusSeconds(40));
+            assertThat(eventsOf(EventType.STATE_TRANSITION)).extracting(ResilienceEvent::detail)
+                    .containsExactly("CLOSED->OPEN", "OPEN->CLOSED", "CLOSED->OPEN", "OPEN->HALF_OPEN");
+        }
+
+        @Test
+        void manualTransitionOutOfOpenCancelsTheTimer() {
+            CircuitBreaker breaker = openBreaker(b -> b);
+
+            breaker.transitionTo(FORCED_OPEN);
+            assertThat(clock.pendingTasks()).isZero();
+            clock.advance(WAIT.multipliedBy(2));
+
+            assertThat(breaker.state()).isEqualTo(FORCED_OPEN);
+            assertThat(breaker.transitions()).extracting(StateTransition::toString)
+                    .containsExactly("CLOSED->OPEN", "OPEN->FORCED_OPEN");
+        }
+
+        @Test
+        void resetCancelsTheTimer() {
+            CircuitBreaker breaker = openBreaker(b -> b);
+
+            breaker.reset();
+            assertThat(clock.pendingTasks()).isZero();
+            clock.advance(WAIT.multipliedBy(2));
+
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(breaker.transitions()).extracting(StateTransition::toString)
+                    .containsExactly("CLOSED->OPEN", "OPEN->CLOSED");
+        }
+
+        @Test
+        void manualTransitionToOpenSchedulesTheEndOfItsWait() {
+            CircuitBreaker breaker = breaker();
+            clock.advance(Duration.ofMinutes(3));
+
+            breaker.transitionTo(OPEN);
+
+            assertThat(clock.pendingTasks()).isEqualTo(1);
+            clock.advance(WAIT);
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(lastTransition(breaker).time()).isEqualTo(START.plus(Duration.ofMinutes(3)).plus(WAIT));
+        }
+
+        @Test
+        void manualTransitionToOpenAfterTheWaitStartsAFreshWaitEvenWhenTheTimerIsLate() {
+            LateTimerClock lateTimer = LateTimerClock.holdingTasks(clock);
+            CircuitBreaker breaker = openBreakerOn(lateTimer);
+            clock.advance(WAIT.plusSeconds(1));
+
+            breaker.transitionTo(OPEN);
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(breaker.snapshot().remainingOpenTime()).isEqualTo(WAIT);
+            assertThat(breaker.transitions()).extracting(StateTransition::toString, StateTransition::reason)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("CLOSED->OPEN", "failure rate 100% >= 50%"),
+                            org.assertj.core.groups.Tuple.tuple("OPEN->HALF_OPEN",
+                                    "wait duration in open state elapsed"),
+                            org.assertj.core.groups.Tuple.tuple("HALF_OPEN->OPEN", "changed by hand"));
+            assertThat(lateTimer.held).hasSize(2);
+            assertThat(lateTimer.held.get(0).cancelled()).isTrue();
+            assertThat(lateTimer.held.get(1).cancelled()).isFalse();
+        }
+    }
+
+    @Nested
+    class MaxWaitInHalfOpen {
+
+        private static final Duration MAX_WAIT = Duration.ofSeconds(10);
+
+        @Test
+        void halfOpenWithoutADecisionOpensAgainExactlyWhenTheMaxWaitEnds() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.maxWaitDurationInHalfOpenState(MAX_WAIT));
+            CircuitBreaker.Permit finished = breaker.acquirePermit();
+            CircuitBreaker.Permit hanging = breaker.acquirePermit();
+            CircuitBreaker.Permit alsoHanging = breaker.acquirePermit();
+            finished.onSuccess(0);
+
+            clock.advance(MAX_WAIT.minusNanos(1));
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+
+            clock.advance(1);
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            StateTransition transition = lastTransition(breaker);
+            assertThat(transition.toString()).isEqualTo("HALF_OPEN->OPEN");
+            assertThat(transition.reason()).isEqualTo(
+                    "no decision within max wait duration in half-open state 10000ms: 1 of 3 trial calls finished");
+            assertThat(transition.time()).isEqualTo(START.plus(WAIT).plus(MAX_WAIT));
+            assertThat(eventsOf(EventType.STATE_TRANSITION)).last()
+                    .satisfies(event -> assertThat(event.reason()).isEqualTo(transition.reason()));
+            assertThat(breaker.snapshot()).isEqualTo(new CircuitBreakerSnapshot(OPEN, -1, -1, 1, 0, 0, 0, WAIT));
+
+            // The hanging trials finish at last: they belong to the state that gave up on them.
+            hanging.onSuccess(0);
+            alsoHanging.onSuccess(0);
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(breaker.transitions()).hasSize(3);
+
+            clock.advance(WAIT);
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(clock.pendingTasks()).as("the new half-open state's max wait").isEqualTo(1);
+        }
+
+        @Test
+        void maxWaitIsCancelledWhenTheTrialsDecide() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.maxWaitDurationInHalfOpenState(MAX_WAIT));
+            assertThat(clock.pendingTasks()).isEqualTo(1);
+
+            succeed(breaker, 2);
+
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(clock.pendingTasks()).isZero();
+            clock.advance(Duration.ofHours(1));
+            assertThat(breaker.state()).isEqualTo(CLOSED);
+            assertThat(breaker.transitions()).extracting(StateTransition::toString)
+                    .containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+        }
+
+        @Test
+        void maxWaitIsCancelledWhenTheStateIsChangedByHand() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.maxWaitDurationInHalfOpenState(MAX_WAIT));
+
+            breaker.transitionTo(DISABLED);
+
+            assertThat(clock.pendingTasks()).isZero();
+            clock.advance(MAX_WAIT.multipliedBy(2));
+            assertThat(breaker.state()).isEqualTo(DISABLED);
+        }
+
+        @Test
+        void zeroMaxWaitLetsHalfOpenWaitForItsTrialsForever() {
+            CircuitBreaker breaker = halfOpenBreaker(b -> b.maxWaitDurationInHalfOpenState(Duration.ZERO));
+            breaker.acquirePermit();
+
+            assertThat(clock.pendingTasks()).isZero();
+            clock.advance(Duration.ofDays(30));
+
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+            assertThat(breaker.transitions()).hasSize(2);
+        }
+
+        @Test
+        void halfOpenEnteredByHandHasTheMaxWaitToo() {
+            CircuitBreaker breaker = breaker(b -> b.maxWaitDurationInHalfOpenState(MAX_WAIT));
+            breaker.transitionTo(HALF_OPEN);
+
+            clock.advance(MAX_WAIT);
+
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(lastTransition(breaker).reason()).isEqualTo(
+                    "no decision within max wait duration in half-open state 10000ms: 0 of 3 trial calls finished");
+        }
+
+        @Test
+        void staleMaxWaitTimerDoesNotMoveTheNextHalfOpenState() {
+            LateTimerClock uncancellable = LateTimerClock.ignoringCancellation(clock);
+            CircuitBreaker breaker = CircuitBreaker.of("inventory", CircuitBreakerConfig.builder()
+                    .permittedCallsInHalfOpenState(3).maxWaitDurationInHalfOpenState(MAX_WAIT).build(), uncancellable);
+            breaker.transitionTo(HALF_OPEN);
+            clock.advance(Duration.ofSeconds(4));
+            succeed(breaker, 2); // closes; the max wait at 10s is not really cancelled
+            breaker.transitionTo(HALF_OPEN); // a new max wait, ending at 14s
+
+            clock.advance(Duration.ofSeconds(6));
+            assertThat(breaker.state()).isEqualTo(HALF_OPEN);
+
+            clock.advance(Duration.ofSeconds(4));
+            assertThat(breaker.state()).isEqualTo(OPEN);
+            assertThat(breaker.transitions()).extracting(StateTransition::toString).containsExactly(
+                    "CLOSED->HALF_OPEN", "HALF_OPEN->CLOSED", "CLOSED->HALF_OPEN", "HALF_OPEN->OPEN");
+            assertThat(lastTransition(breaker).time()).isEqualTo(START.plusSeconds(14));
         }
     }
 
@@ -1278,7 +1693,7 @@ class CircuitBreakerTest {
         void publishesEveryTransitionOfARecoveryCycle() {
             CircuitBreaker breaker = openBreaker(b -> b);
             clock.advance(WAIT);
-            succeed(breaker, 3);
+            succeed(breaker, 2);
 
             assertThat(eventsOf(EventType.STATE_TRANSITION))
                     .extracting(ResilienceEvent::detail, ResilienceEvent::reason)
@@ -1286,8 +1701,8 @@ class CircuitBreakerTest {
                             org.assertj.core.groups.Tuple.tuple("CLOSED->OPEN", "failure rate 100% >= 50%"),
                             org.assertj.core.groups.Tuple.tuple("OPEN->HALF_OPEN",
                                     "wait duration in open state elapsed"),
-                            org.assertj.core.groups.Tuple.tuple("HALF_OPEN->CLOSED",
-                                    "trial calls: failure rate 0% < 50%, slow call rate 0% < 100%"));
+                            org.assertj.core.groups.Tuple.tuple("HALF_OPEN->CLOSED", "trial calls: 2 of 3 finished, "
+                                    + "failure rate at most 33.3% < 50%, slow call rate at most 33.3% < 100%"));
         }
     }
 
@@ -1298,7 +1713,7 @@ class CircuitBreakerTest {
         void recordsTransitionsOldestFirstWithTimeAndReason() {
             CircuitBreaker breaker = openBreaker(b -> b);
             clock.advance(WAIT);
-            fail(breaker, 3);
+            fail(breaker, 2);
             clock.advance(Duration.ofSeconds(4));
             breaker.transitionTo(FORCED_OPEN);
 
@@ -1310,7 +1725,7 @@ class CircuitBreakerTest {
                     START.plus(WAIT), START.plus(WAIT), START.plus(WAIT).plusSeconds(4));
             assertThat(transitions).extracting(StateTransition::reason).containsExactly(
                     "failure rate 100% >= 50%", "wait duration in open state elapsed",
-                    "trial calls: failure rate 100% >= 50%", "changed by hand");
+                    "trial calls: 2 of 3 failed, failure rate at least 66.7% >= 50%", "changed by hand");
         }
 
         @Test

@@ -122,6 +122,7 @@ public class CircuitBreakersEndpoint {
         settings.put("slowCallRateThreshold", config.slowCallRateThreshold());
         settings.put("waitDurationInOpenState", text(config.waitDurationInOpenState()));
         settings.put("permittedCallsInHalfOpenState", config.permittedCallsInHalfOpenState());
+        settings.put("maxWaitDurationInHalfOpenState", text(config.maxWaitDurationInHalfOpenState()));
         settings.put("recordExceptions", config.recordExceptions().stream().map(Class::getName).toList());
         settings.put("ignoreExceptions", config.ignoreExceptions().stream().map(Class::getName).toList());
         settings.put("countCallerInterruption", config.countCallerInterruption());

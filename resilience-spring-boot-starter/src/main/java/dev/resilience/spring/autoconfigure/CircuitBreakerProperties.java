@@ -60,6 +60,12 @@ public class CircuitBreakerProperties extends PolicyProperties<CircuitBreakerPro
         /** Number of trial calls in half-open state. Default 5. */
         private Integer permittedCallsInHalfOpenState;
 
+        /**
+         * How long a half-open breaker may wait for its trial calls to decide before it opens again; 0 waits
+         * without limit. Default 0.
+         */
+        private Duration maxWaitDurationInHalfOpenState;
+
         /** Exception types counted as failures (fully qualified names; subclasses match). Default: every exception. */
         private List<String> recordExceptions;
 
@@ -134,6 +140,14 @@ public class CircuitBreakerProperties extends PolicyProperties<CircuitBreakerPro
 
         public void setPermittedCallsInHalfOpenState(Integer permittedCallsInHalfOpenState) {
             this.permittedCallsInHalfOpenState = permittedCallsInHalfOpenState;
+        }
+
+        public Duration getMaxWaitDurationInHalfOpenState() {
+            return maxWaitDurationInHalfOpenState;
+        }
+
+        public void setMaxWaitDurationInHalfOpenState(Duration maxWaitDurationInHalfOpenState) {
+            this.maxWaitDurationInHalfOpenState = maxWaitDurationInHalfOpenState;
         }
 
         public List<String> getRecordExceptions() {

@@ -65,6 +65,9 @@ final class PolicyConfigs {
         if (s.getPermittedCallsInHalfOpenState() != null) {
             b.permittedCallsInHalfOpenState(s.getPermittedCallsInHalfOpenState());
         }
+        if (s.getMaxWaitDurationInHalfOpenState() != null) {
+            b.maxWaitDurationInHalfOpenState(s.getMaxWaitDurationInHalfOpenState());
+        }
         if (s.getRecordExceptions() != null) {
             b.recordExceptions(ExceptionTypes.resolve(s.getRecordExceptions(), path + ".record-exceptions", loader));
         }

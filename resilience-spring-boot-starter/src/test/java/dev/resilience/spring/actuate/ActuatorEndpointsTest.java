@@ -44,6 +44,7 @@ import tools.jackson.databind.ObjectMapper;
         "resilience.circuitbreaker.instances.backend.sliding-window-size=4",
         "resilience.circuitbreaker.instances.backend.minimum-number-of-calls=4",
         "resilience.circuitbreaker.instances.backend.wait-duration-in-open-state=10s",
+        "resilience.circuitbreaker.instances.backend.max-wait-duration-in-half-open-state=5s",
         "resilience.retry.instances.backend.wait-duration=0ms",
         "resilience.bulkhead.instances.slow.max-concurrent-calls=3",
         "resilience.timeout.instances.backend.duration=2s" })
@@ -101,6 +102,7 @@ class ActuatorEndpointsTest {
         assertThat(breaker.get("notPermittedCalls").asLong()).isEqualTo(1);
         assertThat(breaker.get("remainingOpenMillis").asLong()).isEqualTo(10_000);
         assertThat(breaker.get("config").get("slidingWindowSize").asInt()).isEqualTo(4);
+        assertThat(breaker.get("config").get("maxWaitDurationInHalfOpenState").asString()).isEqualTo("PT5S");
         assertThat(breaker.get("transitions").get(0).get("from").asString()).isEqualTo("CLOSED");
         assertThat(breaker.get("transitions").get(0).get("to").asString()).isEqualTo("OPEN");
 
@@ -130,6 +132,13 @@ class ActuatorEndpointsTest {
 
         clock.advance(Duration.ofSeconds(10));
         assertThat(get("/actuator/circuitbreakers/backend", 200).get("state").asString()).isEqualTo("HALF_OPEN");
+
+        // No trial call within max-wait-duration-in-half-open-state: open again.
+        clock.advance(Duration.ofSeconds(5));
+        JsonNode reopened = get("/actuator/circuitbreakers/backend", 200);
+        assertThat(reopened.get("state").asString()).isEqualTo("OPEN");
+        assertThat(reopened.get("transitions").get(0).get("reason").asString()).isEqualTo(
+                "no decision within max wait duration in half-open state 5000ms: 0 of 5 trial calls finished");
     }
 
     @Test

@@ -22,6 +22,7 @@ class ConfigurationMetadataTest {
                 .contains("\"resilience.circuitbreaker.instances\"")
                 .contains("\"resilience.circuitbreaker.configs.default.failure-rate-threshold\"")
                 .contains("\"resilience.circuitbreaker.configs.default.permitted-calls-in-half-open-state\"")
+                .contains("\"resilience.circuitbreaker.configs.default.max-wait-duration-in-half-open-state\"")
                 .contains("\"resilience.retry.configs.default.max-attempts\"")
                 .contains("\"resilience.retry.configs.default.jitter\"")
                 .contains("\"resilience.timeout.configs.default.duration\"")
