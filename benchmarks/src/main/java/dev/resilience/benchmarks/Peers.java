@@ -95,6 +95,11 @@ final class Peers {
         return dev.failsafe.Bulkhead.<String>builder(BULKHEAD_CALLS).withMaxWaitTime(Duration.ZERO).build();
     }
 
+    /** For asynchronous calls: nothing to interrupt, the stage is completed at the deadline. */
+    static dev.failsafe.Timeout<String> failsafeAsyncTimeout() {
+        return dev.failsafe.Timeout.<String>builder(TIMEOUT).build();
+    }
+
     /** Interrupting, as ours does: the closest equivalent of a synchronous timeout that stops the call. */
     static dev.failsafe.Timeout<String> failsafeTimeout() {
         return dev.failsafe.Timeout.<String>builder(TIMEOUT).withInterrupt().build();

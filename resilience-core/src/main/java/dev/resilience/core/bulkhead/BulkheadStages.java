@@ -42,11 +42,11 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
         }
 
         @Override
-        public Object execute(Object call, int kind, Object fallback, long startNanos) throws Throwable {
+        public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
             Bulkhead.Permit permit = bulkhead.acquire(description,
                     startNanos == Invocation.NO_TIME ? clock.coarseNanoTime() : startNanos);
             try {
-                return inner.execute(call, kind, fallback, startNanos);
+                return inner.execute(call, kind, argument, startNanos);
             } finally {
                 permit.release();
             }

@@ -57,12 +57,12 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
         }
 
         @Override
-        public Object execute(Object call, int kind, Object fallback, long startNanos) throws Throwable {
+        public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
             BreakerState permit = (BreakerState) breaker.acquirePermit();
             long start = now(clock, precise);
             Object result;
             try {
-                result = inner.execute(call, kind, fallback, start);
+                result = inner.execute(call, kind, argument, start);
             } catch (Throwable failure) {
                 recordFailure(permit, context, now(clock, precise) - start, failure);
                 throw failure;

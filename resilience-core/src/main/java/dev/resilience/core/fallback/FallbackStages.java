@@ -7,6 +7,7 @@ import java.util.function.BiConsumer;
 import dev.resilience.core.Outcomes;
 import dev.resilience.core.internal.AsyncExecution;
 import dev.resilience.core.internal.AsyncStage;
+import dev.resilience.core.internal.Invocation;
 import dev.resilience.core.internal.StageContext;
 import dev.resilience.core.internal.StageFactory;
 import dev.resilience.core.internal.SyncStage;
@@ -45,13 +46,14 @@ final class FallbackStages implements StageFactory<Fallback<?>> {
         }
 
         @Override
-        public Object execute(Object call, int kind, Object function, long startNanos) throws Throwable {
+        public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
             try {
-                return inner.execute(call, kind, function, startNanos);
+                return inner.execute(call, kind, argument, startNanos);
             } catch (Throwable thrown) {
                 Throwable failure = Outcomes.unwrap(thrown);
                 if (fallback.handles(failure)) {
-                    return recover(fallback, function, failure);
+                    // A function's argument is no fallback function: then the fallback's own function applies.
+                    return recover(fallback, kind == Invocation.FUNCTION ? null : argument, failure);
                 }
                 throw failure;
             }

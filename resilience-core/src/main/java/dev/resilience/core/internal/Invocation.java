@@ -3,6 +3,7 @@ package dev.resilience.core.internal;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
+import dev.resilience.core.CheckedFunction;
 import dev.resilience.core.CheckedSupplier;
 
 /**
@@ -18,6 +19,8 @@ public final class Invocation {
     public static final int SUPPLIER = 1;
     public static final int CALLABLE = 2;
     public static final int RUNNABLE = 3;
+    /** A {@link CheckedFunction}; the stages' {@code argument} is its argument. */
+    public static final int FUNCTION = 4;
 
     /** {@code startNanos} when no enclosing stage has read the clock. */
     public static final long NO_TIME = Long.MIN_VALUE;
@@ -25,9 +28,12 @@ public final class Invocation {
     private Invocation() {
     }
 
-    /** Runs {@code call} as {@code kind} says. */
-    public static Object invoke(Object call, int kind) throws Throwable {
+    /** Runs {@code call} as {@code kind} says; a {@link #FUNCTION} is applied to {@code argument}. */
+    @SuppressWarnings("unchecked")
+    public static Object invoke(Object call, int kind, Object argument) throws Throwable {
         switch (kind) {
+            case FUNCTION:
+                return ((CheckedFunction<Object, ?>) call).apply(argument);
             case CHECKED:
                 return ((CheckedSupplier<?>) call).get();
             case SUPPLIER:

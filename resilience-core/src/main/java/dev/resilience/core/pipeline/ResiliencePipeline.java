@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
+import dev.resilience.core.CheckedFunction;
 import dev.resilience.core.CheckedSupplier;
 import dev.resilience.core.Outcomes;
 import dev.resilience.core.bulkhead.Bulkhead;
@@ -137,6 +138,23 @@ public final class ResiliencePipeline {
     public <T> T execute(CheckedSupplier<T> call, FallbackFunction<? extends T> fallbackFunction) throws Throwable {
         try {
             return (T) syncStages.execute(Objects.requireNonNull(call, "call"), Invocation.CHECKED, fallbackFunction,
+                    Invocation.NO_TIME);
+        } catch (Throwable thrown) {
+            throw Outcomes.unwrap(thrown);
+        }
+    }
+
+    /**
+     * Runs {@code function.apply(argument)} through the policies on the calling thread. With a function that
+     * captures nothing (a method reference to a static method, say), a call allocates nothing for it. A
+     * fallback applies its own function.
+     *
+     * @throws Throwable what the function, or the fallback, threw, unwrapped; or a {@code ResilienceException}
+     */
+    @SuppressWarnings("unchecked")
+    public <A, T> T execute(CheckedFunction<? super A, ? extends T> function, A argument) throws Throwable {
+        try {
+            return (T) syncStages.execute(Objects.requireNonNull(function, "function"), Invocation.FUNCTION, argument,
                     Invocation.NO_TIME);
         } catch (Throwable thrown) {
             throw Outcomes.unwrap(thrown);

@@ -45,13 +45,13 @@ final class RetryStages implements StageFactory<Retry> {
         }
 
         @Override
-        public Object execute(Object call, int kind, Object fallback, long startNanos) throws Throwable {
+        public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
             // The budget needs a start time; without one, a first-try success reads no clock at all.
             long start = retry.hasTimeBudget() ? retry.clock().nanoTime() : 0;
             for (int attempt = 1; ; attempt++) {
                 Object result;
                 try {
-                    result = inner.execute(call, kind, fallback, Invocation.NO_TIME);
+                    result = inner.execute(call, kind, argument, Invocation.NO_TIME);
                 } catch (Throwable failure) {
                     long delay;
                     if (attempt < maxAttempts && retryable(retry, context, failure)

@@ -41,11 +41,11 @@ final class TimeoutStages implements StageFactory<Timeout> {
         }
 
         @Override
-        public Object execute(Object call, int kind, Object fallback, long startNanos) throws Throwable {
+        public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
             Timeout.TimedCall timed = timeout.start();
             Object result;
             try {
-                result = inner.execute(call, kind, fallback, startNanos);
+                result = inner.execute(call, kind, argument, startNanos);
             } catch (Throwable failure) {
                 throw timeout.failed(timed, failure);
             }

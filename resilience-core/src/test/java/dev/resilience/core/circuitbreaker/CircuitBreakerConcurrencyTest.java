@@ -341,8 +341,10 @@ class CircuitBreakerConcurrencyTest {
                 }
                 boolean halfOpenSeen = false;
                 for (int i = 0; i < 200; i++) {
-                    boolean ended = waitEnded.get() == 1;
                     CircuitBreaker.State state = i % 2 == 0 ? breaker.state() : breaker.snapshot().state();
+                    // Read after the state: the flag is set before the clock moves, so a HALF_OPEN read before
+                    // the flag is seen would be a transition the reader made itself.
+                    boolean ended = waitEnded.get() == 1;
                     if (state == HALF_OPEN) {
                         halfOpenSeen = true;
                         if (!ended) {

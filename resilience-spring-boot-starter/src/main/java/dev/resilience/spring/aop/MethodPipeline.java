@@ -7,13 +7,15 @@ import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
 
+import dev.resilience.core.CheckedFunction;
 import dev.resilience.core.CheckedSupplier;
 import dev.resilience.core.fallback.FallbackFunction;
 import dev.resilience.core.pipeline.ResiliencePipeline;
 
 /**
  * Everything resolved once for one annotated method: its core pipeline, whether it is asynchronous, and its
- * fallback methods. A call allocates one small invocation object; no reflection, no lookups.
+ * fallback methods. No reflection, no lookups; a synchronous call without a fallback method allocates nothing
+ * beyond what Spring's proxy does, others one small invocation object.
  */
 final class MethodPipeline {
 
@@ -44,9 +46,17 @@ final class MethodPipeline {
             AsyncInvocation call = new AsyncInvocation(invocation, copyPerAttempt, fallbackMethods);
             return pipeline.executeAsync(call, fallbackMethods == null ? null : call);
         }
+        if (fallbackMethods == null) {
+            // Nothing per call but the invocation Spring made: the functions capture nothing.
+            return pipeline.execute(copyPerAttempt ? PROCEED_ON_A_COPY : PROCEED, invocation);
+        }
         SyncInvocation call = new SyncInvocation(invocation, copyPerAttempt, fallbackMethods);
-        return pipeline.execute(call, fallbackMethods == null ? null : call);
+        return pipeline.execute(call, call);
     }
+
+    private static final CheckedFunction<MethodInvocation, Object> PROCEED = MethodInvocation::proceed;
+    private static final CheckedFunction<MethodInvocation, Object> PROCEED_ON_A_COPY =
+            invocation -> proceed(invocation, true);
 
     /** Proceeds down the rest of the chain for one attempt; a chain can be walked only once, so maybe a copy. */
     static Object proceed(MethodInvocation invocation, boolean copyPerAttempt) throws Throwable {

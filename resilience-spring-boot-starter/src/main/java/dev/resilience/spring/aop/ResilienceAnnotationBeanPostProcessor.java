@@ -1,7 +1,9 @@
 package dev.resilience.spring.aop;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -48,23 +50,32 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
             return bean;
         }
         if (bean instanceof Advised advised && !advised.isFrozen() && AopUtils.isAopProxy(bean)) {
-            advised.addAdvisor(0, advisor(targetClass, pipelines, null));
+            int position = 0;
+            for (Advisor advisor : advisors(targetClass, pipelines, null)) {
+                advised.addAdvisor(position++, advisor);
+            }
             return bean;
         }
         ProxyFactory proxyFactory = new ProxyFactory();
-        Advisor advisor = advisor(targetClass, pipelines, proxyFactory);
         proxyFactory.copyFrom(this);
         proxyFactory.setTarget(bean);
         if (!proxyFactory.isProxyTargetClass()) {
             evaluateProxyInterfaces(targetClass, proxyFactory);
         }
-        proxyFactory.addAdvisor(advisor);
+        for (Advisor advisor : advisors(targetClass, pipelines, proxyFactory)) {
+            proxyFactory.addAdvisor(advisor);
+        }
         return proxyFactory.getProxy(getProxyClassLoader());
     }
 
-    private Advisor advisor(Class<?> targetClass, Map<Method, MethodPipeline> pipelines, Advised ownProxy) {
-        return new DefaultPointcutAdvisor(new AnnotatedMethods(targetClass),
-                new ResilienceMethodInterceptor(targetClass, factory(), pipelines, ownProxy));
+    /** One advisor per annotated method, so that Spring's per-method chain cache finds the pipeline. */
+    private static List<Advisor> advisors(Class<?> targetClass, Map<Method, MethodPipeline> pipelines,
+            Advised ownProxy) {
+        List<Advisor> advisors = new ArrayList<>(pipelines.size());
+        pipelines.forEach((method, pipeline) -> advisors.add(new DefaultPointcutAdvisor(
+                new SameMethod(method, targetClass),
+                new ResilienceMethodInterceptor(pipeline, ownProxy, pipelines.size()))));
+        return advisors;
     }
 
     private Map<Method, MethodPipeline> resolveAll(Class<?> targetClass) {
@@ -99,18 +110,20 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
         return factory;
     }
 
-    /** Matches the methods of one bean class that carry a resilience annotation. */
-    private static final class AnnotatedMethods extends StaticMethodMatcherPointcut {
+    /** Matches one annotated method of one bean class, however it is invoked (interface, bridge, class). */
+    private static final class SameMethod extends StaticMethodMatcherPointcut {
 
+        private final Method method;
         private final Class<?> targetClass;
 
-        AnnotatedMethods(Class<?> targetClass) {
+        SameMethod(Method method, Class<?> targetClass) {
+            this.method = method;
             this.targetClass = targetClass;
         }
 
         @Override
-        public boolean matches(Method method, Class<?> type) {
-            return !AnnotatedPolicies.of(AopUtils.getMostSpecificMethod(method, targetClass), targetClass).isEmpty();
+        public boolean matches(Method invoked, Class<?> type) {
+            return method.equals(AopUtils.getMostSpecificMethod(invoked, targetClass));
         }
     }
 }
