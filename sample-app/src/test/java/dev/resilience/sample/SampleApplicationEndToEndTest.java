@@ -8,7 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -94,6 +97,47 @@ class SampleApplicationEndToEndTest {
                 "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
         JsonNode timeouts = get("/actuator/timeouts").get("timeouts").get("serviceB");
         assertThat(timeouts.get("timedOutCalls").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void asynchronousCallsQueueForTheBulkheadWithoutAThreadAndAllTimeOutOnTime() throws Exception {
+        post("/b/chaos", "{\"latencyMillis\": 3000}");
+        try {
+            List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                calls.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return get("/async");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            // Two calls inside the bulkhead's two places, the third queued for one: no thread waits for it.
+            await().atMost(Duration.ofSeconds(10)).until(() -> asyncBulkhead().get("waitingCalls").asInt() == 1
+                    && asyncBulkhead().get("calls").size() == 2);
+            assertThat(asyncBulkhead().get("calls").findValues("call").stream().map(JsonNode::asString))
+                    .containsOnly("ServiceBAsyncClient.hello");
+
+            clock.advance(Duration.ofSeconds(1)); // every caller's deadline, the queued one's included
+
+            for (CompletableFuture<JsonNode> call : calls) {
+                assertThat(call.get(10, TimeUnit.SECONDS).get("b").asString())
+                        .isEqualTo("fallback: service B did not answer within 1000ms");
+            }
+            // cancel-running-future: the HttpClient exchanges were cancelled and their places freed at once.
+            assertThat(asyncBulkhead().get("calls").size()).isZero();
+            assertThat(asyncBulkhead().get("waitingCalls").asInt()).isZero();
+            JsonNode timeouts = get("/actuator/timeouts").get("timeouts").get("serviceBAsync");
+            assertThat(timeouts.get("timedOutCalls").asLong()).isEqualTo(3);
+            assertThat(timeouts.get("cancelRunningFuture").asBoolean()).isTrue();
+        } finally {
+            post("/b/chaos", "{}");
+        }
+    }
+
+    private JsonNode asyncBulkhead() throws Exception {
+        return get("/actuator/bulkheads").get("bulkheads").get("serviceBAsync");
     }
 
     private String breakerState() throws Exception {

@@ -128,13 +128,21 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
                 this.startNanos = startNanos;
             }
 
+            /**
+             * Tracked before asking, so that whatever the attempt tracks once it runs (its own future, its place)
+             * comes after and wins: the caller's cancellation and the timeout then reach the running call.
+             */
             CompletableFuture<Object> request() {
+                execution.track(this); // the caller's cancellation withdraws the request
+                execution.observeAttempt(this::withdraw); // so does the timeout around the attempt
+                if (isDone()) {
+                    return this; // the execution ended before we asked
+                }
                 Cancellable handle = bulkhead.acquireAsync(description, this);
                 requesting = false;
-                if (!isDone()) {
-                    queued = handle;
-                    execution.track(this); // the caller's cancellation withdraws the request
-                    execution.observeAttempt(this::withdraw); // so does the timeout around the attempt
+                queued = handle;
+                if (withdrawn && handle.cancel()) {
+                    super.cancel(false); // withdrawn while we were asking
                 }
                 return this;
             }

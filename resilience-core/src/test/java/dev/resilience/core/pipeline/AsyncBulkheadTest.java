@@ -180,6 +180,28 @@ class AsyncBulkheadTest {
         assertThat(bulkhead.availablePermits()).isEqualTo(1);
     }
 
+    @Test
+    void aCallGrantedAtOnceByAWaitingBulkheadIsWhatTheTimeoutCancelsOrMarks() {
+        Bulkhead bulkhead = waitingBulkhead(2, Duration.ofSeconds(30));
+        Timeout cancelling = Timeout.of("cancelling", TimeoutConfig.builder().duration(Duration.ofSeconds(1))
+                .cancelRunningFuture(true).build(), clock);
+        ResiliencePipeline cancels = ResiliencePipeline.builder().timeout(cancelling).bulkhead(bulkhead)
+                .asyncExecutor(executor).build();
+        ResiliencePipeline marks = ResiliencePipeline.builder().timeout(timeout(Duration.ofSeconds(1)))
+                .bulkhead(bulkhead).asyncExecutor(executor).build();
+
+        CompletableFuture<String> cancelled = cancels.executeAsync(this::pendingCall);
+        CompletableFuture<String> marked = marks.executeAsync(this::pendingCall);
+        clock.advance(Duration.ofSeconds(1));
+        executor.runAll();
+
+        assertThat(failureOf(cancelled)).isInstanceOf(TimeoutExceededException.class);
+        assertThat(failureOf(marked)).isInstanceOf(TimeoutExceededException.class);
+        assertThat(attempts.get(0)).as("cancel-running-future reaches the running call").isCancelled();
+        assertThat(attempts.get(1)).isNotDone();
+        assertThat(bulkhead.inFlightCalls()).singleElement().extracting(InFlightCall::timedOut).isEqualTo(true);
+    }
+
     /**
      * As a user met it on a two-core machine: a 300 ms timeout around a one-place bulkhead with a 3 s wait.
      * Waiting callers used to park the executor's only worker, and the timeouts queued behind them for

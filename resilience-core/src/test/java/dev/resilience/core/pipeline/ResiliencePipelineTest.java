@@ -209,6 +209,46 @@ class ResiliencePipelineTest {
     }
 
     @Test
+    void aHalfOpenTrialRejectedByAFullBulkheadHandsItsTrialBack() throws InterruptedException {
+        CircuitBreaker breaker = CircuitBreaker.of("breaker",
+                CircuitBreakerConfig.builder().permittedCallsInHalfOpenState(1).build(), clock);
+        breaker.transitionTo(CircuitBreaker.State.HALF_OPEN);
+        Bulkhead bulkhead = bulkhead(1);
+        ResiliencePipeline pipeline = ResiliencePipeline.builder().circuitBreaker(breaker).bulkhead(bulkhead).build();
+        Bulkhead.Permit heldElsewhere = bulkhead.acquire("another call");
+        try {
+            assertThatThrownBy(() -> pipeline.get(() -> "never runs")).isInstanceOf(BulkheadFullException.class);
+        } finally {
+            heldElsewhere.release();
+        }
+
+        assertThat(breaker.ignoredCalls()).isEqualTo(1);
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        assertThat(pipeline.get(() -> "the trial")).as("the trial permit came back").isEqualTo("the trial");
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void aFunctionWithItsArgumentRunsThroughThePolicies() throws Throwable {
+        Retry retry = retry(3, Duration.ZERO);
+        ResiliencePipeline pipeline = ResiliencePipeline.builder().retry(retry).fallback(recordingFallback()).build();
+        AtomicInteger attempts = new AtomicInteger();
+
+        String result = pipeline.execute((String name) -> {
+            if (attempts.incrementAndGet() < 3) {
+                throw new IllegalStateException("not yet");
+            }
+            return "hello " + name;
+        }, "ann");
+        String recovered = pipeline.execute((String name) -> {
+            throw new IllegalStateException("never for " + name);
+        }, "bob");
+
+        assertThat(result).isEqualTo("hello ann");
+        assertThat(recovered).as("the fallback's own function, not the argument").isEqualTo("fallback");
+    }
+
+    @Test
     void breakerRecordsATimeoutAsAFailureBecauseTheTimeoutIsInsideIt() {
         CircuitBreaker breaker = patientBreaker();
         ResiliencePipeline pipeline = ResiliencePipeline.builder().timeout(timeout(Duration.ofSeconds(1)))

@@ -25,6 +25,7 @@ public class TimeoutsEndpoint {
         for (Timeout timeout : registry.all()) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("durationMillis", timeout.config().duration().toMillis());
+            view.put("cancelRunningFuture", timeout.config().cancelRunningFuture());
             view.put("successfulCalls", timeout.successfulCalls());
             view.put("failedCalls", timeout.failedCalls());
             view.put("timedOutCalls", timeout.timedOutCalls());

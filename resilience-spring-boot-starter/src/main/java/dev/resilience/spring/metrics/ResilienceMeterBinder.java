@@ -93,6 +93,8 @@ public class ResilienceMeterBinder implements MeterBinder {
                 .description("Calls inside the bulkhead").register(registry);
         Gauge.builder("resilience.bulkhead.available.permits", bulkhead, Bulkhead::availablePermits)
                 .tag("name", name).description("Permits free").register(registry);
+        Gauge.builder("resilience.bulkhead.waiting.calls", bulkhead, Bulkhead::waitingCalls).tag("name", name)
+                .description("Calls queued for a place (with max-wait-duration)").register(registry);
         FunctionCounter.builder("resilience.bulkhead.rejected.calls", bulkhead, b -> b.rejectedCalls())
                 .tag("name", name).description("Calls rejected because the bulkhead was full").register(registry);
     }

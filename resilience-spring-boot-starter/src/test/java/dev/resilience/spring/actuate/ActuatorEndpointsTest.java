@@ -197,9 +197,11 @@ class ActuatorEndpointsTest {
         assertThat(retry.get("maxAttempts").asInt()).isEqualTo(3);
 
         JsonNode timeout = get("/actuator/timeouts", 200).get("timeouts").get("backend");
-        assertThat(timeout.propertyNames()).containsExactly("durationMillis", "successfulCalls", "failedCalls",
-                "timedOutCalls");
+        assertThat(timeout.propertyNames()).containsExactly("durationMillis", "cancelRunningFuture", "successfulCalls",
+                "failedCalls", "timedOutCalls");
         assertThat(timeout.get("durationMillis").asLong()).isEqualTo(2000);
+        assertThat(timeout.get("cancelRunningFuture").asBoolean()).isFalse();
+        assertThat(meters.get("resilience.bulkhead.waiting.calls").tags("name", "slow").gauge().value()).isZero();
         assertThat(meters.get("resilience.bulkhead.available.permits").tags("name", "slow").gauge().value())
                 .isEqualTo(3.0);
     }

@@ -2,6 +2,7 @@ package dev.resilience.sample.a;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -11,9 +12,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class ServiceAController {
 
     private final ServiceBClient serviceB;
+    private final ServiceBAsyncClient serviceBAsync;
 
-    public ServiceAController(ServiceBClient serviceB) {
+    public ServiceAController(ServiceBClient serviceB, ServiceBAsyncClient serviceBAsync) {
         this.serviceB = serviceB;
+        this.serviceBAsync = serviceBAsync;
     }
 
     @GetMapping("/")
@@ -22,5 +25,16 @@ public class ServiceAController {
         answer.put("a", "hello from service A");
         answer.put("b", serviceB.hello());
         return answer;
+    }
+
+    /** The same through the asynchronous client: the request thread is let go while B answers. */
+    @GetMapping("/async")
+    public CompletableFuture<Map<String, String>> helloAsync() {
+        return serviceBAsync.hello().thenApply(b -> {
+            Map<String, String> answer = new LinkedHashMap<>();
+            answer.put("a", "hello from service A");
+            answer.put("b", b);
+            return answer;
+        });
     }
 }
