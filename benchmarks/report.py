@@ -218,7 +218,7 @@ def main(path):
                 reasons.append("> best peer")
             limits = ABSOLUTE.get(sid, {})
             base_bytes = baseline["bytes"] if baseline and baseline["bytes"] is not None else 0.0
-            if "bytes" in limits and ours["bytes"] - base_bytes > limits["bytes"]:
+            if "bytes" in limits and ours["bytes"] - base_bytes > limits["bytes"] + ZERO_BYTES:
                 ok = False
                 reasons.append(f"> {limits['bytes']:g} B over baseline")
             alloc_verdict = "MET" if ok else "MISSED (" + ", ".join(reasons) + ")"

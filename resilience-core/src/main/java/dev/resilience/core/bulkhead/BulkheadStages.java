@@ -121,6 +121,10 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
             private final long startNanos;
             private volatile boolean requesting = true;
             private volatile boolean withdrawn;
+            /** The caller, or a timeout told to cancel running work, stopped the attempt. */
+            private volatile boolean stopRequested;
+            /** The timeout around the attempt fired. */
+            private volatile boolean timedOut;
             private volatile Cancellable queued = Cancellable.NONE;
 
             PlaceWait(AsyncExecution execution, long startNanos) {
@@ -134,7 +138,7 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
              */
             CompletableFuture<Object> request() {
                 execution.track(this); // the caller's cancellation withdraws the request
-                execution.observeAttempt(this::withdraw); // so does the timeout around the attempt
+                execution.observeAttempt(this::timeOut); // so does the timeout around the attempt
                 if (isDone()) {
                     return this; // the execution ended before we asked
                 }
@@ -159,13 +163,7 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
                     return;
                 }
                 try {
-                    execution.execute(() -> {
-                        if (withdrawn || execution.isDone()) {
-                            slot.release();
-                        } else {
-                            pipe(inside(execution, slot, Invocation.NO_TIME));
-                        }
-                    });
+                    execution.execute(() -> runGranted(slot));
                 } catch (Throwable rejected) {
                     slot.release();
                     completeExceptionally(rejected);
@@ -186,6 +184,25 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
                 }
             }
 
+            /**
+             * On the executor, with a place granted while we waited. A cancellation or a timeout may come while
+             * the call is starting, after the check and before the call's own future is what they would reach:
+             * both leave a flag, read again once the call is tracked, so the started call is stopped or marked.
+             */
+            private void runGranted(CallSlot slot) {
+                if (withdrawn || execution.isDone()) {
+                    slot.release();
+                    return;
+                }
+                CompletableFuture<Object> attempt = inside(execution, slot, Invocation.NO_TIME);
+                if (stopRequested) {
+                    execution.stopCurrent();
+                } else if (timedOut) {
+                    execution.attemptTimedOut();
+                }
+                pipe(attempt);
+            }
+
             private void withdraw() {
                 withdrawn = true;
                 if (queued.cancel()) {
@@ -193,9 +210,16 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
                 }
             }
 
+            /** The timeout fired while we waited (or were about to start): leave the queue. */
+            private void timeOut() {
+                timedOut = true;
+                withdraw();
+            }
+
             /** The caller cancelled the execution: leave the queue, or hand back a place granted meanwhile. */
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
+                stopRequested = true;
                 withdraw();
                 return super.cancel(mayInterruptIfRunning);
             }

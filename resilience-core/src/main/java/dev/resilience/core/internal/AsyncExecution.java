@@ -141,8 +141,11 @@ public final class AsyncExecution extends CompletableFuture<Object> implements B
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean running = !isDone();
         boolean cancelled = super.cancel(mayInterruptIfRunning);
-        stopCurrent();
+        if (running && isCancelled()) {
+            stopCurrent(); // not after the execution ended: timed-out work goes on, counted by its bulkhead
+        }
         return cancelled;
     }
 

@@ -40,14 +40,19 @@ public final class TimeoutConfig {
         return duration;
     }
 
-    /** Whether an asynchronous call's future is cancelled when its deadline passes (default {@code false}). */
+    /**
+     * Whether an asynchronous call's own future is cancelled when its deadline passes (default {@code false}).
+     * Cancelling a {@code CompletableFuture} stops no work, it only hides it; left alone, the call keeps its
+     * bulkhead place until its future completes. Set it for futures whose cancellation really stops the work
+     * (the JDK {@code HttpClient}'s); the place is then freed at the cancellation.
+     */
     public boolean cancelRunningFuture() {
         return cancelRunningFuture;
     }
 
     @Override
     public String toString() {
-        return "TimeoutConfig[duration=" + duration + "]";
+        return "TimeoutConfig[duration=" + duration + ", cancelRunningFuture=" + cancelRunningFuture + "]";
     }
 
     /** Mutable builder; {@link #build()} validates every setting. */

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +23,7 @@ import dev.resilience.core.timeout.Timeout;
 import dev.resilience.core.timeout.TimeoutConfig;
 import dev.resilience.core.timeout.TimeoutExceededException;
 import dev.resilience.test.ManualClock;
+import dev.resilience.test.QueuedExecutor;
 
 /** Asynchronous calls and the bulkhead: waiting is a queue, not a thread; a place counts the real work. */
 class AsyncBulkheadTest {
@@ -181,6 +179,47 @@ class AsyncBulkheadTest {
     }
 
     @Test
+    void aTimeoutThatFiresWhileAGrantedCallIsStartingStillCancelsThatCall() throws Exception {
+        Bulkhead bulkhead = waitingBulkhead(1, Duration.ofSeconds(30));
+        Timeout cancelling = Timeout.of("cancelling", TimeoutConfig.builder().duration(Duration.ofSeconds(1))
+                .cancelRunningFuture(true).build(), clock);
+        ResiliencePipeline pipeline = ResiliencePipeline.builder().timeout(cancelling).bulkhead(bulkhead)
+                .asyncExecutor(executor).build();
+        Bulkhead.Permit heldElsewhere = bulkhead.acquire("another call");
+        CompletableFuture<String> result = pipeline.executeAsync(() -> {
+            // The deadline passes while the call is starting: after the grant, before it returns its future.
+            clock.advance(Duration.ofSeconds(1));
+            return pendingCall();
+        });
+        heldElsewhere.release();
+
+        executor.runAll();
+
+        assertThat(failureOf(result)).isInstanceOf(TimeoutExceededException.class);
+        assertThat(attempts).singleElement().satisfies(call -> assertThat(call).isCancelled());
+        assertThat(bulkhead.activeCalls()).as("the place is freed at the cancellation").isZero();
+    }
+
+    @Test
+    void aTimeoutThatFiresWhileAGrantedCallIsStartingMarksThatCallWhenItMayRunOn() throws Exception {
+        Bulkhead bulkhead = waitingBulkhead(1, Duration.ofSeconds(30));
+        ResiliencePipeline pipeline = ResiliencePipeline.builder().timeout(timeout(Duration.ofSeconds(1)))
+                .bulkhead(bulkhead).asyncExecutor(executor).build();
+        Bulkhead.Permit heldElsewhere = bulkhead.acquire("another call");
+        CompletableFuture<String> result = pipeline.executeAsync(() -> {
+            clock.advance(Duration.ofSeconds(1));
+            return pendingCall();
+        });
+        heldElsewhere.release();
+
+        executor.runAll();
+
+        assertThat(failureOf(result)).isInstanceOf(TimeoutExceededException.class);
+        assertThat(attempts.get(0)).isNotDone();
+        assertThat(bulkhead.inFlightCalls()).singleElement().extracting(InFlightCall::timedOut).isEqualTo(true);
+    }
+
+    @Test
     void aCallGrantedAtOnceByAWaitingBulkheadIsWhatTheTimeoutCancelsOrMarks() {
         Bulkhead bulkhead = waitingBulkhead(2, Duration.ofSeconds(30));
         Timeout cancelling = Timeout.of("cancelling", TimeoutConfig.builder().duration(Duration.ofSeconds(1))
@@ -234,28 +273,6 @@ class AsyncBulkheadTest {
             assertThat(bulkhead.waitingCalls()).isZero();
         } finally {
             oneWorker.shutdownNow();
-        }
-    }
-
-    /** Holds submitted tasks until the test runs them. */
-    static final class QueuedExecutor implements Executor {
-        private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-
-        @Override
-        public void execute(Runnable task) {
-            tasks.add(task);
-        }
-
-        int pending() {
-            return tasks.size();
-        }
-
-        int runAll() {
-            int ran = 0;
-            for (Runnable task; (task = tasks.poll()) != null; ran++) {
-                task.run();
-            }
-            return ran;
         }
     }
 }

@@ -116,6 +116,22 @@ class AsyncCancellationTest {
     }
 
     @Test
+    void cancellingAfterTheExecutionEndedLeavesTimedOutWorkAlone() {
+        Bulkhead bulkhead = Bulkhead.of("bulkhead", BulkheadConfig.builder().maxConcurrentCalls(1).build(), clock);
+        Timeout timeout = Timeout.of("timeout", TimeoutConfig.of(Duration.ofSeconds(1)), clock);
+        ResiliencePipeline pipeline = direct().timeout(timeout).bulkhead(bulkhead).build();
+
+        CompletableFuture<Object> result = pipeline.executeAsync(this::pendingAttempt);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(result).isCompletedExceptionally();
+
+        assertThat(result.cancel(true)).isFalse();
+
+        assertThat(attempts.get(0)).as("the work goes on, counted by its bulkhead").isNotDone();
+        assertThat(bulkhead.activeCalls()).isEqualTo(1);
+    }
+
+    @Test
     void anAttemptThatCompletesLaterStillCompletesTheCallersFuture() {
         Bulkhead bulkhead = Bulkhead.of("bulkhead", BulkheadConfig.builder().maxConcurrentCalls(1).build(), clock);
         CircuitBreaker breaker = halfOpenBreaker(1);

@@ -82,6 +82,27 @@ class RetryTest {
     }
 
     @Test
+    void jitterAppliesAfterTheCapSoWaitsAtTheCapStillSpread() {
+        Retry retry = retry(RetryConfig.builder().waitDuration(Duration.ofSeconds(1)).backoffMultiplier(10)
+                .jitter(0.2).maxWaitDuration(Duration.ofSeconds(5)));
+        long cap = Duration.ofSeconds(5).toNanos();
+
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        int atTheCap = 0;
+        for (int i = 0; i < 20_000; i++) {
+            long delay = retry.delayNanos(4, new IOException()); // 1s * 10^3, far beyond the cap
+            assertThat(delay).isBetween(Duration.ofSeconds(4).toNanos(), cap);
+            min = Math.min(min, delay);
+            max = Math.max(max, delay);
+            atTheCap += delay == cap ? 1 : 0;
+        }
+        assertThat(min).as("spread down to cap * (1 - jitter)").isLessThan(Duration.ofMillis(4050).toNanos());
+        assertThat(max).isGreaterThan(Duration.ofMillis(4950).toNanos());
+        assertThat(atTheCap).as("no pile of waits at exactly the cap, where many clients would meet").isLessThan(10);
+    }
+
+    @Test
     void jitteredExponentialWaitNeverExceedsTheCap() {
         Retry retry = retry(RetryConfig.builder().waitDuration(Duration.ofMillis(400)).backoffMultiplier(2)
                 .jitter(1.0).maxWaitDuration(Duration.ofSeconds(1)));

@@ -55,6 +55,6 @@ class TimeoutConfigTest {
 
     @Test
     void toStringShowsTheDuration() {
-        assertThat(TimeoutConfig.of(Duration.ofMillis(200))).hasToString("TimeoutConfig[duration=PT0.2S]");
+        assertThat(TimeoutConfig.of(Duration.ofMillis(200))).hasToString("TimeoutConfig[duration=PT0.2S, cancelRunningFuture=false]");
     }
 }

@@ -9,10 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -30,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import dev.resilience.core.CheckedSupplier;
 import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.test.ManualClock;
+import dev.resilience.test.QueuedExecutor;
 import dev.resilience.core.event.EventType;
 import dev.resilience.core.event.PolicyKind;
 import dev.resilience.core.event.ResilienceEvent;
@@ -524,28 +523,6 @@ class TimeoutTest {
 
         Outcome<T> await() throws Exception {
             return outcome.get(5, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Holds submitted tasks until the test runs them, so the test decides when completions happen. */
-    static final class QueuedExecutor implements Executor {
-        private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-
-        @Override
-        public void execute(Runnable task) {
-            tasks.add(task);
-        }
-
-        int pending() {
-            return tasks.size();
-        }
-
-        int runAll() {
-            int ran = 0;
-            for (Runnable task; (task = tasks.poll()) != null; ran++) {
-                task.run();
-            }
-            return ran;
         }
     }
 }
