@@ -67,8 +67,19 @@ abstract class BreakerState implements CircuitBreaker.Permit {
             return;
         }
         breaker.publishCall(EventType.SUCCESS, null, durationNanos);
-        breaker.successful.increment();
-        recordSuccess(durationNanos >= breaker.slowCallThresholdNanos);
+        boolean slow = durationNanos >= breaker.slowCallThresholdNanos;
+        if (slow || !countsFastSuccesses()) {
+            breaker.successful.increment();
+        }
+        recordSuccess(slow);
+    }
+
+    /**
+     * Whether {@link #recordSuccess recordSuccess(false)} counts the success towards the breaker's lifetime
+     * count itself (a count-based window numbers its calls with that count: one increment for both).
+     */
+    boolean countsFastSuccesses() {
+        return false;
     }
 
     @Override

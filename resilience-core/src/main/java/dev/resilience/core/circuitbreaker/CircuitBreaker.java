@@ -39,8 +39,9 @@ import dev.resilience.core.internal.StageFactories;
  * }
  * }</pre>
  *
- * <p>In CLOSED state, acquiring a permit is one volatile read and a successful call two striped counter
- * increments (the lifetime count and the window's): no lock, no allocation.
+ * <p>In CLOSED state, acquiring a permit is one volatile read and a successful call one striped counter
+ * increment (with a count-based window, the window's count is also the lifetime count): no lock, no
+ * allocation.
  *
  * <p>Reading the breaker ({@link #state()}, {@link #snapshot()}) never changes it. Calls and time do: an OPEN
  * breaker schedules a task on its {@link Clock} that moves it to HALF_OPEN when the wait ends, unless a call
@@ -102,6 +103,8 @@ public final class CircuitBreaker {
 
     /** Lifetime counts of calls recorded in CLOSED or HALF_OPEN (each window counts its own calls). */
     final LongAdder successful = new LongAdder();
+    /** Fast successes that count-based windows counted, moved here when their state was left. */
+    final LongAdder movedFastSuccesses = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder ignored = new LongAdder();
     private final LongAdder notPermitted = new LongAdder();
@@ -249,7 +252,8 @@ public final class CircuitBreaker {
 
     /** Calls recorded as successful since the breaker was created (slow successes included). */
     public long successfulCalls() {
-        return successful.sum();
+        long counted = successful.sum() + movedFastSuccesses.sum();
+        return state.get() instanceof ClosedState closed ? counted + closed.unmovedFastSuccesses() : counted;
     }
 
     /** Calls recorded as failed since the breaker was created. */

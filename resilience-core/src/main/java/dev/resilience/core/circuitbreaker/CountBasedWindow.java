@@ -7,7 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The last {@code size} calls. Rather than one slot per call (which makes every success write to shared
  * memory at a shared index), it numbers calls with a striped counter of its own and remembers only the
  * sequence numbers of failed and of slow calls. A fast success is one {@link LongAdder#increment()}: no lock,
- * no allocation, and it scales across threads. Failures take a short lock to append to their ring.
+ * no allocation, and it scales across threads; that increment is also the breaker's lifetime count of the
+ * success (see {@link ClosedState}). Failed and slow calls take a short lock to append to their ring.
  *
  * <p>The counter belongs to this window alone: a call admitted by an earlier state that finishes late
  * reports to that state's window and cannot shift the numbering of a newer one.
@@ -16,7 +17,12 @@ final class CountBasedWindow implements SlidingWindow {
 
     private final int size;
     private final int minimumNumberOfCalls;
-    private final LongAdder calls = new LongAdder();
+    /** Fast successes counted here and not yet moved into the breaker's lifetime count. */
+    private final LongAdder fastSuccesses = new LongAdder();
+    /** Fast successes moved out of {@link #fastSuccesses}; guarded by the lock, like the next one. */
+    private long movedSuccesses;
+    /** Failed and slow calls recorded. */
+    private long recorded;
     private final ReentrantLock lock = new ReentrantLock();
     private final SequenceRing failures;
     private final SequenceRing slowCalls;
@@ -32,8 +38,33 @@ final class CountBasedWindow implements SlidingWindow {
 
     @Override
     public boolean recordFastSuccess() {
-        calls.increment();
+        fastSuccesses.increment();
         return !minimumReached;
+    }
+
+    /** Fast successes counted and not moved out yet. */
+    long fastSuccesses() {
+        return fastSuccesses.sum();
+    }
+
+    /**
+     * Moves the fast successes counted so far out of this window, for the breaker's lifetime count: each
+     * increment is moved exactly once, whoever calls this and whenever. The window keeps numbering them.
+     */
+    long takeFastSuccesses() {
+        long taken = fastSuccesses.sumThenReset();
+        lock.lock();
+        try {
+            movedSuccesses += taken;
+        } finally {
+            lock.unlock();
+        }
+        return taken;
+    }
+
+    /** Every call numbered here; under the lock. */
+    private long calls() {
+        return fastSuccesses.sum() + movedSuccesses + recorded;
     }
 
     @Override
@@ -43,8 +74,8 @@ final class CountBasedWindow implements SlidingWindow {
             // Numbered under the lock, so failed and slow calls get distinct, ascending numbers: the rings
             // stay sorted and each call slides out of the window exactly when it should. Fast successes
             // counted meanwhile simply take the places before this call.
-            calls.increment();
-            long sequence = calls.sum();
+            recorded++;
+            long sequence = calls();
             if (failed) {
                 failures.add(sequence);
             }
@@ -60,7 +91,7 @@ final class CountBasedWindow implements SlidingWindow {
     public WindowMetrics metrics() {
         lock.lock();
         try {
-            long total = calls.sum();
+            long total = calls();
             long oldestInWindow = total - size;
             failures.dropUpTo(oldestInWindow);
             slowCalls.dropUpTo(oldestInWindow);

@@ -134,6 +134,11 @@ public final class Retry {
         }
     }
 
+    /** Reports a whole execution that succeeded at its first attempt: the hot path, kept tiny for the JIT. */
+    void onFirstTrySuccess() {
+        successfulWithoutRetry.increment();
+    }
+
     /** Reports the outcome of a whole execution that took {@code attempts} attempts. */
     void onSuccess(int attempts) {
         if (attempts == 1) {

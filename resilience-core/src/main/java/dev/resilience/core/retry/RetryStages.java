@@ -44,39 +44,56 @@ final class RetryStages implements StageFactory<Retry> {
             this.maxAttempts = retry.config().maxAttempts();
         }
 
+        /** The first attempt, kept small so the JIT inlines it: a first-try success is the hot path. */
         @Override
         public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
             // The budget needs a start time; without one, a first-try success reads no clock at all.
             long start = retry.hasTimeBudget() ? retry.clock().nanoTime() : 0;
-            for (int attempt = 1; ; attempt++) {
-                Object result;
+            Object result;
+            try {
+                result = inner.execute(call, kind, argument, Invocation.NO_TIME);
+            } catch (Throwable failure) {
+                return retrying(call, kind, argument, start, 1, failure, null);
+            }
+            if (!retry.isRetryableResult(result)) {
+                retry.onFirstTrySuccess();
+                return result;
+            }
+            return retrying(call, kind, argument, start, 1, null, result);
+        }
+
+        /**
+         * After attempt {@code attempt} threw {@code failure} (or, when that is {@code null}, returned the
+         * retryable {@code result}): waits and tries again while attempts and the time budget allow.
+         */
+        private Object retrying(Object call, int kind, Object argument, long start, int attempt, Throwable failure,
+                Object result) throws Throwable {
+            while (true) {
+                long delay;
+                if (failure != null) {
+                    if (attempt >= maxAttempts || !retryable(retry, context, failure)
+                            || !retry.withinBudget(start, delay = retry.delayNanos(attempt, failure))) {
+                        retry.onFailure(attempt, failure);
+                        throw failure;
+                    }
+                } else if (attempt >= maxAttempts || !retry.withinBudget(start, delay = retry.delayNanos(attempt, null))) {
+                    retry.onFailure(attempt, null);
+                    return result;
+                }
+                retry.onRetryScheduled(attempt, delay, failure);
+                waitBeforeRetry(delay, attempt, failure);
+                attempt++;
                 try {
                     result = inner.execute(call, kind, argument, Invocation.NO_TIME);
-                } catch (Throwable failure) {
-                    long delay;
-                    if (attempt < maxAttempts && retryable(retry, context, failure)
-                            && retry.withinBudget(start, delay = retry.delayNanos(attempt, failure))) {
-                        retry.onRetryScheduled(attempt, delay, failure);
-                        waitBeforeRetry(delay, attempt, failure);
-                        continue;
-                    }
-                    retry.onFailure(attempt, failure);
-                    throw failure;
+                    failure = null;
+                } catch (Throwable thrown) {
+                    failure = thrown;
+                    continue;
                 }
-                if (retry.isRetryableResult(result)) {
-                    if (attempt < maxAttempts) {
-                        long delay = retry.delayNanos(attempt, null);
-                        if (retry.withinBudget(start, delay)) {
-                            retry.onRetryScheduled(attempt, delay, null);
-                            waitBeforeRetry(delay, attempt, null);
-                            continue;
-                        }
-                    }
-                    retry.onFailure(attempt, null);
-                } else {
+                if (!retry.isRetryableResult(result)) {
                     retry.onSuccess(attempt);
+                    return result;
                 }
-                return result;
             }
         }
 
@@ -119,7 +136,7 @@ final class RetryStages implements StageFactory<Retry> {
             long start = retry.hasTimeBudget() ? retry.clock().nanoTime() : 0;
             CompletableFuture<Object> first = inner.execute(execution, Invocation.NO_TIME);
             if (succeededNow(first) && retry.config().retryOnResult() == null) {
-                retry.onSuccess(1); // the common case: nothing scheduled, nothing allocated
+                retry.onFirstTrySuccess(); // the common case: nothing scheduled, nothing allocated
                 return first;
             }
             Attempts attempts = new Attempts(execution, start);

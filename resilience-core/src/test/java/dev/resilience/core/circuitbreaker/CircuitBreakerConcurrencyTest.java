@@ -533,4 +533,54 @@ class CircuitBreakerConcurrencyTest {
             }
         }
     }
+
+    @Test
+    void lifetimeSuccessCountStaysExactWhileTheStateIsSwappedUnderConcurrentSuccesses() throws Exception {
+        // Thread 0 keeps resetting the breaker (each reset retires the CLOSED state and its window); the others
+        // record successes, many of them through permits whose state was retired meanwhile. Every success must
+        // be counted exactly once, whichever state, window and moment it reported to.
+        CircuitBreaker breaker = breaker(b -> b.slidingWindowSize(50).minimumNumberOfCalls(50));
+        int successesPerThread = 20_000;
+        LongAdder reported = new LongAdder();
+        AtomicInteger running = new AtomicInteger(THREADS - 1);
+
+        onAllThreads(thread -> {
+            if (thread == 0) {
+                while (running.get() > 0) {
+                    breaker.reset();
+                }
+                return;
+            }
+            for (int i = 0; i < successesPerThread; i++) {
+                CircuitBreaker.Permit permit = breaker.acquirePermit();
+                if (i % 3 == 0) {
+                    Thread.yield(); // let a reset retire the state that admitted this call
+                }
+                permit.onSuccess(0);
+                reported.increment();
+            }
+            running.decrementAndGet();
+        });
+
+        assertThat(reported.sum()).isEqualTo((long) (THREADS - 1) * successesPerThread);
+        assertThat(breaker.successfulCalls()).isEqualTo(reported.sum());
+        assertThat(breaker.failedCalls()).isZero();
+    }
+
+    @Test
+    void successesOfCallsThatOutliveTheirStateAreCountedOnceAndStayOutOfTheNewWindow() {
+        CircuitBreaker breaker = breaker(b -> b.slidingWindowSize(10).minimumNumberOfCalls(10));
+        List<CircuitBreaker.Permit> late = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            late.add(breaker.acquirePermit());
+        }
+        breaker.acquirePermit().onSuccess(0);
+
+        breaker.transitionTo(OPEN);
+        breaker.transitionTo(CLOSED);
+        late.forEach(permit -> permit.onSuccess(0));
+
+        assertThat(breaker.successfulCalls()).isEqualTo(6);
+        assertThat(breaker.snapshot().bufferedCalls()).as("the new window saw none of them").isZero();
+    }
 }

@@ -23,12 +23,15 @@ final class MethodPipeline {
     private final boolean async;
     private final boolean retries;
     private final FallbackMethods fallbackMethods;
+    /** Synchronous and without a fallback method. */
+    private final boolean plain;
 
     MethodPipeline(ResiliencePipeline pipeline, boolean async, FallbackMethods fallbackMethods) {
         this.pipeline = pipeline;
         this.async = async;
         this.retries = pipeline != null && pipeline.retry() != null;
         this.fallbackMethods = fallbackMethods;
+        this.plain = !async && fallbackMethods == null;
     }
 
     ResiliencePipeline pipeline() {
@@ -41,14 +44,18 @@ final class MethodPipeline {
      *                        invokes the method each time); otherwise each retry walks a fresh copy
      */
     Object invoke(MethodInvocation invocation, boolean chainRepeatable) throws Throwable {
-        boolean copyPerAttempt = retries && !chainRepeatable;
+        if (plain) {
+            // The common case, kept small so the JIT inlines it into the proxy's call: nothing per call but the
+            // invocation Spring made, and functions that capture nothing.
+            return pipeline.execute(retries && !chainRepeatable ? PROCEED_ON_A_COPY : PROCEED, invocation);
+        }
+        return invokeWithFallbackOrAsync(invocation, retries && !chainRepeatable);
+    }
+
+    private Object invokeWithFallbackOrAsync(MethodInvocation invocation, boolean copyPerAttempt) throws Throwable {
         if (async) {
             AsyncInvocation call = new AsyncInvocation(invocation, copyPerAttempt, fallbackMethods);
             return pipeline.executeAsync(call, fallbackMethods == null ? null : call);
-        }
-        if (fallbackMethods == null) {
-            // Nothing per call but the invocation Spring made: the functions capture nothing.
-            return pipeline.execute(copyPerAttempt ? PROCEED_ON_A_COPY : PROCEED, invocation);
         }
         SyncInvocation call = new SyncInvocation(invocation, copyPerAttempt, fallbackMethods);
         return pipeline.execute(call, call);

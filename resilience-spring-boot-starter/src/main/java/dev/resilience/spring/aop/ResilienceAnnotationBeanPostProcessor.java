@@ -62,19 +62,20 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
         if (!proxyFactory.isProxyTargetClass()) {
             evaluateProxyInterfaces(targetClass, proxyFactory);
         }
-        for (Advisor advisor : advisors(targetClass, pipelines, proxyFactory)) {
+        OwnProxy ownProxy = new OwnProxy(pipelines.size());
+        for (Advisor advisor : advisors(targetClass, pipelines, ownProxy)) {
             proxyFactory.addAdvisor(advisor);
         }
+        proxyFactory.addListener(ownProxy);
         return proxyFactory.getProxy(getProxyClassLoader());
     }
 
     /** One advisor per annotated method, so that Spring's per-method chain cache finds the pipeline. */
     private static List<Advisor> advisors(Class<?> targetClass, Map<Method, MethodPipeline> pipelines,
-            Advised ownProxy) {
+            OwnProxy ownProxy) {
         List<Advisor> advisors = new ArrayList<>(pipelines.size());
         pipelines.forEach((method, pipeline) -> advisors.add(new DefaultPointcutAdvisor(
-                new SameMethod(method, targetClass),
-                new ResilienceMethodInterceptor(pipeline, ownProxy, pipelines.size()))));
+                new SameMethod(method, targetClass), new ResilienceMethodInterceptor(pipeline, ownProxy))));
         return advisors;
     }
 
