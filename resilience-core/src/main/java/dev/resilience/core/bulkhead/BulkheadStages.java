@@ -155,7 +155,7 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
             public void granted(Bulkhead.Permit permit) {
                 CallSlot slot = (CallSlot) permit;
                 if (requesting) {
-                    pipe(inside(execution, slot, startNanos)); // a free place, at once: on the caller's thread
+                    pipe(inside(execution, slot, startNanos), this); // a free place, at once: on the caller's thread
                     return;
                 }
                 if (withdrawn || execution.isDone()) {
@@ -200,7 +200,7 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
                 } else if (timedOut) {
                     execution.attemptTimedOut();
                 }
-                pipe(attempt);
+                pipe(attempt, this);
             }
 
             private void withdraw() {
@@ -224,19 +224,6 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
                 return super.cancel(mayInterruptIfRunning);
             }
 
-            private void pipe(CompletableFuture<Object> attempt) {
-                if (AsyncStage.succeededNow(attempt)) {
-                    complete(attempt.getNow(null));
-                    return;
-                }
-                attempt.whenComplete((value, failure) -> {
-                    if (failure == null) {
-                        complete(value);
-                    } else {
-                        completeExceptionally(AsyncExecution.unwrap(failure));
-                    }
-                });
-            }
         }
 
         @Override

@@ -114,13 +114,7 @@ final class FallbackStages implements StageFactory<Fallback<?>> {
                     return;
                 }
                 if (replacement instanceof CompletionStage<?> stage) {
-                    stage.whenComplete((replaced, stageFailure) -> {
-                        if (stageFailure == null) {
-                            complete(replaced);
-                        } else {
-                            completeExceptionally(AsyncExecution.unwrap(stageFailure));
-                        }
-                    });
+                    pipe(stage, this);
                 } else {
                     complete(replacement);
                 }

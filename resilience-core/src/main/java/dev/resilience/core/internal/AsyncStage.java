@@ -1,6 +1,7 @@
 package dev.resilience.core.internal;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One policy's part of an asynchronous execution, nested like {@link SyncStage}. A stage returns the future
@@ -33,6 +34,25 @@ public abstract class AsyncStage {
             return "call";
         }
     };
+
+    /**
+     * Completes {@code target} with {@code source}'s outcome, a failure without the {@code CompletionException}
+     * around it: at once when {@code source} is a future that succeeded already, else when it completes.
+     */
+    @SuppressWarnings("unchecked")
+    public static void pipe(CompletionStage<?> source, CompletableFuture<Object> target) {
+        if (source instanceof CompletableFuture<?> future && succeededNow(future)) {
+            target.complete(future.getNow(null));
+            return;
+        }
+        ((CompletionStage<Object>) source).whenComplete((value, failure) -> {
+            if (failure == null) {
+                target.complete(value);
+            } else {
+                target.completeExceptionally(AsyncExecution.unwrap(failure));
+            }
+        });
+    }
 
     /** Whether {@code future} is done and succeeded: its value can be read at once, without a callback. */
     public static boolean succeededNow(CompletableFuture<?> future) {

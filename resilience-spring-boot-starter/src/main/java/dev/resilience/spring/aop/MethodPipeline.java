@@ -73,22 +73,17 @@ final class MethodPipeline {
         return invocation.proceed();
     }
 
-    /** One call of a synchronous method, and its fallback method with the call's arguments. */
-    private static final class SyncInvocation implements CheckedSupplier<Object>, FallbackFunction<Object> {
+    /** One call of the method, and its fallback method with the call's arguments. */
+    private abstract static class MethodCall implements FallbackFunction<Object> {
 
-        private final MethodInvocation invocation;
-        private final boolean copyPerAttempt;
+        final MethodInvocation invocation;
+        final boolean copyPerAttempt;
         private final FallbackMethods fallbackMethods;
 
-        SyncInvocation(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods) {
+        MethodCall(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods) {
             this.invocation = invocation;
             this.copyPerAttempt = copyPerAttempt;
             this.fallbackMethods = fallbackMethods;
-        }
-
-        @Override
-        public Object get() throws Throwable {
-            return proceed(invocation, copyPerAttempt);
         }
 
         @Override
@@ -97,17 +92,24 @@ final class MethodPipeline {
         }
     }
 
-    /** One call of an asynchronous method: what it throws before returning a stage fails the attempt. */
-    private static final class AsyncInvocation implements Supplier<CompletionStage<Object>>, FallbackFunction<Object> {
+    /** A call of a synchronous method. */
+    private static final class SyncInvocation extends MethodCall implements CheckedSupplier<Object> {
 
-        private final MethodInvocation invocation;
-        private final boolean copyPerAttempt;
-        private final FallbackMethods fallbackMethods;
+        SyncInvocation(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods) {
+            super(invocation, copyPerAttempt, fallbackMethods);
+        }
+
+        @Override
+        public Object get() throws Throwable {
+            return proceed(invocation, copyPerAttempt);
+        }
+    }
+
+    /** A call of an asynchronous method: what it throws before returning a stage fails the attempt. */
+    private static final class AsyncInvocation extends MethodCall implements Supplier<CompletionStage<Object>> {
 
         AsyncInvocation(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods) {
-            this.invocation = invocation;
-            this.copyPerAttempt = copyPerAttempt;
-            this.fallbackMethods = fallbackMethods;
+            super(invocation, copyPerAttempt, fallbackMethods);
         }
 
         @Override
@@ -118,11 +120,6 @@ final class MethodPipeline {
             } catch (Throwable failure) {
                 return CompletableFuture.failedFuture(failure);
             }
-        }
-
-        @Override
-        public Object apply(Throwable failure) throws Throwable {
-            return fallbackMethods.invoke(invocation.getThis(), invocation.getArguments(), failure);
         }
     }
 }

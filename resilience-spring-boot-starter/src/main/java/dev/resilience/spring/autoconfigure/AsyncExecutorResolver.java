@@ -5,7 +5,7 @@ import java.util.concurrent.Executor;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 
-import dev.resilience.core.pipeline.ResiliencePipeline;
+import dev.resilience.core.internal.DefaultExecutor;
 
 /**
  * Where asynchronous methods' retries, timeout completions and granted bulkhead places continue: the
@@ -40,12 +40,6 @@ final class AsyncExecutorResolver implements Executor {
         executor.execute(task);
     }
 
-    /** The executor in use, resolving it if nothing ran yet. */
-    Executor executor() {
-        Executor executor = resolved;
-        return executor != null ? executor : (resolved = resolve());
-    }
-
     private Executor resolve() {
         if (beans.containsBean(BEAN_NAME)) {
             return beans.getBean(BEAN_NAME, Executor.class);
@@ -54,7 +48,7 @@ final class AsyncExecutorResolver implements Executor {
         if (beans.containsBean(boots)) {
             return beans.getBean(boots, Executor.class);
         }
-        return ResiliencePipeline.builder().build().asyncExecutor();
+        return DefaultExecutor.get();
     }
 
     @Override
