@@ -1,5 +1,6 @@
 package dev.resilience.core.circuitbreaker;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
@@ -111,7 +112,7 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
                 }
                 return attempt;
             }
-            Outcome outcome = new Outcome(permit, start);
+            Outcome outcome = new Outcome(execution, permit, start);
             attempt.whenComplete(outcome);
             return outcome;
         }
@@ -119,10 +120,12 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
         /** Records a call that was still running when it left the stage; completes when it is recorded. */
         private final class Outcome extends CompletableFuture<Object> implements BiConsumer<Object, Throwable> {
 
+            private final AsyncExecution execution;
             private final BreakerState permit;
             private final long startNanos;
 
-            Outcome(BreakerState permit, long startNanos) {
+            Outcome(AsyncExecution execution, BreakerState permit, long startNanos) {
+                this.execution = execution;
                 this.permit = permit;
                 this.startNanos = startNanos;
             }
@@ -132,6 +135,12 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
                 long duration = now(clock, precise) - startNanos;
                 if (thrown != null) {
                     Throwable failure = AsyncExecution.unwrap(thrown);
+                    if (failure instanceof CancellationException && execution.isCancelled()) {
+                        // The caller gave up: that says nothing about the downstream. Hand a trial back.
+                        permit.release();
+                        completeExceptionally(failure);
+                        return;
+                    }
                     recordFailure(permit, context, duration, failure);
                     completeExceptionally(failure);
                     return;

@@ -28,6 +28,7 @@ public final class AsyncExecution extends CompletableFuture<Object> implements B
     private final Object fallback;
     private final ContextPropagation.Snapshot context;
     private final Executor executor;
+    private final boolean attemptsStopWhenCancelled;
     /** What stops the current step: the attempt's future, a scheduled retry, a queued place request. */
     private volatile Object current;
     /** Told if the timeout around the current attempt fires while it runs. */
@@ -35,10 +36,26 @@ public final class AsyncExecution extends CompletableFuture<Object> implements B
 
     public AsyncExecution(Supplier<? extends CompletionStage<?>> call, Object fallback,
             ContextPropagation.Snapshot context, Executor executor) {
+        this(call, fallback, context, executor, false);
+    }
+
+    /**
+     * @param attemptsStopWhenCancelled whether cancelling an attempt's future really stops its work (a
+     *                                  subscription does): a timeout then always cancels the attempt, whatever
+     *                                  its {@code cancel-running-future} says
+     */
+    public AsyncExecution(Supplier<? extends CompletionStage<?>> call, Object fallback,
+            ContextPropagation.Snapshot context, Executor executor, boolean attemptsStopWhenCancelled) {
         this.call = call;
         this.fallback = fallback;
         this.context = context;
         this.executor = executor;
+        this.attemptsStopWhenCancelled = attemptsStopWhenCancelled;
+    }
+
+    /** Whether cancelling an attempt's future stops its work, so a timeout should cancel it. */
+    public boolean attemptsStopWhenCancelled() {
+        return attemptsStopWhenCancelled;
     }
 
     /** Runs the first attempt on the caller's thread; later steps run where the stages send them. */

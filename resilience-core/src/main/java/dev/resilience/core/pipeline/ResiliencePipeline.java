@@ -183,6 +183,19 @@ public final class ResiliencePipeline {
         return (CompletableFuture<T>) (CompletableFuture<?>) execution.start(asyncStages);
     }
 
+    /**
+     * Not API: the entry of the project's other call styles (resilience-reactor), which build the execution
+     * themselves. Runs {@code execution}'s first attempt through the asynchronous stages and returns it.
+     */
+    public AsyncExecution start(AsyncExecution execution) {
+        return execution.start(asyncStages);
+    }
+
+    /** How the caller's context travels with an asynchronous execution. */
+    public ContextPropagation contextPropagation() {
+        return contextPropagation;
+    }
+
     // ---- what the pipeline holds, for tools (endpoints, the Spring interceptor) --------------------------
 
     public Fallback<?> fallback() {

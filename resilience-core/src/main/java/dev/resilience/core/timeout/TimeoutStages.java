@@ -136,7 +136,7 @@ final class TimeoutStages implements StageFactory<Timeout> {
                     return; // finished in time, or the caller cancelled
                 }
                 timeout.countTimeout();
-                if (cancelRunning) {
+                if (cancelRunning || execution.attemptsStopWhenCancelled()) {
                     execution.stopCurrent();
                 }
                 execution.attemptTimedOut();

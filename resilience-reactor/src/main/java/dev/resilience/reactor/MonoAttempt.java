@@ -1,0 +1,78 @@
+package dev.resilience.reactor;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+/**
+ * One subscription to a single-value publisher, seen by the pipeline as an attempt's future: its value (or
+ * {@code null} when it completes empty), or its error. Cancelling the future cancels the subscription, so a
+ * timeout or the caller really stops the work.
+ */
+final class MonoAttempt extends CompletableFuture<Object> implements CoreSubscriber<Object> {
+
+    private static final AtomicReferenceFieldUpdater<MonoAttempt, Subscription> UPSTREAM =
+            AtomicReferenceFieldUpdater.newUpdater(MonoAttempt.class, Subscription.class, "upstream");
+
+    private final Context context;
+    private volatile Subscription upstream;
+
+    private MonoAttempt(Context context) {
+        this.context = context;
+    }
+
+    /** Subscribes to {@code source} with the subscriber's {@code context}; the future may be done on return. */
+    @SuppressWarnings("unchecked")
+    static MonoAttempt subscribe(Publisher<?> source, Context context) {
+        MonoAttempt attempt = new MonoAttempt(context);
+        ((Publisher<Object>) source).subscribe(attempt);
+        return attempt;
+    }
+
+    @Override
+    public Context currentContext() {
+        return context;
+    }
+
+    @Override
+    public void onSubscribe(Subscription subscription) {
+        if (Operators.setOnce(UPSTREAM, this, subscription)) {
+            subscription.request(Long.MAX_VALUE);
+        }
+    }
+
+    @Override
+    public void onNext(Object value) {
+        // A single-value publisher: the first value decides; a second would be a bug upstream, dropped.
+        if (complete(value)) {
+            Operators.terminate(UPSTREAM, this);
+        } else {
+            Operators.onNextDropped(value, context);
+        }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        if (!completeExceptionally(failure)) {
+            Operators.onErrorDropped(failure, context);
+        }
+    }
+
+    @Override
+    public void onComplete() {
+        complete(null);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        Operators.terminate(UPSTREAM, this);
+        return cancelled;
+    }
+}
