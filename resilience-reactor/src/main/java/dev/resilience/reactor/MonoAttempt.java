@@ -7,6 +7,7 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 
 import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
@@ -21,16 +22,19 @@ final class MonoAttempt extends CompletableFuture<Object> implements CoreSubscri
             AtomicReferenceFieldUpdater.newUpdater(MonoAttempt.class, Subscription.class, "upstream");
 
     private final Context context;
+    /** A publisher that is not a {@code Mono} might go on after its first value: it is cancelled then. */
+    private final boolean cancelAfterValue;
     private volatile Subscription upstream;
 
-    private MonoAttempt(Context context) {
+    private MonoAttempt(Context context, boolean cancelAfterValue) {
         this.context = context;
+        this.cancelAfterValue = cancelAfterValue;
     }
 
     /** Subscribes to {@code source} with the subscriber's {@code context}; the future may be done on return. */
     @SuppressWarnings("unchecked")
     static MonoAttempt subscribe(Publisher<?> source, Context context) {
-        MonoAttempt attempt = new MonoAttempt(context);
+        MonoAttempt attempt = new MonoAttempt(context, !(source instanceof Mono<?>));
         ((Publisher<Object>) source).subscribe(attempt);
         return attempt;
     }
@@ -51,7 +55,9 @@ final class MonoAttempt extends CompletableFuture<Object> implements CoreSubscri
     public void onNext(Object value) {
         // A single-value publisher: the first value decides; a second would be a bug upstream, dropped.
         if (complete(value)) {
-            Operators.terminate(UPSTREAM, this);
+            if (cancelAfterValue) {
+                Operators.terminate(UPSTREAM, this);
+            }
         } else {
             Operators.onNextDropped(value, context);
         }
@@ -72,7 +78,9 @@ final class MonoAttempt extends CompletableFuture<Object> implements CoreSubscri
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
-        Operators.terminate(UPSTREAM, this);
+        if (cancelled) {
+            Operators.terminate(UPSTREAM, this); // not after the outcome: the source has finished
+        }
         return cancelled;
     }
 }
