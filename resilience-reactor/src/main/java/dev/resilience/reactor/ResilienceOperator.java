@@ -71,4 +71,19 @@ public final class ResilienceOperator<T> implements Function<Publisher<T>, Publi
     public Flux<T> flux(Publisher<? extends T> source) {
         return ResilientFlux.of(Objects.requireNonNull(source, "source"), pipeline, fallback);
     }
+
+    /**
+     * As {@link #mono(Publisher)}, with {@code fallback} (a publisher or a value; {@code null} for this
+     * operator's) for this source only: for adapters that know each call's fallback, e.g. a method's arguments.
+     */
+    public Mono<T> mono(Publisher<? extends T> source, FallbackFunction<?> fallback) {
+        return ResilientMono.of(Objects.requireNonNull(source, "source"), pipeline,
+                fallback != null ? fallback : this.fallback);
+    }
+
+    /** As {@link #flux(Publisher)}, with {@code fallback} for this source only. */
+    public Flux<T> flux(Publisher<? extends T> source, FallbackFunction<?> fallback) {
+        return ResilientFlux.of(Objects.requireNonNull(source, "source"), pipeline,
+                fallback != null ? fallback : this.fallback);
+    }
 }

@@ -5,6 +5,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.WildcardType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -15,6 +18,9 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
+import org.springframework.core.CoroutinesUtils;
+import org.springframework.core.KotlinDetector;
+import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 
 import dev.resilience.annotation.Fallback;
@@ -43,8 +49,19 @@ final class FallbackMethods {
      *                                  signatures expected
      */
     static FallbackMethods resolve(Class<?> targetClass, Method annotated, Fallback fallback) {
+        return resolve(targetClass, annotated, fallback,
+                CompletionStage.class.isAssignableFrom(annotated.getReturnType()));
+    }
+
+    /**
+     * @param signalsAnyException whether the annotated method hands failures back in a value (a stage, a
+     *                            publisher) rather than throwing them, so a fallback may declare any exception
+     */
+    static FallbackMethods resolve(Class<?> targetClass, Method annotated, Fallback fallback,
+            boolean signalsAnyException) {
         String name = fallback.method();
-        Class<?>[] parameters = annotated.getParameterTypes();
+        boolean suspending = KotlinDetector.isSuspendingFunction(annotated);
+        Class<?>[] parameters = valueParameters(annotated, suspending);
         List<Method> named = new ArrayList<>();
         Set<String> seenSignatures = new HashSet<>();
         for (Class<?> type = targetClass; type != null && type != Object.class; type = type.getSuperclass()) {
@@ -62,12 +79,16 @@ final class FallbackMethods {
         }
         // getDeclaredMethods() has no defined order: sort, so the same mistake always gives the same message.
         named.sort(Comparator.comparingInt(Method::getParameterCount).thenComparing(FallbackMethods::describe));
-        // A stage carries any exception; a synchronous proxy would wrap an undeclared checked one.
-        boolean async = CompletionStage.class.isAssignableFrom(annotated.getReturnType());
         List<Candidate> candidates = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Method method : named) {
-            Class<?>[] types = method.getParameterTypes();
+            boolean candidateSuspends = KotlinDetector.isSuspendingFunction(method);
+            if (candidateSuspends != suspending) {
+                problems.add(describe(method) + (suspending ? " is not a suspend function"
+                        : " is a suspend function, and " + describe(annotated) + " is not"));
+                continue;
+            }
+            Class<?>[] types = valueParameters(method, candidateSuspends);
             boolean sameParameters = Arrays.equals(types, parameters);
             boolean withException = types.length == parameters.length + 1
                     && Arrays.equals(Arrays.copyOf(types, parameters.length), parameters)
@@ -76,19 +97,21 @@ final class FallbackMethods {
                 problems.add(describe(method) + " has other parameters");
                 continue;
             }
-            if (!ClassUtils.isAssignable(annotated.getReturnType(), method.getReturnType())) {
-                problems.add(describe(method) + " returns " + method.getReturnType().getSimpleName()
-                        + ", which is not assignable to " + annotated.getReturnType().getSimpleName());
+            Class<?> returned = resultType(method, candidateSuspends);
+            if (!ClassUtils.isAssignable(resultType(annotated, suspending), returned)) {
+                problems.add(describe(method) + " returns " + returned.getSimpleName()
+                        + ", which is not assignable to " + resultType(annotated, suspending).getSimpleName());
                 continue;
             }
-            Class<?> undeclared = async ? null : undeclaredCheckedException(method, annotated);
+            // A stage or a publisher carries any exception; a synchronous proxy would wrap an undeclared one.
+            Class<?> undeclared = signalsAnyException ? null : undeclaredCheckedException(method, annotated);
             if (undeclared != null) {
                 problems.add(describe(method) + " declares " + undeclared.getSimpleName() + ", which "
                         + describe(annotated) + " does not declare");
                 continue;
             }
             candidates.add(new Candidate(method, withException ? types[parameters.length].asSubclass(Throwable.class)
-                    : null, handle(method, targetClass, annotated)));
+                    : null, candidateSuspends ? null : handle(method, targetClass, annotated)));
         }
         if (candidates.isEmpty()) {
             throw invalid(targetClass, annotated, name, String.join("; ", problems));
@@ -136,6 +159,34 @@ final class FallbackMethods {
         return handled;
     }
 
+    /** The parameters a caller passes: a suspend function's last one is the continuation Kotlin adds. */
+    private static Class<?>[] valueParameters(Method method, boolean suspending) {
+        Class<?>[] types = method.getParameterTypes();
+        return suspending ? Arrays.copyOf(types, types.length - 1) : types;
+    }
+
+    /**
+     * What the method returns to its caller. A suspend function returns {@code Object} to Java; its Kotlin
+     * result type is the bound of its continuation parameter, {@code Continuation<? super T>}.
+     */
+    private static Class<?> resultType(Method method, boolean suspending) {
+        if (!suspending) {
+            return method.getReturnType();
+        }
+        Type[] generic = method.getGenericParameterTypes();
+        if (generic[generic.length - 1] instanceof ParameterizedType continuation) {
+            Type result = continuation.getActualTypeArguments()[0];
+            if (result instanceof WildcardType wildcard && wildcard.getLowerBounds().length == 1) {
+                result = wildcard.getLowerBounds()[0];
+            }
+            Class<?> resolved = ResolvableType.forType(result).resolve();
+            if (resolved != null) {
+                return resolved;
+            }
+        }
+        return Object.class;
+    }
+
     /** A checked exception {@code fallback} declares that {@code annotated} does not, or {@code null}. */
     private static Class<?> undeclaredCheckedException(Method fallback, Method annotated) {
         for (Class<?> thrown : fallback.getExceptionTypes()) {
@@ -166,11 +217,15 @@ final class FallbackMethods {
 
     private static InvalidFallbackException invalid(Class<?> targetClass, Method annotated, String name,
             String problem) {
-        String returns = annotated.getReturnType().getSimpleName();
-        String parameters = Arrays.stream(annotated.getParameterTypes()).map(Class::getSimpleName)
+        boolean suspending = KotlinDetector.isSuspendingFunction(annotated);
+        String returns = resultType(annotated, suspending).getSimpleName();
+        String parameters = Arrays.stream(valueParameters(annotated, suspending)).map(Class::getSimpleName)
                 .collect(Collectors.joining(", "));
-        String expected = returns + " " + name + "(" + parameters + ") or " + returns + " " + name + "("
-                + parameters + (parameters.isEmpty() ? "" : ", ") + "<a Throwable type>)";
+        String expected = suspending
+                ? "suspend fun " + name + "(" + parameters + "): " + returns + " or suspend fun " + name + "("
+                        + parameters + (parameters.isEmpty() ? "" : ", ") + "<a Throwable type>): " + returns
+                : returns + " " + name + "(" + parameters + ") or " + returns + " " + name + "("
+                        + parameters + (parameters.isEmpty() ? "" : ", ") + "<a Throwable type>)";
         return new InvalidFallbackException("@Fallback(method = \"" + name + "\") on " + targetClass.getName() + "."
                 + annotated.getName() + "(" + parameters + ") cannot be used: " + problem
                 + ". Expected a method of the same class (it may be private) declared as " + expected + ".");
@@ -196,12 +251,29 @@ final class FallbackMethods {
         if (candidate == null) {
             throw failure;
         }
+        if (candidate.handle == null) {
+            return invokeSuspending(candidate, target, arguments, failure);
+        }
         Object[] actual = arguments;
         if (candidate.exceptionType != null) {
             actual = Arrays.copyOf(arguments, arguments.length + 1);
             actual[arguments.length] = failure;
         }
         return candidate.handle.invokeExact(target, actual);
+    }
+
+    /**
+     * A suspend fallback, as a publisher of its result: the call's arguments without its continuation, and
+     * the failure if the fallback takes it.
+     */
+    private static Object invokeSuspending(Candidate candidate, Object target, Object[] arguments,
+            Throwable failure) {
+        int values = arguments.length - 1;
+        Object[] actual = Arrays.copyOf(arguments, candidate.exceptionType != null ? values + 1 : values);
+        if (candidate.exceptionType != null) {
+            actual[values] = failure;
+        }
+        return CoroutinesUtils.invokeSuspendingFunction(candidate.method, target, actual);
     }
 
     private Candidate select(Throwable failure) {

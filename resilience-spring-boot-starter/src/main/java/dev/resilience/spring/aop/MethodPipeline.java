@@ -23,15 +23,26 @@ final class MethodPipeline {
     private final boolean async;
     private final boolean retries;
     private final FallbackMethods fallbackMethods;
+    /** The reactive call style, for a method returning a publisher or suspending; else {@code null}. */
+    private final Object reactive;
     /** Synchronous and without a fallback method. */
     private final boolean plain;
 
     MethodPipeline(ResiliencePipeline pipeline, boolean async, FallbackMethods fallbackMethods) {
+        this(pipeline, async, fallbackMethods, null);
+    }
+
+    /**
+     * @param reactive a {@code ReactiveCalls}, typed as {@code Object} so that this class loads without
+     *                 Reactor; {@code null} for other methods
+     */
+    MethodPipeline(ResiliencePipeline pipeline, boolean async, FallbackMethods fallbackMethods, Object reactive) {
         this.pipeline = pipeline;
         this.async = async;
         this.retries = pipeline != null && pipeline.retry() != null;
         this.fallbackMethods = fallbackMethods;
-        this.plain = !async && fallbackMethods == null;
+        this.reactive = reactive;
+        this.plain = !async && reactive == null && fallbackMethods == null;
     }
 
     ResiliencePipeline pipeline() {
@@ -53,6 +64,9 @@ final class MethodPipeline {
     }
 
     private Object invokeWithFallbackOrAsync(MethodInvocation invocation, boolean copyPerAttempt) throws Throwable {
+        if (reactive != null) {
+            return ((ReactiveCalls) reactive).execute(invocation, fallbackMethods);
+        }
         if (async) {
             AsyncInvocation call = new AsyncInvocation(invocation, copyPerAttempt, fallbackMethods);
             return pipeline.executeAsync(call, fallbackMethods == null ? null : call);

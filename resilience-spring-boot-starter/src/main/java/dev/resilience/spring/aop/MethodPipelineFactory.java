@@ -48,6 +48,11 @@ public class MethodPipelineFactory {
     private final List<dev.resilience.core.fallback.Fallback<?>> fallbacks = new CopyOnWriteArrayList<>();
     private final List<Consumer<dev.resilience.core.fallback.Fallback<?>>> fallbackListeners =
             new CopyOnWriteArrayList<>();
+    /** Whether Reactor and the reactive call style are on the class path. */
+    private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Mono",
+            MethodPipelineFactory.class.getClassLoader())
+            && ClassUtils.isPresent("dev.resilience.reactor.ResilienceOperator",
+                    MethodPipelineFactory.class.getClassLoader());
     /** The first method seen to default to each instance name, per annotation type. */
     private final Map<DefaultName, AnnotatedMethod> defaultNameOwners = new ConcurrentHashMap<>();
 
@@ -97,6 +102,7 @@ public class MethodPipelineFactory {
                     + method.getReturnType().getName() + "; an asynchronous method must be declared to return "
                     + "CompletionStage or CompletableFuture.");
         }
+        boolean reactive = !async && REACTOR_PRESENT && ReactiveCalls.isReactive(method);
         Class<?> userClass = ClassUtils.getUserClass(targetClass);
         String description = userClass.getSimpleName() + "." + method.getName();
         claimDefaultName(policies, description, new AnnotatedMethod(userClass, method));
@@ -120,14 +126,16 @@ public class MethodPipelineFactory {
         FallbackMethods fallbackMethods = null;
         Fallback fallback = policies.fallback();
         if (fallback != null) {
-            fallbackMethods = FallbackMethods.resolve(targetClass, method, fallback);
+            fallbackMethods = FallbackMethods.resolve(targetClass, method, fallback, async || reactive);
             dev.resilience.core.fallback.Fallback<Object> coreFallback = dev.resilience.core.fallback.Fallback
                     .builder(description, FallbackMethods::rethrow).applyOn(fallbackMethods.handledTypes())
                     .skipOn(List.of(fallback.skipOn())).clock(clock).build();
             created(coreFallback);
             builder.fallback(coreFallback);
         }
-        return new MethodPipeline(builder.build(), async, fallbackMethods);
+        ResiliencePipeline pipeline = builder.build();
+        return new MethodPipeline(pipeline, async, fallbackMethods,
+                reactive ? ReactiveCalls.of(method, pipeline) : null);
     }
 
     /**
