@@ -44,6 +44,9 @@ SCENARIOS = [
      None, False, {"r4j": "resilience4j", "fs": "failsafe"}, "Composed"),
     ("9", "Async: retry + breaker + timeout + bulkhead [e]", "AsyncComposed", "AsyncComposed.direct", 0.25, False,
      {"r4j": "resilience4j", "fs": "failsafe"}, None),
+    # B/op: at or below Resilience4j's, the general rule below (no ABSOLUTE limit).
+    ("10", "Reactor Mono: retry + breaker + bulkhead [f]", "ReactorComposed", "ReactorComposed.direct", 0.5, False,
+     {"r4j": "resilience4j"}, None),
 ]
 SCALING_TARGET = 1.5
 # Limits on ours alone, in absolute terms over the scenario's baseline: nanoseconds of overhead, bytes allocated
@@ -133,6 +136,7 @@ def main(path):
         ("supplyAsync hand-off alone [b]", "TimeoutInTime.asyncHandOff"),
         ("Spring's pass-through interceptor (floor of 7)", "SpringProxy.springFloor"),
         ("async call, completed future", "AsyncComposed.direct"),
+        ("undecorated Mono.fromSupplier, subscribed", "ReactorComposed.direct"),
     ]
     diagnostics = sorted(name for name in results if name.startswith("diagnostics."))
     if diagnostics:
@@ -264,6 +268,9 @@ def main(path):
     print("[e] A CompletionStage call (an already completed future), the outcome waited for: ours executeAsync,")
     print("    Resilience4j's decorateCompletionStage decorators with TimeLimiter on a scheduler, Failsafe's")
     print("    getStageAsync. B/op target: nothing beyond the returned future (ours is the execution object).")
+    print("[f] A Mono.fromSupplier over the call, decorated once, subscribed once per call with one reusable")
+    print("    subscriber: ours ResilienceOperator.mono, Resilience4j's Reactor operators by transformDeferred")
+    print("    (retry outermost). Baseline: the undecorated Mono subscribed the same way. No Failsafe Reactor support.")
     print()
     print("Targets missed: " + (", ".join(missed) if missed else "none"))
     return 0
