@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,6 +18,7 @@ import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
 import dev.resilience.core.fallback.Fallback;
 import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.retry.Retry;
+import dev.resilience.core.retry.RetryAfterHint;
 import dev.resilience.core.retry.RetryConfig;
 import dev.resilience.core.timeout.Timeout;
 import dev.resilience.core.timeout.TimeoutConfig;
@@ -93,6 +95,37 @@ class MonoThroughPipelineTest {
 
         assertThat(subscriptions).as("exactly one subscription per attempt").hasValue(3);
         assertThat(retry.successfulWithRetry()).isEqualTo(1);
+    }
+
+    /** A failure carrying the server's Retry-After. */
+    static final class Throttled extends IOException implements RetryAfterHint {
+        Throttled() {
+            super("429");
+        }
+
+        @Override
+        public Optional<Duration> retryAfter() {
+            return Optional.of(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aRetryAfterHintSetsTheWaitBeforeTheNextSubscription() {
+        Retry retry = Retry.of("retry", RetryConfig.builder().maxAttempts(2).waitDuration(Duration.ofMillis(100))
+                .maxWaitDuration(Duration.ofSeconds(30)).build(), clock);
+        Mono<String> source = counted(Mono.defer(() -> subscriptions.get() == 0
+                ? Mono.<String>error(new Throttled()) : Mono.just("ok")));
+        Mono<String> mono = ResilienceOperator.<String>of(pipeline().retry(retry).build()).mono(source);
+
+        StepVerifier.create(mono)
+                .then(() -> clock.advance(Duration.ofMillis(4_999)))
+                .then(() -> assertThat(subscriptions).as("the backoff's 100 ms gave way to the hint").hasValue(1))
+                .then(() -> clock.advance(Duration.ofMillis(1)))
+                .expectNext("ok")
+                .expectComplete()
+                .verify(VERIFY);
+
+        assertThat(subscriptions).hasValue(2);
     }
 
     @Test

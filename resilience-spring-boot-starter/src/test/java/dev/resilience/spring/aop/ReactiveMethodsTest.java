@@ -5,9 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -21,6 +24,7 @@ import dev.resilience.annotation.Timeout;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutExceededException;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.test.ManualClock;
@@ -153,6 +157,33 @@ class ReactiveMethodsTest {
     }
 
     @Test
+    void theCallersMdcReachesARetriedSubscriptionOnAnotherThreadAndTheRetryEvent() {
+        runner.run(context -> {
+            ReactiveBackend backend = context.getBean(ReactiveBackend.class);
+            ManualClock clock = context.getBean(ManualClock.class);
+            List<String> eventMdc = new CopyOnWriteArrayList<>();
+            context.getBean(RetryRegistry.class).instance("reactive-retry").events()
+                    .onEvent(event -> eventMdc.add(event.type() + " " + MDC.get("requestId")));
+            MDC.put("requestId", "r-9");
+            try {
+                StepVerifier.create(backend.recordsMdc())
+                        .then(MDC::clear) // the subscribing thread moves on to other work
+                        .then(() -> advanceToTheNextRetry(clock))
+                        .expectNext("ok")
+                        .expectComplete()
+                        .verify(VERIFY);
+            } finally {
+                MDC.clear();
+            }
+
+            assertThat(backend.seen()).hasSize(2);
+            assertThat(backend.seen().get(1)).as("the retried subscription, on another thread, with the MDC")
+                    .isNotEqualTo(backend.seen().get(0)).endsWith("/r-9");
+            assertThat(eventMdc).contains("RETRY_SUCCEEDED r-9");
+        });
+    }
+
+    @Test
     void aMonoMethodWithAPlainValueFallbackStopsStartUp() {
         runner.withBean(PlainFallbackForMono.class).run(context -> {
             assertThat(context).hasFailed();
@@ -212,6 +243,20 @@ class ReactiveMethodsTest {
             return Mono.defer(() -> {
                 int n = subscriptions.incrementAndGet();
                 return n < 3 ? Mono.error(new IOException("down " + n)) : Mono.just("ok on subscription " + n);
+            });
+        }
+
+        private final List<String> seen = new CopyOnWriteArrayList<>();
+
+        public List<String> seen() {
+            return seen;
+        }
+
+        @Retry(name = "reactive-retry")
+        public Mono<String> recordsMdc() {
+            return Mono.defer(() -> {
+                seen.add(Thread.currentThread().getName() + "/" + MDC.get("requestId"));
+                return seen.size() == 1 ? Mono.error(new IOException("first")) : Mono.just("ok");
             });
         }
 
