@@ -27,7 +27,8 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The whole story over real HTTP on a random port: B breaks, A's breaker opens and A answers with the
  * fallback, the breaker half-opens after its wait, B heals and the breaker closes; a slow call shows in the
- * bulkhead while it runs and is cut off by the timeout. Time is a {@link ManualClock}: the test advances it.
+ * bulkhead while it runs and is cut off by the timeout. The same for the asynchronous and the reactive client.
+ * Time is a {@link ManualClock}: the test advances it.
  */
 @SpringBootTest(classes = { SampleApplication.class, SampleApplicationEndToEndTest.TestClock.class },
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -134,6 +135,122 @@ class SampleApplicationEndToEndTest {
         } finally {
             post("/b/chaos", "{}");
         }
+    }
+
+    @Test
+    void reactiveCallsGoThroughTheSameStoryPerSubscription() throws Exception {
+        try {
+            JsonNode healthy = get("/reactive");
+            assertThat(healthy.get("a").asString()).isEqualTo("hello from service A");
+            assertThat(healthy.get("b").asString()).isEqualTo("hello from service B");
+            assertThat(reactiveBreaker().get("state").asString()).isEqualTo("CLOSED");
+
+            post("/b/chaos", "{\"failureRate\": 1.0, \"status\": 503, \"retryAfterSeconds\": 1}");
+            long before = serviceBCalls();
+            // The first attempt fails; the retry's wait (B's Retry-After, 1s) is a timer on the clock, and the
+            // retry subscribes again: WebClient sends a second request.
+            assertThat(getThroughOneRetry("/reactive").get("b").asString())
+                    .isEqualTo("fallback: service B failed (service B answered 503, retry after 1s)");
+            assertThat(serviceBCalls()).isEqualTo(before + 2);
+            // The fifth recorded call (minimum-number-of-calls) opens the breaker: 1 success, then 4 failures.
+            assertThat(getThroughOneRetry("/reactive").get("b").asString()).startsWith("fallback: service B failed");
+            assertThat(serviceBCalls()).isEqualTo(before + 4);
+            JsonNode open = reactiveBreaker();
+            assertThat(open.get("state").asString()).isEqualTo("OPEN");
+            assertThat(open.get("failureRate").asDouble()).isEqualTo(80.0);
+            assertThat(open.get("remainingOpenMillis").asLong()).isEqualTo(10_000);
+
+            // Open: the subscription is rejected at once (no retry: the rejection is not a retried failure)
+            // and B sees nothing.
+            long rejectedBefore = open.get("notPermittedCalls").asLong();
+            assertThat(get("/reactive").get("b").asString())
+                    .isEqualTo("fallback: service B is unavailable, circuit open for another 10s");
+            assertThat(serviceBCalls()).isEqualTo(before + 4);
+            assertThat(reactiveBreaker().get("notPermittedCalls").asLong()).isEqualTo(rejectedBefore + 1);
+
+            clock.advance(Duration.ofSeconds(10));
+            assertThat(reactiveBreaker().get("state").asString()).isEqualTo("HALF_OPEN");
+
+            post("/b/chaos", "{}");
+            assertThat(get("/reactive").get("b").asString()).isEqualTo("hello from service B");
+            assertThat(get("/reactive").get("b").asString()).isEqualTo("hello from service B");
+            assertThat(reactiveBreaker().get("state").asString()).isEqualTo("CLOSED");
+            assertThat(serviceBCalls()).isEqualTo(before + 6);
+
+            JsonNode transitions = get("/actuator/circuitbreakers/serviceBReactive").get("transitions");
+            assertThat(transitions.findValues("to").stream().map(JsonNode::asString))
+                    .containsExactly("CLOSED", "HALF_OPEN", "OPEN");
+            JsonNode events = get("/actuator/resilienceevents?name=serviceBReactive&policy=circuitbreaker")
+                    .get("events");
+            assertThat(events.findValues("detail").stream().map(JsonNode::asString)).contains("CLOSED->OPEN",
+                    "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+
+            // B hangs for 10s; the timeout (3s) cancels the subscription at its deadline.
+            post("/b/chaos", "{\"latencyMillis\": 10000}");
+            int idle = clock.pendingTasks();
+            CompletableFuture<JsonNode> hanging = getAsync("/reactive");
+            // Subscribed: the call holds a bulkhead place and its deadline is on the clock.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> reactiveBulkheadCalls().size() == 1 && clock.pendingTasks() == idle + 1);
+            assertThat(reactiveBulkheadCalls().get(0).get("call").asString())
+                    .isEqualTo("ServiceBReactiveClient.hello");
+            assertThat(hanging).isNotDone();
+
+            clock.advance(Duration.ofSeconds(3));
+            // On time: at the deadline, though B would take 10s to answer.
+            assertThat(hanging.get(5, TimeUnit.SECONDS).get("b").asString())
+                    .isEqualTo("fallback: service B did not answer within 3000ms");
+            assertThat(reactiveBulkheadCalls().size()).as("the cancelled subscription's place is free").isZero();
+            JsonNode timeouts = get("/actuator/timeouts").get("timeouts").get("serviceBReactive");
+            assertThat(timeouts.get("timedOutCalls").asLong()).isEqualTo(1);
+        } finally {
+            post("/b/chaos", "{}");
+        }
+    }
+
+    /**
+     * GETs {@code path} while B fails with a Retry-After of 1s: waits until the retry's wait is on the clock,
+     * with the request still waiting (no thread sleeps for it), ends the wait and returns the answer.
+     */
+    private JsonNode getThroughOneRetry(String path) throws Exception {
+        int scheduled = reactiveRetriesScheduled();
+        int idle = clock.pendingTasks();
+        CompletableFuture<JsonNode> call = getAsync(path);
+        // The event comes just before the timer is set, and the failed attempt's deadline is off the clock by
+        // then: one more task after the event is the retry's wait.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> reactiveRetriesScheduled() == scheduled + 1 && clock.pendingTasks() == idle + 1);
+        assertThat(call).isNotDone();
+        clock.advance(Duration.ofSeconds(1));
+        return call.get(10, TimeUnit.SECONDS);
+    }
+
+    private int reactiveRetriesScheduled() throws Exception {
+        JsonNode events = get("/actuator/resilienceevents?name=serviceBReactive&policy=retry").get("events");
+        return (int) events.findValues("type").stream().map(JsonNode::asString)
+                .filter("RETRY_SCHEDULED"::equals).count();
+    }
+
+    private JsonNode reactiveBreaker() throws Exception {
+        return get("/actuator/circuitbreakers").get("circuitBreakers").get("serviceBReactive");
+    }
+
+    private JsonNode reactiveBulkheadCalls() throws Exception {
+        return get("/actuator/bulkheads").get("bulkheads").get("serviceBReactive").get("calls");
+    }
+
+    private long serviceBCalls() throws Exception {
+        return get("/b/calls").get("calls").asLong();
+    }
+
+    private CompletableFuture<JsonNode> getAsync(String path) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return get(path);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private JsonNode asyncBulkhead() throws Exception {

@@ -2,6 +2,7 @@ package dev.resilience.sample.b;
 
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.http.HttpHeaders;
@@ -12,15 +13,20 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Service B: a downstream with chaos knobs ({@code POST /b/chaos}). */
+/**
+ * Service B: a downstream with chaos knobs ({@code POST /b/chaos}) and a count of the requests that reached it
+ * ({@code GET /b/calls}), which shows retries arriving and an open breaker keeping calls away.
+ */
 @RestController
 @RequestMapping("/b")
 public class ServiceBController {
 
     private final AtomicReference<Chaos> chaos = new AtomicReference<>(Chaos.HEALTHY);
+    private final AtomicLong calls = new AtomicLong();
 
     @GetMapping
     public ResponseEntity<Map<String, String>> hello() throws InterruptedException {
+        calls.incrementAndGet();
         Chaos current = chaos.get();
         if (current.latencyMillis() > 0) {
             Thread.sleep(current.latencyMillis());
@@ -44,5 +50,11 @@ public class ServiceBController {
     @GetMapping("/chaos")
     public Chaos getChaos() {
         return chaos.get();
+    }
+
+    /** How many requests for hello reached B so far. */
+    @GetMapping("/calls")
+    public Map<String, Long> getCalls() {
+        return Map.of("calls", calls.get());
     }
 }
