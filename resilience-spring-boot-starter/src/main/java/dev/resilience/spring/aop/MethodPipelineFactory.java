@@ -106,11 +106,7 @@ public class MethodPipelineFactory {
         Class<?> userClass = ClassUtils.getUserClass(targetClass);
         String description = userClass.getSimpleName() + "." + method.getName();
         claimDefaultName(policies, description, new AnnotatedMethod(userClass, method));
-        ResiliencePipeline.Builder builder = ResiliencePipeline.builder().description(description).clock(clock)
-                .contextPropagation(contextPropagation);
-        if (asyncExecutor != null) {
-            builder.asyncExecutor(asyncExecutor);
-        }
+        ResiliencePipeline.Builder builder = pipelineBuilder(description);
         if (policies.retry() != null) {
             builder.retry(retries.instance(nameOr(policies.retry().name(), description)));
         }
@@ -136,6 +132,24 @@ public class MethodPipelineFactory {
         ResiliencePipeline pipeline = builder.build();
         return new MethodPipeline(pipeline, async, fallbackMethods,
                 reactive ? ReactiveCalls.of(method, pipeline) : null);
+    }
+
+    /** The application's clock, the one every policy and pipeline uses. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * A pipeline builder with the application's clock, context propagation and asynchronous executor, for
+     * pipelines built outside annotated methods (the HTTP clients).
+     */
+    public ResiliencePipeline.Builder pipelineBuilder(String description) {
+        ResiliencePipeline.Builder builder = ResiliencePipeline.builder().description(description).clock(clock)
+                .contextPropagation(contextPropagation);
+        if (asyncExecutor != null) {
+            builder.asyncExecutor(asyncExecutor);
+        }
+        return builder;
     }
 
     /**

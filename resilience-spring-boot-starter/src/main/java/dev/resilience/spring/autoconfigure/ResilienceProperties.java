@@ -35,6 +35,10 @@ public class ResilienceProperties {
     @NestedConfigurationProperty
     private final Events events = new Events();
 
+    /** HTTP clients protected by configuration. */
+    @NestedConfigurationProperty
+    private final HttpClientsProperties http = new HttpClientsProperties();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -61,6 +65,10 @@ public class ResilienceProperties {
 
     public Events getEvents() {
         return events;
+    }
+
+    public HttpClientsProperties getHttp() {
+        return http;
     }
 
     /** {@code resilience.events.*}. */

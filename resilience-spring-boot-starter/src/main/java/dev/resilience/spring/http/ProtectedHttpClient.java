@@ -1,0 +1,68 @@
+package dev.resilience.spring.http;
+
+import java.util.List;
+
+import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.pipeline.ResiliencePipeline;
+import dev.resilience.core.retry.RetryRegistry;
+import dev.resilience.core.spi.Clock;
+import dev.resilience.core.timeout.TimeoutRegistry;
+import dev.resilience.spring.aop.MethodPipelineFactory;
+import dev.resilience.spring.autoconfigure.HttpClientsProperties.Policy;
+
+/**
+ * One named client: its HTTP rules and its pipelines, one with the retry for requests that may be sent again
+ * and one without it for those that may not. Both share the same instances, so the breaker and the bulkhead
+ * see every request.
+ */
+final class ProtectedHttpClient {
+
+    final String name;
+    final HttpRules rules;
+    final Clock clock;
+    final ResiliencePipeline retrying;
+    final ResiliencePipeline once;
+
+    ProtectedHttpClient(String name, HttpRules rules, List<Policy> policies, Registries registries,
+            MethodPipelineFactory pipelines, Clock clock) {
+        this.name = name;
+        this.rules = rules;
+        this.clock = clock;
+        this.once = build(name, policies, registries, pipelines, false);
+        this.retrying = policies.contains(Policy.RETRY) ? build(name, policies, registries, pipelines, true) : once;
+    }
+
+    private static ResiliencePipeline build(String name, List<Policy> policies, Registries registries,
+            MethodPipelineFactory pipelines, boolean withRetry) {
+        ResiliencePipeline.Builder builder = pipelines.pipelineBuilder("HTTP " + name);
+        if (withRetry) {
+            builder.retry(registries.retries().instance(name));
+        }
+        if (policies.contains(Policy.CIRCUITBREAKER)) {
+            builder.circuitBreaker(registries.circuitBreakers().instance(name));
+        }
+        if (policies.contains(Policy.TIMEOUT)) {
+            builder.timeout(registries.timeouts().instance(name));
+        }
+        if (policies.contains(Policy.BULKHEAD)) {
+            builder.bulkhead(registries.bulkheads().instance(name));
+        }
+        return builder.build();
+    }
+
+    /** The pipeline for a request with {@code method}: without the retry when it may not be sent again. */
+    ResiliencePipeline pipelineFor(String method, boolean hasIdempotencyKey) {
+        return rules.mayRetry(method, hasIdempotencyKey) ? retrying : once;
+    }
+
+    /** The registries the policies of the clients come from. */
+    record Registries(RetryRegistry retries, CircuitBreakerRegistry circuitBreakers, TimeoutRegistry timeouts,
+            BulkheadRegistry bulkheads) {
+    }
+
+    @Override
+    public String toString() {
+        return "HTTP client '" + name + "'";
+    }
+}

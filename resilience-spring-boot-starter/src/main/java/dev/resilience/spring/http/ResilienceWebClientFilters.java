@@ -1,0 +1,110 @@
+package dev.resilience.spring.http;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+
+import dev.resilience.reactor.ResilienceOperator;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * What protects {@code WebClient} requests: an exchange filter on the reactive call style. Each attempt is a
+ * new subscription to the rest of the filter chain (filters after ours run again for each), the timeout
+ * cancels the exchange and so releases its connection, and a failure response's body is read and released
+ * before the next attempt. Boot's {@code WebClient.Builder} and WebClient-backed HTTP service groups get it
+ * automatically; a hand-built {@code WebClient} asks for it here:
+ *
+ * <pre>{@code
+ * WebClient client = WebClient.builder().filter(webClientFilters.filter("inventory")).build();
+ * }</pre>
+ */
+public final class ResilienceWebClientFilters {
+
+    private final ResilienceHttpClients clients;
+    private final Map<ProtectedHttpClient, Operators> operators = new HashMap<>();
+    private final Filter byHost;
+
+    public ResilienceWebClientFilters(ResilienceHttpClients clients) {
+        this.clients = clients;
+        for (String name : clients.names()) {
+            ProtectedHttpClient client = clients.named(name);
+            operators.put(client, new Operators(ResilienceOperator.of(client.retrying),
+                    ResilienceOperator.of(client.once)));
+        }
+        this.byHost = new Filter(null);
+    }
+
+    /** A filter protecting each request with the client whose {@code hosts} name its host. */
+    public ExchangeFilterFunction filter() {
+        return byHost;
+    }
+
+    /**
+     * A filter protecting every request with the client {@code name}, whatever its host.
+     *
+     * @throws IllegalArgumentException when no client has that name
+     */
+    public ExchangeFilterFunction filter(String name) {
+        return new Filter(clients.named(name));
+    }
+
+    private record Operators(ResilienceOperator<ClientResponse> retrying, ResilienceOperator<ClientResponse> once) {
+    }
+
+    /** The filter; {@code fixed} is the client for every request, else the one for the request's host. */
+    final class Filter implements ExchangeFilterFunction {
+
+        private final ProtectedHttpClient fixed;
+
+        private Filter(ProtectedHttpClient fixed) {
+            this.fixed = fixed;
+        }
+
+        @Override
+        public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+            ProtectedHttpClient client = fixed != null ? fixed : clients.forUri(request.url());
+            if (client == null) {
+                return next.exchange(request);
+            }
+            Operators pair = operators.get(client);
+            ResilienceOperator<ClientResponse> operator = client.rules.mayRetry(request.method().name(),
+                    request.headers().containsHeader(HttpRules.IDEMPOTENCY_KEY)) ? pair.retrying() : pair.once();
+            Mono<ClientResponse> attempt = Mono.defer(() -> next.exchange(request))
+                    .flatMap(response -> classify(client, response));
+            return operator.mono(attempt).onErrorResume(HttpFailureStatusException.class,
+                    lastFailure -> Mono.just((ClientResponse) lastFailure.response()));
+        }
+
+        ProtectedHttpClient client() {
+            return fixed;
+        }
+
+        @Override
+        public String toString() {
+            return "ResilienceWebClientFilter[" + (fixed != null ? fixed.name : "by host") + "]";
+        }
+    }
+
+    /** A failure status becomes the attempt's error, its body read so the connection is released at once. */
+    private static Mono<ClientResponse> classify(ProtectedHttpClient client, ClientResponse response) {
+        int status = response.statusCode().value();
+        if (!client.rules.isFailure(status)) {
+            return Mono.just(response);
+        }
+        return response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).flatMap(body -> {
+            ClientResponse buffered = response.mutate()
+                    .body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body))).build();
+            return Mono.error(new HttpFailureStatusException(client.name, status, client.rules.retryAfter(status,
+                    response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), client.clock),
+                    buffered));
+        });
+    }
+}

@@ -1,0 +1,78 @@
+package dev.resilience.spring.http;
+
+import java.io.IOException;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpResponse;
+
+import dev.resilience.core.pipeline.ResiliencePipeline;
+
+/**
+ * One request through a client's pipeline, on the caller's thread. A failure status becomes an
+ * {@link HttpFailureStatusException} inside the pipeline, its body read into memory and its connection
+ * released at once; after the last attempt the response goes back to the client as if we were not there.
+ * Every other response that is not handed back (one that came after its deadline) is closed.
+ */
+final class SyncExchange {
+
+    private final ProtectedHttpClient client;
+    private final HttpRequest request;
+    private final byte[] body;
+    private final ClientHttpRequestExecution execution;
+    /** The latest response still holding a connection, not yet handed back. */
+    private ClientHttpResponse live;
+
+    private SyncExchange(ProtectedHttpClient client, HttpRequest request, byte[] body,
+            ClientHttpRequestExecution execution) {
+        this.client = client;
+        this.request = request;
+        this.body = body;
+        this.execution = execution;
+    }
+
+    static ClientHttpResponse execute(ProtectedHttpClient client, HttpRequest request, byte[] body,
+            ClientHttpRequestExecution execution) throws IOException {
+        ResiliencePipeline pipeline = client.pipelineFor(request.getMethod().name(),
+                request.getHeaders().containsHeader(HttpRules.IDEMPOTENCY_KEY));
+        SyncExchange exchange = new SyncExchange(client, request, body, execution);
+        ClientHttpResponse returned = null;
+        try {
+            returned = pipeline.execute(SyncExchange::attempt, exchange);
+            return returned;
+        } catch (HttpFailureStatusException lastFailure) {
+            returned = (ClientHttpResponse) lastFailure.response();
+            return returned;
+        } catch (IOException | RuntimeException | Error failure) {
+            throw failure;
+        } catch (Throwable unexpected) {
+            throw new IOException(unexpected); // an attempt throws nothing else
+        } finally {
+            exchange.closeLiveUnless(returned);
+        }
+    }
+
+    /** One attempt: the rest of the interceptor chain, then the request itself. */
+    private ClientHttpResponse attempt() throws IOException {
+        closeLiveUnless(null); // a response that came too late for the previous attempt
+        ClientHttpResponse response = execution.execute(request, body);
+        live = response;
+        int status = response.getStatusCode().value();
+        if (!client.rules.isFailure(status)) {
+            return response;
+        }
+        BufferedResponse buffered = BufferedResponse.readAndClose(response);
+        live = null;
+        throw new HttpFailureStatusException(client.name, status, client.rules.retryAfter(status,
+                buffered.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), client.clock), buffered);
+    }
+
+    private void closeLiveUnless(ClientHttpResponse returned) {
+        ClientHttpResponse response = live;
+        if (response != null && response != returned) {
+            live = null;
+            response.close();
+        }
+    }
+}
