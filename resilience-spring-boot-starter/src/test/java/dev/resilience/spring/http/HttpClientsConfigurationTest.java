@@ -1,0 +1,130 @@
+package dev.resilience.spring.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.RestClient;
+
+import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.retry.RetryRegistry;
+import dev.resilience.core.timeout.TimeoutRegistry;
+import dev.resilience.spring.autoconfigure.InvalidResilienceConfigException;
+
+/** {@code resilience.http.clients}: what is checked at start-up, and what a client's settings change. */
+class HttpClientsConfigurationTest {
+
+    @Test
+    void aHostWithASchemeOrAPathStopsStartUpNamingTheProperty() {
+        HttpClientsTestSupport.runner()
+                .withPropertyValues("resilience.http.clients.inventory.hosts[0]=https://inventory.internal/api")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .isInstanceOf(InvalidResilienceConfigException.class)
+                            .hasMessage("resilience.http.clients.inventory.hosts[0] must be a host or host:port "
+                                    + "such as inventory.internal:8443 (no scheme, no path), but was "
+                                    + "'https://inventory.internal/api'");
+                });
+    }
+
+    @Test
+    void aHostClaimedByTwoClientsStopsStartUp() {
+        HttpClientsTestSupport.runner().withPropertyValues(
+                "resilience.http.clients.inventory.hosts[0]=shared.internal:80",
+                "resilience.http.clients.pricing.hosts[0]=SHARED.internal:80").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessage("resilience.http.clients.pricing.hosts[0] names shared.internal:80, which "
+                                    + "resilience.http.clients.inventory.hosts names too: a host belongs to one "
+                                    + "client");
+                });
+    }
+
+    @Test
+    void anUnknownPolicyStopsStartUp() {
+        HttpClientsTestSupport.runner().withPropertyValues(
+                "resilience.http.clients.inventory.hosts[0]=inventory.internal",
+                "resilience.http.clients.inventory.policies=retry,ratelimiter").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining("resilience.http.clients.inventory.policies");
+                });
+    }
+
+    @Test
+    void aClientsPolicyInstancesExistFromStartUpUnderItsName() {
+        HttpClientsTestSupport.runner().withPropertyValues(
+                "resilience.http.clients.inventory.hosts[0]=inventory.internal",
+                "resilience.http.clients.pricing.hosts[0]=pricing.internal",
+                "resilience.http.clients.pricing.policies=circuitbreaker,timeout").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(RetryRegistry.class).names()).contains("inventory")
+                            .doesNotContain("pricing");
+                    assertThat(context.getBean(CircuitBreakerRegistry.class).names()).contains("inventory", "pricing");
+                    assertThat(context.getBean(TimeoutRegistry.class).names()).contains("inventory", "pricing");
+                    assertThat(context.getBean(BulkheadRegistry.class).names()).contains("inventory")
+                            .doesNotContain("pricing");
+                    assertThat(context.getBean(ResilienceHttpClients.class).names())
+                            .containsExactlyInAnyOrder("inventory", "pricing");
+                });
+    }
+
+    @Test
+    void aClientWithoutTheRetryPolicySendsEachRequestOnce() throws Exception {
+        try (TestHttpServer server = new TestHttpServer()) {
+            server.answer(TestHttpServer.Answer.status(503));
+            HttpClientsTestSupport.runner().withPropertyValues(
+                    "resilience.http.clients.inventory.hosts[0]=127.0.0.1:" + server.port(),
+                    "resilience.http.clients.inventory.policies=circuitbreaker").run(context -> {
+                        RestClient client = context.getBean(RestClient.Builder.class)
+                                .requestFactory(new JdkClientHttpRequestFactory()).baseUrl(server.url()).build();
+
+                        assertThatThrownBy(() -> client.get().retrieve().body(String.class))
+                                .isInstanceOf(HttpServerErrorException.class);
+                        assertThat(server.requests()).isEqualTo(1);
+                        assertThat(context.getBean(CircuitBreakerRegistry.class).instance("inventory")
+                                .failedCalls()).isEqualTo(1);
+                    });
+        }
+    }
+
+    @Test
+    void aHandBuiltClientAsksForANamedClientsInterceptor() throws Exception {
+        try (TestHttpServer server = new TestHttpServer()) {
+            server.answer(TestHttpServer.Answer.status(503), TestHttpServer.Answer.ok("ok"));
+            HttpClientsTestSupport.runner().withPropertyValues(
+                    "resilience.http.clients.inventory.policies=retry",
+                    "resilience.retry.instances.inventory.wait-duration=0ms").run(context -> {
+                        ResilienceHttpClients clients = context.getBean(ResilienceHttpClients.class);
+                        RestClient client = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
+                                .requestInterceptor(clients.interceptor("inventory")).baseUrl(server.url()).build();
+
+                        assertThat(client.get().retrieve().body(String.class)).isEqualTo("ok");
+                        assertThat(server.requests()).isEqualTo(2);
+                        assertThatThrownBy(() -> clients.interceptor("nowhere"))
+                                .isInstanceOf(IllegalArgumentException.class)
+                                .hasMessage("No HTTP client named 'nowhere' under resilience.http.clients; "
+                                        + "configured: [inventory]");
+                    });
+        }
+    }
+
+    @Test
+    void withResilienceDisabledNothingIsIntercepted() throws Exception {
+        try (TestHttpServer server = new TestHttpServer()) {
+            server.answer(TestHttpServer.Answer.status(503));
+            HttpClientsTestSupport.runner().withPropertyValues("resilience.enabled=false",
+                    "resilience.http.clients.inventory.hosts[0]=127.0.0.1:" + server.port()).run(context -> {
+                        assertThat(context).doesNotHaveBean(ResilienceHttpClients.class);
+                        RestClient client = context.getBean(RestClient.Builder.class)
+                                .requestFactory(new JdkClientHttpRequestFactory()).baseUrl(server.url()).build();
+                        assertThatThrownBy(() -> client.get().retrieve().body(String.class))
+                                .isInstanceOf(HttpServerErrorException.class);
+                        assertThat(server.requests()).isEqualTo(1);
+                    });
+        }
+    }
+}
