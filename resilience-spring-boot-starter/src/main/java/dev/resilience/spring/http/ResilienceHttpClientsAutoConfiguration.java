@@ -93,6 +93,22 @@ public class ResilienceHttpClientsAutoConfiguration {
         }
     }
 
+    /**
+     * Apache HttpClient 5 retries by itself (I/O errors, and 429/503 after their Retry-After): with our retry
+     * around it, each of our attempts would be several requests. When it is Boot's request factory and some
+     * client is protected, its own retries are switched off.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = { "org.apache.hc.client5.http.impl.classic.HttpClientBuilder",
+            "org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer" })
+    static class ApacheHttpClient {
+
+        @Bean
+        ApacheRetriesOff resilienceApacheRetriesOff(ResilienceHttpClients clients) {
+            return new ApacheRetriesOff(clients);
+        }
+    }
+
     /** WebClient, on the reactive call style, when the application has Boot's builder and Reactor. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({ WebClient.class, WebClientCustomizer.class,

@@ -27,6 +27,9 @@ class ConfigurationMetadataTest {
                 .contains("\"resilience.retry.configs.default.jitter\"")
                 .contains("\"resilience.timeout.configs.default.duration\"")
                 .contains("\"resilience.bulkhead.configs.default.max-concurrent-calls\"")
-                .contains("\"defaultValue\": \"30s\"");
+                .contains("\"defaultValue\": \"30s\"")
+                // A client's keys (hosts, policies, ...) come from the map's value type, which IDEs follow.
+                .contains("\"resilience.http.clients\"")
+                .contains("java.util.Map<java.lang.String,dev.resilience.spring.autoconfigure.HttpClientsProperties$Client>");
     }
 }

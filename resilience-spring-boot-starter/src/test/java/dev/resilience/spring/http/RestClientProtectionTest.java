@@ -266,6 +266,21 @@ class RestClientProtectionTest {
         });
     }
 
+    @org.junit.jupiter.api.Test
+    void apacheHttpClientsOwnRetriesDoNotMultiplyOurAttempts() {
+        // Boot picks Apache HttpClient 5 when it is on the class path; untouched, it would send each of our
+        // attempts at a 503 twice.
+        server.answer(TestHttpServer.Answer.status(503).withHeader("Retry-After", "0"));
+        runner(server.port()).run(context -> {
+            RestClient client = context.getBean(RestClient.Builder.class).baseUrl(server.url()).build();
+
+            assertThatThrownBy(() -> client.get().retrieve().body(String.class))
+                    .isInstanceOf(HttpServerErrorException.ServiceUnavailable.class);
+
+            assertThat(server.requests()).as("our three attempts, one request each").isEqualTo(3);
+        });
+    }
+
     @ParameterizedTest
     @EnumSource(Factory.class)
     void aSlowResponseIsCutByTheTimeoutPerAttempt(Factory factory) {
