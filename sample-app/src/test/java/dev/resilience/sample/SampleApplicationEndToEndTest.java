@@ -27,7 +27,8 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The whole story over real HTTP on a random port: B breaks, A's breaker opens and A answers with the
  * fallback, the breaker half-opens after its wait, B heals and the breaker closes; a slow call shows in the
- * bulkhead while it runs and is cut off by the timeout. The same for the asynchronous and the reactive client.
+ * bulkhead while it runs and is cut off by the timeout. The same for the asynchronous and the reactive client,
+ * and for the plain RestClient protected by configuration alone ({@code GET /configured}), with its HTTP rules.
  * Time is a {@link ManualClock}: the test advances it.
  */
 @SpringBootTest(classes = { SampleApplication.class, SampleApplicationEndToEndTest.TestClock.class },
@@ -46,6 +47,7 @@ class SampleApplicationEndToEndTest {
 
     @Test
     void breakerGoesClosedOpenHalfOpenClosedAndSlowCallsShowInTheBulkhead() throws Exception {
+        long configuredAttempts = configuredClientAttempts();
         JsonNode healthy = get("/");
         assertThat(healthy.get("a").asString()).isEqualTo("hello from service A");
         assertThat(healthy.get("b").asString()).isEqualTo("hello from service B");
@@ -98,6 +100,8 @@ class SampleApplicationEndToEndTest {
                 "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
         JsonNode timeouts = get("/actuator/timeouts").get("timeouts").get("serviceB");
         assertThat(timeouts.get("timedOutCalls").asLong()).isEqualTo(1);
+        assertThat(configuredClientAttempts()).as("ServiceBClient calls localhost: not protected twice")
+                .isEqualTo(configuredAttempts);
     }
 
     @Test
@@ -139,6 +143,7 @@ class SampleApplicationEndToEndTest {
 
     @Test
     void reactiveCallsGoThroughTheSameStoryPerSubscription() throws Exception {
+        long configuredAttempts = configuredClientAttempts();
         try {
             JsonNode healthy = get("/reactive");
             assertThat(healthy.get("a").asString()).isEqualTo("hello from service A");
@@ -203,6 +208,99 @@ class SampleApplicationEndToEndTest {
             assertThat(reactiveBulkheadCalls().size()).as("the cancelled subscription's place is free").isZero();
             JsonNode timeouts = get("/actuator/timeouts").get("timeouts").get("serviceBReactive");
             assertThat(timeouts.get("timedOutCalls").asLong()).isEqualTo(1);
+            assertThat(configuredClientAttempts())
+                    .as("ServiceBReactiveClient's WebClient calls localhost: not protected twice")
+                    .isEqualTo(configuredAttempts);
+        } finally {
+            post("/b/chaos", "{}");
+        }
+    }
+
+    @Test
+    void aPlainRestClientIsProtectedByConfigurationAloneWithTheHttpRules() throws Exception {
+        try {
+            long before = serviceBCalls();
+            Duration slept = clock.slept();
+            JsonNode healthy = get("/configured");
+            assertThat(healthy.get("a").asString()).isEqualTo("hello from service A");
+            assertThat(healthy.get("b").asString()).isEqualTo("hello from service B");
+            assertThat(serviceBCalls()).isEqualTo(before + 1);
+            assertThat(httpBreaker().get("state").asString()).isEqualTo("CLOSED");
+            long failedWithRetry = httpRetry().get("failedWithRetry").asLong();
+
+            post("/b/chaos", "{\"failureRate\": 1.0, \"status\": 503, \"retryAfterSeconds\": 1}");
+            // A 503 is a failure status and GET is idempotent: retried, after B's Retry-After (1s, not the
+            // retry's own 200ms; a blocking retry sleeps on the manual clock, which moves it at once). After the
+            // last attempt RestClient throws HttpServerErrorException, which the controller answers.
+            assertThat(get("/configured").get("b").asString())
+                    .isEqualTo("fallback: service B failed (answered 503 to the last attempt)");
+            assertThat(serviceBCalls()).as("two attempts").isEqualTo(before + 3);
+            assertThat(clock.slept()).isEqualTo(slept.plusSeconds(1));
+            // Each attempt is a call for the breaker: the fifth recorded one (1 success, 4 failures) opens it.
+            assertThat(get("/configured").get("b").asString())
+                    .isEqualTo("fallback: service B failed (answered 503 to the last attempt)");
+            assertThat(serviceBCalls()).isEqualTo(before + 5);
+            assertThat(clock.slept()).isEqualTo(slept.plusSeconds(2));
+            JsonNode open = httpBreaker();
+            assertThat(open.get("state").asString()).isEqualTo("OPEN");
+            assertThat(open.get("failureRate").asDouble()).isEqualTo(80.0);
+            assertThat(open.get("remainingOpenMillis").asLong()).isEqualTo(10_000);
+            assertThat(httpRetry().get("failedWithRetry").asLong()).isEqualTo(failedWithRetry + 2);
+
+            // Open: the request is rejected before it is sent (not retried, no wait) and B sees nothing.
+            long rejectedBefore = open.get("notPermittedCalls").asLong();
+            assertThat(get("/configured").get("b").asString())
+                    .isEqualTo("fallback: service B is unavailable, circuit open for another 10s");
+            assertThat(serviceBCalls()).isEqualTo(before + 5);
+            assertThat(clock.slept()).isEqualTo(slept.plusSeconds(2));
+            assertThat(httpBreaker().get("notPermittedCalls").asLong()).isEqualTo(rejectedBefore + 1);
+
+            clock.advance(Duration.ofSeconds(10));
+            assertThat(httpBreaker().get("state").asString()).isEqualTo("HALF_OPEN");
+
+            post("/b/chaos", "{}");
+            assertThat(get("/configured").get("b").asString()).isEqualTo("hello from service B");
+            assertThat(get("/configured").get("b").asString()).isEqualTo("hello from service B");
+            assertThat(httpBreaker().get("state").asString()).isEqualTo("CLOSED");
+            assertThat(serviceBCalls()).isEqualTo(before + 7);
+
+            JsonNode transitions = get("/actuator/circuitbreakers/serviceBHttp").get("transitions");
+            assertThat(transitions.findValues("to").stream().map(JsonNode::asString))
+                    .containsExactly("CLOSED", "HALF_OPEN", "OPEN");
+            JsonNode events = get("/actuator/resilienceevents?name=serviceBHttp&policy=circuitbreaker")
+                    .get("events");
+            assertThat(events.findValues("detail").stream().map(JsonNode::asString)).contains("CLOSED->OPEN",
+                    "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+
+            // A 404 is B's answer, not a failure: sent once, not retried, a success for the breaker. Five of
+            // them in a row (minimum-number-of-calls) leave it closed.
+            post("/b/chaos", "{\"failureRate\": 1.0, \"status\": 404}");
+            for (int i = 0; i < 5; i++) {
+                assertThat(get("/configured").get("b").asString()).isEqualTo("service B answered 404");
+            }
+            assertThat(serviceBCalls()).as("one request each").isEqualTo(before + 12);
+            assertThat(clock.slept()).isEqualTo(slept.plusSeconds(2));
+            JsonNode afterNotFound = httpBreaker();
+            assertThat(afterNotFound.get("state").asString()).isEqualTo("CLOSED");
+            assertThat(afterNotFound.get("failedCalls").asLong()).isZero();
+            assertThat(afterNotFound.get("failureRate").asDouble()).isEqualTo(0.0);
+
+            // B hangs for 10s; the timeout (3s) interrupts the attempt at its deadline, which is not retried.
+            post("/b/chaos", "{\"latencyMillis\": 10000}");
+            long timedOut = get("/actuator/timeouts").get("timeouts").get("serviceBHttp").get("timedOutCalls")
+                    .asLong();
+            CompletableFuture<JsonNode> hanging = getAsync("/configured");
+            await().atMost(Duration.ofSeconds(10)).until(() -> httpBulkheadCalls().size() == 1);
+            assertThat(httpBulkheadCalls().get(0).get("call").asString()).isEqualTo("HTTP serviceBHttp");
+            assertThat(hanging).isNotDone();
+
+            clock.advance(Duration.ofSeconds(3));
+            assertThat(hanging.get(5, TimeUnit.SECONDS).get("b").asString())
+                    .isEqualTo("fallback: service B did not answer within 3000ms");
+            assertThat(serviceBCalls()).as("not retried").isEqualTo(before + 13);
+            assertThat(httpBulkheadCalls().size()).isZero();
+            assertThat(get("/actuator/timeouts").get("timeouts").get("serviceBHttp").get("timedOutCalls").asLong())
+                    .isEqualTo(timedOut + 1);
         } finally {
             post("/b/chaos", "{}");
         }
@@ -237,6 +335,25 @@ class SampleApplicationEndToEndTest {
 
     private JsonNode reactiveBulkheadCalls() throws Exception {
         return get("/actuator/bulkheads").get("bulkheads").get("serviceBReactive").get("calls");
+    }
+
+    private JsonNode httpBreaker() throws Exception {
+        return get("/actuator/circuitbreakers").get("circuitBreakers").get("serviceBHttp");
+    }
+
+    private JsonNode httpRetry() throws Exception {
+        return get("/actuator/retries").get("retries").get("serviceBHttp");
+    }
+
+    private JsonNode httpBulkheadCalls() throws Exception {
+        return get("/actuator/bulkheads").get("bulkheads").get("serviceBHttp").get("calls");
+    }
+
+    /** Every attempt through the configured client so far: each passes its timeout, which counts them all. */
+    private long configuredClientAttempts() throws Exception {
+        JsonNode timeout = get("/actuator/timeouts").get("timeouts").get("serviceBHttp");
+        return timeout.get("successfulCalls").asLong() + timeout.get("failedCalls").asLong()
+                + timeout.get("timedOutCalls").asLong();
     }
 
     private long serviceBCalls() throws Exception {

@@ -6,6 +6,13 @@ import java.util.concurrent.CompletableFuture;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
+
+import dev.resilience.core.bulkhead.BulkheadFullException;
+import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
+import dev.resilience.core.timeout.TimeoutExceededException;
 
 import reactor.core.publisher.Mono;
 
@@ -16,12 +23,14 @@ public class ServiceAController {
     private final ServiceBClient serviceB;
     private final ServiceBAsyncClient serviceBAsync;
     private final ServiceBReactiveClient serviceBReactive;
+    private final ServiceBHttpClient serviceBHttp;
 
     public ServiceAController(ServiceBClient serviceB, ServiceBAsyncClient serviceBAsync,
-            ServiceBReactiveClient serviceBReactive) {
+            ServiceBReactiveClient serviceBReactive, ServiceBHttpClient serviceBHttp) {
         this.serviceB = serviceB;
         this.serviceBAsync = serviceBAsync;
         this.serviceBReactive = serviceBReactive;
+        this.serviceBHttp = serviceBHttp;
     }
 
     @GetMapping("/")
@@ -55,5 +64,43 @@ public class ServiceAController {
             answer.put("b", b);
             return answer;
         });
+    }
+
+    /**
+     * The same through a plain RestClient protected by configuration alone ({@code resilience.http.clients.
+     * serviceBHttp}): no annotation, so no {@code @Fallback} either. What the client throws is caught here and
+     * answered like the other paths' fallbacks.
+     */
+    @GetMapping("/configured")
+    public Map<String, String> helloConfigured() {
+        Map<String, String> answer = new LinkedHashMap<>();
+        answer.put("a", "hello from service A");
+        answer.put("b", helloThroughConfiguredClient());
+        return answer;
+    }
+
+    private String helloThroughConfiguredClient() {
+        try {
+            return serviceBHttp.hello();
+        } catch (HttpServerErrorException failed) {
+            // A 5xx after the last attempt (a failure status is retried, GET being idempotent): RestClient's own
+            // exception, from the last response, which the interceptor handed back as it came.
+            return "fallback: service B failed (answered " + failed.getStatusCode().value() + " to the last attempt)";
+        } catch (HttpClientErrorException answered) {
+            // A 4xx. But for 408 and 429 (failure statuses, retried like a 503) it is B's answer: sent once, not
+            // retried, a success for the breaker.
+            return "service B answered " + answered.getStatusCode().value();
+        } catch (CircuitBreakerOpenException open) {
+            // Rejected before a request was sent: B saw nothing.
+            return "fallback: service B is unavailable, circuit open for another "
+                    + open.remainingOpenTime().toSeconds() + "s";
+        } catch (TimeoutExceededException timeout) {
+            return "fallback: service B did not answer within " + timeout.duration().toMillis() + "ms";
+        } catch (BulkheadFullException full) {
+            return "fallback: too many calls to service B at once";
+        } catch (ResourceAccessException unreachable) {
+            // An I/O error (connection refused or reset) on every attempt.
+            return "fallback: service B could not be reached (" + unreachable.getMessage() + ")";
+        }
     }
 }
