@@ -18,7 +18,7 @@ import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
 import dev.resilience.core.fallback.Fallback;
 import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.retry.Retry;
-import dev.resilience.core.retry.RetryAfterHint;
+import dev.resilience.core.RetryAfterHint;
 import dev.resilience.core.retry.RetryConfig;
 import dev.resilience.core.timeout.Timeout;
 import dev.resilience.core.timeout.TimeoutConfig;

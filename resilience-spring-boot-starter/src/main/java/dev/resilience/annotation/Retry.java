@@ -1,5 +1,6 @@
 package dev.resilience.annotation;
 
+import dev.resilience.core.RetryAfterHint;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -8,7 +9,7 @@ import java.lang.annotation.Target;
 
 /**
  * Retries the method when it fails, with the backoff, jitter and budget of the named retry instance.
- * A failure that carries a server-requested delay ({@code RetryAfterHint}) waits that long instead.
+ * A failure that carries a server-requested delay ({@link RetryAfterHint}) waits that long instead.
  *
  * <p>On a class, applies to every public method but {@code equals}, {@code hashCode} and {@code toString}; an
  * annotation of the same kind on a method wins. Settings

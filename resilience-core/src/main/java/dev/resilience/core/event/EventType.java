@@ -30,6 +30,18 @@ public enum EventType {
     /** A call found the bulkhead full. */
     BULKHEAD_REJECTED(PolicyKind.BULKHEAD),
 
+    /** A rate limiter handed out a permit; carries the wait when the call waited for it. */
+    RATE_LIMITER_PERMITTED(PolicyKind.RATE_LIMITER),
+    /** A rate limiter rejected a call: no permit within its max wait. */
+    RATE_LIMITER_REJECTED(PolicyKind.RATE_LIMITER),
+    /** A cluster-wide rate limiter lost its engine and limits on its own now; detail: what it does instead. */
+    RATE_LIMITER_ENGINE_LOST(PolicyKind.RATE_LIMITER),
+    /** A cluster-wide rate limiter's engine is back: the shared bucket counts again. */
+    RATE_LIMITER_ENGINE_BACK(PolicyKind.RATE_LIMITER),
+
+    /** A failed attempt was not retried: the retry budget it shares is spent. */
+    RETRY_BUDGET_EXHAUSTED(PolicyKind.RETRY),
+
     /** A fallback supplied the result for a failure. */
     FALLBACK_USED(PolicyKind.FALLBACK);
 

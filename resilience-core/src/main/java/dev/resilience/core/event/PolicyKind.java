@@ -2,12 +2,13 @@ package dev.resilience.core.event;
 
 import java.util.Locale;
 
-/** The five kinds of policy; {@link #id()} is the lower-case name used in events, endpoints and metrics. */
+/** The kinds of policy; {@link #id()} is the lower-case name used in events, endpoints and metrics. */
 public enum PolicyKind {
     CIRCUIT_BREAKER("circuitbreaker"),
     RETRY("retry"),
     TIMEOUT("timeout"),
     BULKHEAD("bulkhead"),
+    RATE_LIMITER("ratelimiter"),
     FALLBACK("fallback");
 
     private final String id;

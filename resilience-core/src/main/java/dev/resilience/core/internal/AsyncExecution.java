@@ -53,6 +53,11 @@ public final class AsyncExecution extends CompletableFuture<Object> implements B
         this.attemptsStopWhenCancelled = attemptsStopWhenCancelled;
     }
 
+    /** The call as given to the pipeline: stages read what it carries (e.g. a rate-limit key). */
+    public Object call() {
+        return call;
+    }
+
     /** Whether cancelling an attempt's future stops its work, so a timeout should cancel it. */
     public boolean attemptsStopWhenCancelled() {
         return attemptsStopWhenCancelled;

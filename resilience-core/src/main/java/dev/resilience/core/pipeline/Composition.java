@@ -9,12 +9,13 @@ import dev.resilience.core.internal.AsyncStage;
 import dev.resilience.core.internal.StageContext;
 import dev.resilience.core.internal.StageFactories;
 import dev.resilience.core.internal.SyncStage;
+import dev.resilience.core.ratelimiter.RateLimitExceededException;
 import dev.resilience.core.retry.Retry;
 import dev.resilience.core.spi.Clock;
 
 /**
  * The one place that says how policies nest, outermost first:
- * <b>Fallback → Retry → CircuitBreaker → Timeout → Bulkhead → call</b>, and the rules that concern more
+ * <b>Fallback → Retry → CircuitBreaker → RateLimiter → Timeout → Bulkhead → call</b>, and the rules that concern more
  * than one of them. Every call style is built from {@link #ORDER}: each policy contributes its own stage for
  * the style, wrapped around the stages inside it. A new policy takes its place in {@code ORDER}; a new call
  * style asks each policy for a stage of that style.
@@ -22,7 +23,7 @@ import dev.resilience.core.spi.Clock;
 final class Composition implements StageContext {
 
     /** The positions, outermost first. */
-    enum Position { FALLBACK, RETRY, CIRCUIT_BREAKER, TIMEOUT, BULKHEAD }
+    enum Position { FALLBACK, RETRY, CIRCUIT_BREAKER, RATE_LIMITER, TIMEOUT, BULKHEAD }
 
     static final Position[] ORDER = Position.values();
 
@@ -31,6 +32,7 @@ final class Composition implements StageContext {
     private final Clock clock;
     private final Executor executor;
     private final boolean retriesOpenBreaker;
+    private final boolean retriesRateLimited;
 
     /** @param policies by {@link Position#ordinal()}; {@code null} where the pipeline has no such policy */
     Composition(Object[] policies, String description, Clock clock, Executor executor) {
@@ -41,6 +43,8 @@ final class Composition implements StageContext {
         Retry retry = (Retry) this.policies[Position.RETRY.ordinal()];
         this.retriesOpenBreaker = retry != null
                 && retry.config().retryExceptions().contains(CircuitBreakerOpenException.class);
+        this.retriesRateLimited = retry != null
+                && retry.config().retryExceptions().contains(RateLimitExceededException.class);
     }
 
     SyncStage syncStages() {
@@ -84,15 +88,25 @@ final class Composition implements StageContext {
         return executor;
     }
 
-    /** A full bulkhead is local overload, not a failure of the downstream: a breaker around it ignores it. */
+    /**
+     * A full bulkhead and a spent rate limit are local overload, not failures of the downstream: a breaker
+     * around them ignores them.
+     */
     @Override
     public boolean isDownstreamFailure(Throwable failure) {
-        return !(Outcomes.unwrap(failure) instanceof BulkheadFullException);
+        Throwable unwrapped = Outcomes.unwrap(failure);
+        return !(unwrapped instanceof BulkheadFullException) && !(unwrapped instanceof RateLimitExceededException);
     }
 
-    /** Retrying into an open breaker only burns attempts, unless the retry names that rejection itself. */
+    /**
+     * Retrying into an open breaker or a spent rate limit only burns attempts, unless the retry names that
+     * rejection itself (a rate limit's rejection then says how long to wait).
+     */
     @Override
     public boolean mayRetry(Throwable failure) {
-        return retriesOpenBreaker || !(failure instanceof CircuitBreakerOpenException);
+        if (failure instanceof CircuitBreakerOpenException) {
+            return retriesOpenBreaker;
+        }
+        return retriesRateLimited || !(failure instanceof RateLimitExceededException);
     }
 }

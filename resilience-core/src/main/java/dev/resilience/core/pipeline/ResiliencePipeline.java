@@ -21,6 +21,7 @@ import dev.resilience.core.internal.Invocation;
 import dev.resilience.core.internal.SyncStage;
 import dev.resilience.core.internal.Validation;
 import dev.resilience.core.pipeline.Composition.Position;
+import dev.resilience.core.ratelimiter.RateLimiter;
 import dev.resilience.core.retry.Retry;
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.spi.ContextPropagation;
@@ -28,8 +29,9 @@ import dev.resilience.core.timeout.Timeout;
 
 /**
  * Runs code under any subset of the policies, always nested in one order, outermost first:
- * <b>Fallback → Retry → CircuitBreaker → Timeout → Bulkhead → call</b> (see {@link Composition}). Every retry
- * attempt passes through the breaker, the timeout and the bulkhead again.
+ * <b>Fallback → Retry → CircuitBreaker → RateLimiter → Timeout → Bulkhead → call</b> (see
+ * {@link Composition}). Every retry attempt passes through the breaker, the rate limiter, the timeout and the
+ * bulkhead again.
  *
  * <pre>{@code
  * ResiliencePipeline pipeline = ResiliencePipeline.builder()
@@ -77,6 +79,7 @@ public final class ResiliencePipeline {
         Bulkhead bulkhead = (Bulkhead) b.policies[Position.BULKHEAD.ordinal()];
         Timeout timeout = (Timeout) b.policies[Position.TIMEOUT.ordinal()];
         Retry retry = (Retry) b.policies[Position.RETRY.ordinal()];
+        RateLimiter limiter = (RateLimiter) b.policies[Position.RATE_LIMITER.ordinal()];
         if (breaker != null) {
             return breaker.clock();
         }
@@ -85,6 +88,9 @@ public final class ResiliencePipeline {
         }
         if (timeout != null) {
             return timeout.clock();
+        }
+        if (limiter != null) {
+            return limiter.clock();
         }
         return retry != null ? retry.clock() : Clock.system();
     }
@@ -210,6 +216,10 @@ public final class ResiliencePipeline {
         return (CircuitBreaker) composition.policy(Position.CIRCUIT_BREAKER);
     }
 
+    public RateLimiter rateLimiter() {
+        return (RateLimiter) composition.policy(Position.RATE_LIMITER);
+    }
+
     public Timeout timeout() {
         return (Timeout) composition.policy(Position.TIMEOUT);
     }
@@ -256,6 +266,11 @@ public final class ResiliencePipeline {
 
         public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
             policies[Position.CIRCUIT_BREAKER.ordinal()] = circuitBreaker;
+            return this;
+        }
+
+        public Builder rateLimiter(RateLimiter rateLimiter) {
+            policies[Position.RATE_LIMITER.ordinal()] = rateLimiter;
             return this;
         }
 

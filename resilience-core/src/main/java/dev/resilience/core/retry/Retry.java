@@ -1,5 +1,6 @@
 package dev.resilience.core.retry;
 
+import dev.resilience.core.RetryAfterHint;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,6 +44,7 @@ public final class Retry {
     private final LongAdder successfulWithRetry = new LongAdder();
     private final LongAdder failedWithRetry = new LongAdder();
     private final LongAdder failedWithoutRetry = new LongAdder();
+    private final RetryBudget budget;
 
     private Retry(String name, RetryConfig config, Clock clock) {
         this.name = Validation.name(name);
@@ -52,6 +54,7 @@ public final class Retry {
         this.waitNanos = Clock.saturatedNanos(config.waitDuration());
         this.maxWaitNanos = Clock.saturatedNanos(config.maxWaitDuration());
         this.maxDurationNanos = Clock.saturatedNanos(config.maxDuration());
+        this.budget = config.budget();
     }
 
     public static Retry ofDefaults(String name) {
@@ -160,6 +163,42 @@ public final class Retry {
             events.publish(EventType.RETRY_EXHAUSTED, "gave up after " + attempts
                     + (attempts == 1 ? " attempt" : " attempts"), null, Outcomes.unwrap(failure), null);
         }
+    }
+
+    /** Whether retries come from a shared {@link RetryBudget}, which counts first attempts. */
+    boolean hasRetryBudget() {
+        return budget != null;
+    }
+
+    /** An execution starts its first attempt: its budget counts it. */
+    void onFirstAttempt() {
+        budget.recordFirstAttempt();
+    }
+
+    /**
+     * Whether the retry budget (if any) allows one more retry now; the last check before a retry, so nothing
+     * is taken from the budget for a retry that would not happen anyway. When it refuses, {@code failure}
+     * carries a suppressed {@link RetryBudgetExhaustedException} (fallbacks still match the real failure).
+     */
+    boolean budgetAllowsRetry(Throwable failure) {
+        if (budget == null || budget.tryRetry()) {
+            return true;
+        }
+        RetryBudgetExhaustedException exhausted = new RetryBudgetExhaustedException(budget.name(),
+                budget.config().maxRetryRatio());
+        if (failure != null) {
+            Outcomes.unwrap(failure).addSuppressed(exhausted);
+        }
+        if (events.isListening(EventType.RETRY_BUDGET_EXHAUSTED)) {
+            events.publish(EventType.RETRY_BUDGET_EXHAUSTED, "budget '" + budget.name() + "' is spent", null,
+                    failure == null ? null : Outcomes.unwrap(failure), null);
+        }
+        return false;
+    }
+
+    /** The retry budget this retry takes from, or {@code null}. */
+    public RetryBudget budget() {
+        return budget;
     }
 
     /** Whether the attempts share a time budget ({@code maxDuration}), which needs the start time read. */

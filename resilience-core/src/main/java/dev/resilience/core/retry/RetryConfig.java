@@ -28,6 +28,7 @@ public final class RetryConfig {
     private final Duration maxDuration;
     private final ExceptionFilter retriedFailures;
     private final Predicate<Object> retryOnResult;
+    private final RetryBudget budget;
 
     private RetryConfig(Builder b) {
         this.maxAttempts = b.maxAttempts;
@@ -38,6 +39,7 @@ public final class RetryConfig {
         this.maxDuration = b.maxDuration;
         this.retriedFailures = ExceptionFilter.of(b.retryExceptions, b.ignoreExceptions);
         this.retryOnResult = b.retryOnResult;
+        this.budget = b.budget;
     }
 
     /** The built-in defaults: 3 attempts, 500ms apart. */
@@ -104,6 +106,11 @@ public final class RetryConfig {
         return retryOnResult;
     }
 
+    /** The retry budget this retry takes its retries from, or {@code null}: retries limited by attempts only. */
+    public RetryBudget budget() {
+        return budget;
+    }
+
     @Override
     public String toString() {
         return "RetryConfig[maxAttempts=" + maxAttempts + ", waitDuration=" + waitDuration + ", backoffMultiplier="
@@ -123,6 +130,7 @@ public final class RetryConfig {
         private List<Class<? extends Throwable>> retryExceptions = new ArrayList<>();
         private List<Class<? extends Throwable>> ignoreExceptions = new ArrayList<>();
         private Predicate<Object> retryOnResult;
+        private RetryBudget budget;
 
         private Builder() {
         }
@@ -137,6 +145,7 @@ public final class RetryConfig {
             this.retryExceptions = new ArrayList<>(base.retryExceptions());
             this.ignoreExceptions = new ArrayList<>(base.ignoreExceptions());
             this.retryOnResult = base.retryOnResult;
+            this.budget = base.budget;
         }
 
         public Builder maxAttempts(int attempts) {
@@ -194,6 +203,12 @@ public final class RetryConfig {
         }
 
         /** Retry while {@code predicate} says a returned value is not acceptable. */
+        /** Takes retries from {@code budget}, shared with other retries; {@code null} for none. */
+        public Builder budget(RetryBudget budget) {
+            this.budget = budget;
+            return this;
+        }
+
         public Builder retryOnResult(Predicate<Object> predicate) {
             this.retryOnResult = predicate;
             return this;

@@ -49,6 +49,9 @@ final class RetryStages implements StageFactory<Retry> {
         public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
             // The budget needs a start time; without one, a first-try success reads no clock at all.
             long start = retry.hasTimeBudget() ? retry.clock().nanoTime() : 0;
+            if (retry.hasRetryBudget()) {
+                retry.onFirstAttempt();
+            }
             Object result;
             try {
                 result = inner.execute(call, kind, argument, Invocation.NO_TIME);
@@ -72,11 +75,13 @@ final class RetryStages implements StageFactory<Retry> {
                 long delay;
                 if (failure != null) {
                     if (attempt >= maxAttempts || !retryable(retry, context, failure)
-                            || !retry.withinBudget(start, delay = retry.delayNanos(attempt, failure))) {
+                            || !retry.withinBudget(start, delay = retry.delayNanos(attempt, failure))
+                            || !retry.budgetAllowsRetry(failure)) {
                         retry.onFailure(attempt, failure);
                         throw failure;
                     }
-                } else if (attempt >= maxAttempts || !retry.withinBudget(start, delay = retry.delayNanos(attempt, null))) {
+                } else if (attempt >= maxAttempts || !retry.withinBudget(start, delay = retry.delayNanos(attempt, null))
+                        || !retry.budgetAllowsRetry(null)) {
                     retry.onFailure(attempt, null);
                     return result;
                 }
@@ -134,6 +139,9 @@ final class RetryStages implements StageFactory<Retry> {
         @Override
         public CompletableFuture<Object> execute(AsyncExecution execution, long startNanos) {
             long start = retry.hasTimeBudget() ? retry.clock().nanoTime() : 0;
+            if (retry.hasRetryBudget()) {
+                retry.onFirstAttempt();
+            }
             CompletableFuture<Object> first = inner.execute(execution, Invocation.NO_TIME);
             if (succeededNow(first) && retry.config().retryOnResult() == null) {
                 retry.onFirstTrySuccess(); // the common case: nothing scheduled, nothing allocated
@@ -179,7 +187,7 @@ final class RetryStages implements StageFactory<Retry> {
                 if (failure != null) {
                     if (current < maxAttempts && retryable(retry, context, failure)) {
                         long delay = retry.delayNanos(current, failure);
-                        if (retry.withinBudget(startNanos, delay)) {
+                        if (retry.withinBudget(startNanos, delay) && retry.budgetAllowsRetry(failure)) {
                             retry.onRetryScheduled(current, delay, failure);
                             schedule(delay, failure);
                             return;
@@ -192,7 +200,7 @@ final class RetryStages implements StageFactory<Retry> {
                 if (retry.isRetryableResult(value)) {
                     if (current < maxAttempts) {
                         long delay = retry.delayNanos(current, null);
-                        if (retry.withinBudget(startNanos, delay)) {
+                        if (retry.withinBudget(startNanos, delay) && retry.budgetAllowsRetry(null)) {
                             retry.onRetryScheduled(current, delay, null);
                             schedule(delay, null);
                             return;

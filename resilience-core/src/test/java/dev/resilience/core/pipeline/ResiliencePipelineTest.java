@@ -595,7 +595,7 @@ class ResiliencePipelineTest {
     }
 
     /** A failure carrying a server's Retry-After. */
-    static final class TooManyRequests extends RuntimeException implements dev.resilience.core.retry.RetryAfterHint {
+    static final class TooManyRequests extends RuntimeException implements dev.resilience.core.RetryAfterHint {
         private static final long serialVersionUID = 1L;
         private final transient Duration retryAfter;
 

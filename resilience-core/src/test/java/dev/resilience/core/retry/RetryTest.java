@@ -1,5 +1,6 @@
 package dev.resilience.core.retry;
 
+import dev.resilience.core.RetryAfterHint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,7 +3,7 @@ package dev.resilience.spring.http;
 import java.time.Duration;
 import java.util.Optional;
 
-import dev.resilience.core.retry.RetryAfterHint;
+import dev.resilience.core.RetryAfterHint;
 
 /**
  * A response whose status is a failure for a protected HTTP client (by default 408, 429, 5xx but 501 and 505),

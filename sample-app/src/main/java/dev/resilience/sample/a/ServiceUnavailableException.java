@@ -3,7 +3,7 @@ package dev.resilience.sample.a;
 import java.time.Duration;
 import java.util.Optional;
 
-import dev.resilience.core.retry.RetryAfterHint;
+import dev.resilience.core.RetryAfterHint;
 
 /** Service B answered with a server error; carries its Retry-After so the retry waits as asked. */
 public class ServiceUnavailableException extends RuntimeException implements RetryAfterHint {

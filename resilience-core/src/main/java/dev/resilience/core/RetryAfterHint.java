@@ -1,4 +1,4 @@
-package dev.resilience.core.retry;
+package dev.resilience.core;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,0 +1,22 @@
+package dev.resilience.core.ratelimiter;
+
+import dev.resilience.core.spi.Clock;
+
+/**
+ * Makes the buckets of a rate limiter: its own one, and one per key. The default makes local buckets; a
+ * distributed engine (see the cluster module) makes buckets shared by every instance of a service.
+ */
+@FunctionalInterface
+public interface PermitBuckets {
+
+    /** Local buckets of the config's type, on {@code clock}. */
+    static PermitBuckets local(Clock clock) {
+        return (name, key, config) -> config.type() == RateLimiterType.SMOOTH ? new SmoothBucket(config, clock)
+                : new FixedWindowBucket(config, clock);
+    }
+
+    /**
+     * The bucket of limiter {@code name} for {@code key} ({@code null}: the limiter's own bucket).
+     */
+    PermitBucket create(String name, Object key, RateLimiterConfig config);
+}

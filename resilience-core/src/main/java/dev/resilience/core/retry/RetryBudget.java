@@ -1,0 +1,127 @@
+package dev.resilience.core.retry;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.resilience.core.internal.Validation;
+import dev.resilience.core.spi.Clock;
+
+/**
+ * Bounds retries as a fraction of traffic, so that many callers retrying a struggling downstream cannot
+ * multiply its load: over the last {@code window}, retries may be at most {@code maxRetryRatio} of the
+ * first attempts, or {@code minRetriesPerSecond × window} whichever is more (a quiet service can still
+ * retry). Shared by any number of {@link Retry} instances (e.g. every retry towards one downstream).
+ *
+ * <p>The window is ten slots; counting is a few atomic adds and no lock. Under contention the bound may be
+ * passed by the few retries decided in the same instant.
+ */
+public final class RetryBudget {
+
+    private static final int SLOTS = 10;
+
+    private final String name;
+    private final RetryBudgetConfig config;
+    private final Clock clock;
+    private final long slotNanos;
+    private final double floor;
+    /** Per slot: the slot number it holds counts for, first attempts, retries. */
+    private final AtomicLongArray slotOf = new AtomicLongArray(SLOTS);
+    private final AtomicLongArray firstAttempts = new AtomicLongArray(SLOTS);
+    private final AtomicLongArray retries = new AtomicLongArray(SLOTS);
+    private final LongAdder rejected = new LongAdder();
+
+    private RetryBudget(String name, RetryBudgetConfig config, Clock clock) {
+        this.name = Validation.name(name);
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.slotNanos = Math.max(1, config.window().toNanos() / SLOTS);
+        this.floor = config.minRetriesPerSecond() * config.window().toNanos() / 1e9;
+        for (int i = 0; i < SLOTS; i++) {
+            slotOf.set(i, -1);
+        }
+    }
+
+    public static RetryBudget of(String name, RetryBudgetConfig config, Clock clock) {
+        return new RetryBudget(name, config, clock);
+    }
+
+    public static RetryBudget of(String name, RetryBudgetConfig config) {
+        return new RetryBudget(name, config, Clock.system());
+    }
+
+    /** An execution made its first attempt. */
+    void recordFirstAttempt() {
+        firstAttempts.incrementAndGet(current());
+    }
+
+    /**
+     * Takes a retry from the budget if it allows one now.
+     *
+     * @return {@code false} (counted as rejected) when retries have reached their share of the window
+     */
+    boolean tryRetry() {
+        int index = current();
+        long slot = slotOf.get(index);
+        long firsts = 0;
+        long retried = 0;
+        for (int i = 0; i < SLOTS; i++) {
+            long held = slotOf.get(i);
+            if (held > slot - SLOTS && held <= slot) {
+                firsts += firstAttempts.get(i);
+                retried += retries.get(i);
+            }
+        }
+        if (retried + 1 > Math.max(floor, config.maxRetryRatio() * firsts)) {
+            rejected.increment();
+            return false;
+        }
+        retries.incrementAndGet(index);
+        return true;
+    }
+
+    /** The index of the slot for now, cleared first when it still holds an older slot's counts. */
+    private int current() {
+        long slot = clock.nanoTime() / slotNanos;
+        int index = (int) Math.floorMod(slot, (long) SLOTS);
+        long held = slotOf.get(index);
+        if (held != slot && slotOf.compareAndSet(index, held, slot)) {
+            firstAttempts.set(index, 0);
+            retries.set(index, 0);
+        }
+        return index;
+    }
+
+    /** Retries as a fraction of first attempts over the window now; 0 when there were none. */
+    public double ratio() {
+        long slot = clock.nanoTime() / slotNanos;
+        long firsts = 0;
+        long retried = 0;
+        for (int i = 0; i < SLOTS; i++) {
+            long held = slotOf.get(i);
+            if (held > slot - SLOTS && held <= slot) {
+                firsts += firstAttempts.get(i);
+                retried += retries.get(i);
+            }
+        }
+        return firsts == 0 ? 0 : (double) retried / firsts;
+    }
+
+    /** Retries refused since creation because the budget was spent. */
+    public long rejectedRetries() {
+        return rejected.sum();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public RetryBudgetConfig config() {
+        return config;
+    }
+
+    @Override
+    public String toString() {
+        return "RetryBudget[" + name + ", " + config + "]";
+    }
+}
