@@ -21,6 +21,9 @@ public final class RateLimiterConfig {
     private final RateLimiterType type;
     private final Duration maxWaitDuration;
     private final int maxKeys;
+    private final RateLimiterScope scope;
+    private final int expectedInstances;
+    private final EngineFailureMode onEngineFailure;
 
     private RateLimiterConfig(Builder b) {
         this.limitForPeriod = b.limitForPeriod;
@@ -28,6 +31,9 @@ public final class RateLimiterConfig {
         this.type = b.type;
         this.maxWaitDuration = b.maxWaitDuration;
         this.maxKeys = b.maxKeys;
+        this.scope = b.scope;
+        this.expectedInstances = b.expectedInstances;
+        this.onEngineFailure = b.onEngineFailure;
     }
 
     /** The built-in defaults: 50 permits per second, smooth, no waiting, 10,000 keys. */
@@ -42,7 +48,8 @@ public final class RateLimiterConfig {
     /** A builder starting from {@code base}. */
     public static Builder from(RateLimiterConfig base) {
         return new Builder().limitForPeriod(base.limitForPeriod).limitRefreshPeriod(base.limitRefreshPeriod)
-                .type(base.type).maxWaitDuration(base.maxWaitDuration).maxKeys(base.maxKeys);
+                .type(base.type).maxWaitDuration(base.maxWaitDuration).maxKeys(base.maxKeys).scope(base.scope)
+                .expectedInstances(base.expectedInstances).onEngineFailure(base.onEngineFailure);
     }
 
     /** Permits per {@link #limitRefreshPeriod()}. */
@@ -68,10 +75,29 @@ public final class RateLimiterConfig {
         return maxKeys;
     }
 
+    /** Whether the limit is this process's or shared by every instance of the service. */
+    public RateLimiterScope scope() {
+        return scope;
+    }
+
+    /**
+     * How many instances of the service share a cluster-wide limit: while the engine is unreachable, each
+     * limits locally to {@code limitForPeriod / expectedInstances}.
+     */
+    public int expectedInstances() {
+        return expectedInstances;
+    }
+
+    /** What a cluster-wide limiter does while its engine is unreachable. */
+    public EngineFailureMode onEngineFailure() {
+        return onEngineFailure;
+    }
+
     @Override
     public String toString() {
         return "RateLimiterConfig[limitForPeriod=" + limitForPeriod + ", limitRefreshPeriod=" + limitRefreshPeriod
-                + ", type=" + type + ", maxWaitDuration=" + maxWaitDuration + ", maxKeys=" + maxKeys + "]";
+                + ", type=" + type + ", maxWaitDuration=" + maxWaitDuration + ", maxKeys=" + maxKeys + ", scope="
+                + scope + ", expectedInstances=" + expectedInstances + ", onEngineFailure=" + onEngineFailure + "]";
     }
 
     /** Mutable builder; {@link #build()} validates every setting. */
@@ -81,8 +107,26 @@ public final class RateLimiterConfig {
         private RateLimiterType type = RateLimiterType.SMOOTH;
         private Duration maxWaitDuration = Duration.ZERO;
         private int maxKeys = 10_000;
+        private RateLimiterScope scope = RateLimiterScope.LOCAL;
+        private int expectedInstances = 1;
+        private EngineFailureMode onEngineFailure = EngineFailureMode.LOCAL;
 
         private Builder() {
+        }
+
+        public Builder scope(RateLimiterScope scope) {
+            this.scope = scope;
+            return this;
+        }
+
+        public Builder expectedInstances(int instances) {
+            this.expectedInstances = instances;
+            return this;
+        }
+
+        public Builder onEngineFailure(EngineFailureMode mode) {
+            this.onEngineFailure = mode;
+            return this;
         }
 
         public Builder limitForPeriod(int limit) {
@@ -123,6 +167,13 @@ public final class RateLimiterConfig {
             }
             notNegative("maxWaitDuration", maxWaitDuration);
             atLeast("maxKeys", maxKeys, 1);
+            if (scope == null) {
+                throw new InvalidConfigException("scope", null, "local or cluster");
+            }
+            atLeast("expectedInstances", expectedInstances, 1);
+            if (onEngineFailure == null) {
+                throw new InvalidConfigException("onEngineFailure", null, "local or reject");
+            }
             return new RateLimiterConfig(this);
         }
     }
