@@ -17,6 +17,8 @@ import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreakerOpenException;
 import dev.resilience.core.fallback.Fallback;
 import dev.resilience.core.pipeline.ResiliencePipeline;
+import dev.resilience.core.ratelimiter.RateLimiter;
+import dev.resilience.core.ratelimiter.RateLimiterConfig;
 import dev.resilience.core.retry.Retry;
 import dev.resilience.core.RetryAfterHint;
 import dev.resilience.core.retry.RetryConfig;
@@ -249,6 +251,33 @@ class MonoThroughPipelineTest {
                 .verifyComplete();
 
         assertThat(bulkhead.activeCalls()).isZero();
+    }
+
+    @Test
+    void aSubscriptionWaitsForARateLimitPermitOnTheClockAndACancelledWaiterHandsItBack() {
+        RateLimiter limiter = RateLimiter.of("limiter", RateLimiterConfig.builder().limitForPeriod(1)
+                .limitRefreshPeriod(Duration.ofSeconds(1)).maxWaitDuration(Duration.ofSeconds(2)).build(), clock);
+        Mono<String> mono = ResilienceOperator.<String>of(pipeline().rateLimiter(limiter).build())
+                .mono(counted(Mono.just("ok")));
+        StepVerifier.create(mono).expectNext("ok").expectComplete().verify(VERIFY);
+
+        StepVerifier.create(mono)
+                .then(() -> assertThat(limiter.waitingCalls()).as("waiting on the timer").isEqualTo(1))
+                .then(() -> assertThat(subscriptions).as("not subscribed while waiting").hasValue(1))
+                .then(() -> clock.advance(Duration.ofSeconds(1)))
+                .expectNext("ok")
+                .expectComplete()
+                .verify(VERIFY);
+        assertThat(clock.slept()).as("no thread slept").isZero();
+
+        StepVerifier.create(mono)
+                .then(() -> assertThat(limiter.waitingCalls()).isEqualTo(1))
+                .thenCancel()
+                .verify(VERIFY);
+        assertThat(limiter.waitingCalls()).isZero();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(limiter.tryAcquirePermission()).as("the cancelled waiter's permit came back").isTrue();
+        assertThat(subscriptions).hasValue(2);
     }
 
     @Test
