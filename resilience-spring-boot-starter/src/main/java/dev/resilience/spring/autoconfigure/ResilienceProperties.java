@@ -3,6 +3,8 @@ package dev.resilience.spring.autoconfigure;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
+import dev.resilience.spring.web.ResilienceWebProperties;
+
 /**
  * {@code resilience.*} in {@code application.yml}. Each policy has shared {@code configs} (with
  * {@code default} applying to every instance) and per-instance {@code instances}; either may name a
@@ -39,6 +41,10 @@ public class ResilienceProperties {
     @NestedConfigurationProperty
     private final HttpClientsProperties http = new HttpClientsProperties();
 
+    /** Spring MVC and WebFlux applications: problem responses for resilience exceptions. */
+    @NestedConfigurationProperty
+    private final ResilienceWebProperties web = new ResilienceWebProperties();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -69,6 +75,10 @@ public class ResilienceProperties {
 
     public HttpClientsProperties getHttp() {
         return http;
+    }
+
+    public ResilienceWebProperties getWeb() {
+        return web;
     }
 
     /** {@code resilience.events.*}. */
