@@ -1,6 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,6 +18,8 @@ import dev.resilience.core.spi.Clock;
 import dev.resilience.core.spi.ContextPropagation;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.ratelimiter.PermitBuckets;
+import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
 import dev.resilience.spring.aop.MethodPipelineFactory;
@@ -51,11 +54,35 @@ public class ResilienceAutoConfiguration {
         return registry;
     }
 
+    /** The budgets of {@code resilience.retry.budgets}, which retry configs and instances name in {@code budget}. */
     @Bean
     @ConditionalOnMissingBean
-    public RetryRegistry retryRegistry(ResilienceProperties properties, Clock clock, ResourceLoader resources) {
+    public RetryBudgets resilienceRetryBudgets(ResilienceProperties properties, Clock clock) {
+        return RetryBudgets.of(properties.getRetry().getBudgets(), clock);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RetryRegistry retryRegistry(ResilienceProperties properties, Clock clock, ResourceLoader resources,
+            RetryBudgets budgets) {
         RetryRegistry registry = new RetryRegistry(clock);
-        PolicyConfigs.configure(registry, properties.getRetry(), resources.getClassLoader());
+        PolicyConfigs.configure(registry, properties.getRetry(), resources.getClassLoader(), budgets);
+        return registry;
+    }
+
+    /**
+     * Rate limiters whose buckets are local, or cluster-wide (scope: cluster) from the bean named
+     * {@code resilienceClusterPermitBuckets}, looked up when first needed. A configured instance (or the
+     * default config) with scope cluster and no such bean stops start-up.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public RateLimiterRegistry rateLimiterRegistry(ResilienceProperties properties, Clock clock,
+            @Qualifier(ScopedPermitBuckets.CLUSTER_BEAN) ObjectProvider<PermitBuckets> clusterBuckets) {
+        ScopedPermitBuckets buckets = new ScopedPermitBuckets(clock, clusterBuckets);
+        RateLimiterRegistry registry = new RateLimiterRegistry(clock, buckets);
+        PolicyConfigs.configure(registry, properties.getRatelimiter());
+        buckets.requireClusterBucketsWhereNeeded(registry, properties.getRatelimiter());
         return registry;
     }
 

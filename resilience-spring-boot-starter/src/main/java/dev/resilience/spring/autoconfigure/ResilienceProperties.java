@@ -23,6 +23,10 @@ public class ResilienceProperties {
     @NestedConfigurationProperty
     private final RetryProperties retry = new RetryProperties();
 
+    /** Rate limiters. */
+    @NestedConfigurationProperty
+    private final RateLimiterProperties ratelimiter = new RateLimiterProperties();
+
     /** Timeouts. */
     @NestedConfigurationProperty
     private final TimeoutProperties timeout = new TimeoutProperties();
@@ -53,6 +57,10 @@ public class ResilienceProperties {
 
     public RetryProperties getRetry() {
         return retry;
+    }
+
+    public RateLimiterProperties getRatelimiter() {
+        return ratelimiter;
     }
 
     public TimeoutProperties getTimeout() {
