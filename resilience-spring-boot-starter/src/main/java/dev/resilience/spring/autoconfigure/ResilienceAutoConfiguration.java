@@ -135,10 +135,10 @@ public class ResilienceAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public MethodPipelineFactory resilienceMethodPipelineFactory(CircuitBreakerRegistry circuitBreakers,
-            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock,
-            ContextPropagation contextPropagation, BeanFactory beanFactory) {
-        return new MethodPipelineFactory(circuitBreakers, retries, timeouts, bulkheads, clock, contextPropagation,
-                new AsyncExecutorResolver(beanFactory));
+            RetryRegistry retries, RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts,
+            BulkheadRegistry bulkheads, Clock clock, ContextPropagation contextPropagation, BeanFactory beanFactory) {
+        return new MethodPipelineFactory(circuitBreakers, retries, rateLimiters, timeouts, bulkheads, clock,
+                contextPropagation, new AsyncExecutorResolver(beanFactory));
     }
 
     @Bean
