@@ -29,9 +29,10 @@ import dev.resilience.spring.events.EventSubscriptions;
 import dev.resilience.spring.events.RecentEvents;
 
 /**
- * Registries filled from {@code resilience.*}, the clock, context propagation, the executor asynchronous
- * methods continue on (a bean named {@code resilienceAsyncExecutor}, else Boot's
- * {@code applicationTaskExecutor}) and the annotation post-processor. Every bean can be replaced by declaring one of the same type. With
+ * Registries filled from {@code resilience.*} (and the retry budgets they share), the clock, context
+ * propagation, the executor asynchronous methods continue on (a bean named {@code resilienceAsyncExecutor},
+ * else Boot's {@code applicationTaskExecutor}) and the annotation post-processor. Every bean can be replaced by
+ * declaring one of the same type. With
  * {@code resilience.enabled=false} the registries stay available for programmatic use but nothing is
  * intercepted.
  */
@@ -105,24 +106,25 @@ public class ResilienceAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public RecentEvents resilienceRecentEvents(ResilienceProperties properties, CircuitBreakerRegistry circuitBreakers,
-            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
-            MethodPipelineFactory methods) {
+            RetryRegistry retries, RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts,
+            BulkheadRegistry bulkheads, MethodPipelineFactory methods) {
         int size = properties.getEvents().getBufferSize();
         if (size < 1) {
             throw new InvalidResilienceConfigException("resilience.events.buffer-size",
                     "must be at least 1, but was " + size);
         }
         RecentEvents events = new RecentEvents(size);
-        EventSubscriptions.subscribeAll(events, circuitBreakers, retries, timeouts, bulkheads, methods);
+        EventSubscriptions.subscribeAll(events, circuitBreakers, retries, rateLimiters, timeouts, bulkheads, methods);
         return events;
     }
 
     @Bean
     @ConditionalOnMissingBean
     public EventLogger resilienceEventLogger(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
-            TimeoutRegistry timeouts, BulkheadRegistry bulkheads, MethodPipelineFactory methods) {
+            RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
+            MethodPipelineFactory methods) {
         EventLogger logger = new EventLogger();
-        EventSubscriptions.subscribeAll(logger, circuitBreakers, retries, timeouts, bulkheads, methods);
+        EventSubscriptions.subscribeAll(logger, circuitBreakers, retries, rateLimiters, timeouts, bulkheads, methods);
         return logger;
     }
 

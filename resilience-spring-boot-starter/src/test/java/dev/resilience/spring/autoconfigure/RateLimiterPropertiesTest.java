@@ -225,7 +225,8 @@ class RateLimiterPropertiesTest {
                             + "cluster (inherited by instance 'fleet'), but cluster scope needs a Hazelcast instance "
                             + "or a Redis (Lettuce) client bean in the application");
                     FailureAnalysis analysis = new ResilienceFailureAnalyzer().analyze(context.getStartupFailure());
-                    assertThat(analysis.getAction()).startsWith("Correct 'resilience.ratelimiter.configs.shared.scope'");
+                    assertThat(analysis.getAction())
+                            .startsWith("Correct 'resilience.ratelimiter.configs.shared.scope'");
                 });
     }
 
