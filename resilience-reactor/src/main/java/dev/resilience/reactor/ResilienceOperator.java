@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Runs a {@link Mono} or {@link Flux} through a {@link ResiliencePipeline}, in the pipeline's one order
- * (Fallback → Retry → CircuitBreaker → Timeout → Bulkhead → subscription):
+ * (Fallback → Retry → CircuitBreaker → RateLimiter → Timeout → Bulkhead → subscription):
  *
  * <pre>{@code
  * Mono<Stock> stock = webClient.get().uri("/stock/{id}", id).retrieve().bodyToMono(Stock.class)
@@ -30,6 +30,9 @@ import reactor.core.publisher.Mono;
  * subscriber gets {@code TimeoutExceededException}.</li>
  * <li>A bulkhead place is held from subscription to the terminal signal or cancellation; waiting for one
  * blocks no thread.</li>
+ * <li>A rate limiter takes one permit per attempt (each subscription to the source); waiting for one blocks no
+ * thread. With a key ({@link #mono(Publisher, FallbackFunction, Object)}), the permit comes from that key's
+ * bucket.</li>
  * <li>A fallback may return a publisher (subscribed in place of the failed one) or a plain value.</li>
  * </ul>
  */
@@ -85,5 +88,24 @@ public final class ResilienceOperator<T> implements Function<Publisher<T>, Publi
     public Flux<T> flux(Publisher<? extends T> source, FallbackFunction<?> fallback) {
         return ResilientFlux.of(Objects.requireNonNull(source, "source"), pipeline,
                 fallback != null ? fallback : this.fallback);
+    }
+
+    /**
+     * As {@link #mono(Publisher, FallbackFunction)}, with every subscription taking its rate-limiter permit from
+     * the bucket of {@code key} (e.g. a tenant), each key limited on its own; {@code null} takes from the
+     * limiter's shared bucket. Without a rate limiter in the pipeline, the key changes nothing.
+     */
+    public Mono<T> mono(Publisher<? extends T> source, FallbackFunction<?> fallback, Object key) {
+        return ResilientMono.of(Objects.requireNonNull(source, "source"), pipeline,
+                fallback != null ? fallback : this.fallback, key);
+    }
+
+    /**
+     * As {@link #flux(Publisher, FallbackFunction)}, with every subscription taking its rate-limiter permit from
+     * the bucket of {@code key}.
+     */
+    public Flux<T> flux(Publisher<? extends T> source, FallbackFunction<?> fallback, Object key) {
+        return ResilientFlux.of(Objects.requireNonNull(source, "source"), pipeline,
+                fallback != null ? fallback : this.fallback, key);
     }
 }

@@ -10,6 +10,7 @@ import org.reactivestreams.Publisher;
 import dev.resilience.core.fallback.FallbackFunction;
 import dev.resilience.core.internal.AsyncExecution;
 import dev.resilience.core.pipeline.ResiliencePipeline;
+import dev.resilience.core.ratelimiter.RateLimitKey;
 
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -26,15 +27,24 @@ final class ResilientFlux<T> extends Flux<T> {
     private final Publisher<?> source;
     private final ResiliencePipeline pipeline;
     private final FallbackFunction<?> fallback;
+    /** The rate-limit key of every subscription; {@code null}: the limiter's shared bucket. */
+    private final Object key;
 
-    private ResilientFlux(Publisher<?> source, ResiliencePipeline pipeline, FallbackFunction<?> fallback) {
+    private ResilientFlux(Publisher<?> source, ResiliencePipeline pipeline, FallbackFunction<?> fallback,
+            Object key) {
         this.source = source;
         this.pipeline = pipeline;
         this.fallback = fallback;
+        this.key = key;
     }
 
     static <T> Flux<T> of(Publisher<?> source, ResiliencePipeline pipeline, FallbackFunction<?> fallback) {
-        return onAssembly(new ResilientFlux<>(source, pipeline, fallback));
+        return of(source, pipeline, fallback, null);
+    }
+
+    static <T> Flux<T> of(Publisher<?> source, ResiliencePipeline pipeline, FallbackFunction<?> fallback,
+            Object key) {
+        return onAssembly(new ResilientFlux<>(source, pipeline, fallback, key));
     }
 
     @Override
@@ -44,9 +54,12 @@ final class ResilientFlux<T> extends Flux<T> {
         execution.start(actual);
     }
 
-    /** One subscription: its stream of attempts, and the pipeline's execution that makes them. */
-    private static final class Execution<T>
-            implements Supplier<CompletionStage<Object>>, FallbackFunction<Object>, BiConsumer<Object, Throwable> {
+    /**
+     * One subscription: its stream of attempts, and the pipeline's execution that makes them. As the
+     * execution's call, it carries the rate-limit key a rate limiter in the pipeline takes its permit under.
+     */
+    private static final class Execution<T> implements Supplier<CompletionStage<Object>>, FallbackFunction<Object>,
+            BiConsumer<Object, Throwable>, RateLimitKey {
 
         private final ResilientFlux<T> parent;
         private final Sinks.Many<Flux<T>> attempts = Sinks.many().unicast().onBackpressureBuffer();
@@ -77,6 +90,11 @@ final class ResilientFlux<T> extends Flux<T> {
                 started.cancel(false);
             }
             started.whenComplete(this);
+        }
+
+        @Override
+        public Object rateLimitKey() {
+            return parent.key;
         }
 
         /** One attempt: a new subscription to the source, its elements into the subscriber's stream. */

@@ -10,6 +10,7 @@ import dev.resilience.core.fallback.FallbackFunction;
 import dev.resilience.core.internal.AsyncExecution;
 import dev.resilience.core.internal.AsyncStage;
 import dev.resilience.core.pipeline.ResiliencePipeline;
+import dev.resilience.core.ratelimiter.RateLimitKey;
 
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
@@ -25,15 +26,24 @@ final class ResilientMono<T> extends Mono<T> {
     private final Publisher<?> source;
     private final ResiliencePipeline pipeline;
     private final FallbackFunction<?> fallback;
+    /** The rate-limit key of every subscription; {@code null}: the limiter's shared bucket. */
+    private final Object key;
 
-    private ResilientMono(Publisher<?> source, ResiliencePipeline pipeline, FallbackFunction<?> fallback) {
+    private ResilientMono(Publisher<?> source, ResiliencePipeline pipeline, FallbackFunction<?> fallback,
+            Object key) {
         this.source = source;
         this.pipeline = pipeline;
         this.fallback = fallback;
+        this.key = key;
     }
 
     static <T> Mono<T> of(Publisher<?> source, ResiliencePipeline pipeline, FallbackFunction<?> fallback) {
-        return onAssembly(new ResilientMono<>(source, pipeline, fallback));
+        return of(source, pipeline, fallback, null);
+    }
+
+    static <T> Mono<T> of(Publisher<?> source, ResiliencePipeline pipeline, FallbackFunction<?> fallback,
+            Object key) {
+        return onAssembly(new ResilientMono<>(source, pipeline, fallback, key));
     }
 
     @Override
@@ -43,9 +53,13 @@ final class ResilientMono<T> extends Mono<T> {
         execution.start();
     }
 
-    /** One subscription: the subscriber's side, the pipeline's execution, and how an attempt subscribes. */
+    /**
+     * One subscription: the subscriber's side, the pipeline's execution, and how an attempt subscribes. As the
+     * execution's call, it carries the rate-limit key a rate limiter in the pipeline takes its permit under.
+     */
     private static final class Execution<T> extends Operators.MonoSubscriber<Object, T>
-            implements Supplier<CompletionStage<Object>>, FallbackFunction<Object>, BiConsumer<Object, Throwable> {
+            implements Supplier<CompletionStage<Object>>, FallbackFunction<Object>, BiConsumer<Object, Throwable>,
+            RateLimitKey {
 
         private final ResilientMono<T> parent;
         private final Context context;
@@ -74,6 +88,11 @@ final class ResilientMono<T> extends Mono<T> {
             } else {
                 started.whenComplete(this);
             }
+        }
+
+        @Override
+        public Object rateLimitKey() {
+            return parent.key;
         }
 
         /** One attempt: a new subscription to the source, with the subscriber's context. */

@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 
 /**
  * Supplies the result from another method of the same bean when the call fails (after retries, or when
- * the breaker, timeout or bulkhead rejects it).
+ * the breaker, rate limiter, timeout or bulkhead rejects it).
  *
  * <p>{@link #method()} names a method with the same parameters, optionally followed by one parameter of a
  * {@code Throwable} type; its return type must be assignable to the annotated method's. With overloads, the

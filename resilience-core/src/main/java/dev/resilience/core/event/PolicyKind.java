@@ -17,7 +17,10 @@ public enum PolicyKind {
         this.id = id;
     }
 
-    /** {@code circuitbreaker}, {@code retry}, {@code timeout}, {@code bulkhead} or {@code fallback}. */
+    /**
+     * {@code circuitbreaker}, {@code retry}, {@code timeout}, {@code bulkhead}, {@code ratelimiter} or
+     * {@code fallback}.
+     */
     public String id() {
         return id;
     }
@@ -31,6 +34,6 @@ public enum PolicyKind {
             }
         }
         throw new IllegalArgumentException("unknown policy '" + id + "'; expected one of circuitbreaker, retry, "
-                + "timeout, bulkhead, fallback");
+                + "timeout, bulkhead, ratelimiter, fallback");
     }
 }

@@ -202,13 +202,13 @@ public final class RetryConfig {
             return this;
         }
 
-        /** Retry while {@code predicate} says a returned value is not acceptable. */
         /** Takes retries from {@code budget}, shared with other retries; {@code null} for none. */
         public Builder budget(RetryBudget budget) {
             this.budget = budget;
             return this;
         }
 
+        /** Retry while {@code predicate} says a returned value is not acceptable. */
         public Builder retryOnResult(Predicate<Object> predicate) {
             this.retryOnResult = predicate;
             return this;

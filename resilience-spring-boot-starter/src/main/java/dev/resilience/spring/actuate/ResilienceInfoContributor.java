@@ -15,6 +15,7 @@ import dev.resilience.core.spi.Clock;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
 
@@ -23,6 +24,7 @@ public class ResilienceInfoContributor implements InfoContributor {
 
     private final CircuitBreakerRegistry circuitBreakers;
     private final RetryRegistry retries;
+    private final RateLimiterRegistry rateLimiters;
     private final TimeoutRegistry timeouts;
     private final BulkheadRegistry bulkheads;
     private final Clock clock;
@@ -30,8 +32,15 @@ public class ResilienceInfoContributor implements InfoContributor {
 
     public ResilienceInfoContributor(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock) {
+        this(circuitBreakers, retries, null, timeouts, bulkheads, clock);
+    }
+
+    /** @param rateLimiters counted in the section as {@code rateLimiters}; {@code null} leaves them out */
+    public ResilienceInfoContributor(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+            RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock) {
         this.circuitBreakers = circuitBreakers;
         this.retries = retries;
+        this.rateLimiters = rateLimiters;
         this.timeouts = timeouts;
         this.bulkheads = bulkheads;
         this.clock = clock;
@@ -51,6 +60,9 @@ public class ResilienceInfoContributor implements InfoContributor {
         info.put("circuitBreakers", states);
         info.put("bulkheads", bulkheads.all().size());
         info.put("retries", retries.all().size());
+        if (rateLimiters != null) {
+            info.put("rateLimiters", rateLimiters.all().size());
+        }
         info.put("timeouts", timeouts.all().size());
         builder.withDetail("resilience", info);
     }

@@ -14,6 +14,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
+import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
 
@@ -23,10 +24,10 @@ import dev.resilience.annotation.Timeout;
  * declares ({@code equals}, {@code hashCode}, {@code toString}). A method-level annotation wins over a
  * class-level one of the same kind.
  */
-record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, Timeout timeout,
-        Bulkhead bulkhead) {
+record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter,
+        Timeout timeout, Bulkhead bulkhead) {
 
-    static final AnnotatedPolicies NONE = new AnnotatedPolicies(null, null, null, null, null);
+    static final AnnotatedPolicies NONE = new AnnotatedPolicies(null, null, null, null, null, null);
 
     private static final Set<String> OBJECT_METHODS = Arrays.stream(Object.class.getDeclaredMethods())
             .map(AnnotatedPolicies::signature).collect(Collectors.toUnmodifiableSet());
@@ -44,6 +45,7 @@ record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitB
                 find(method, targetClass, Fallback.class, classLevelApplies),
                 find(method, targetClass, Retry.class, classLevelApplies),
                 find(method, targetClass, CircuitBreaker.class, classLevelApplies),
+                find(method, targetClass, RateLimiter.class, classLevelApplies),
                 find(method, targetClass, Timeout.class, classLevelApplies),
                 find(method, targetClass, Bulkhead.class, classLevelApplies));
         return found.isEmpty() ? NONE : found;
@@ -69,12 +71,13 @@ record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitB
 
     /** The annotations present, in nesting order, for messages: {@code @Retry @Timeout}. */
     String names() {
-        return Stream.of(fallback, retry, circuitBreaker, timeout, bulkhead).filter(Objects::nonNull)
+        return Stream.of(fallback, retry, circuitBreaker, rateLimiter, timeout, bulkhead).filter(Objects::nonNull)
                 .map(annotation -> "@" + annotation.annotationType().getSimpleName())
                 .collect(Collectors.joining(" "));
     }
 
     boolean isEmpty() {
-        return fallback == null && retry == null && circuitBreaker == null && timeout == null && bulkhead == null;
+        return fallback == null && retry == null && circuitBreaker == null && rateLimiter == null && timeout == null
+                && bulkhead == null;
     }
 }

@@ -11,11 +11,13 @@ import dev.resilience.core.CheckedFunction;
 import dev.resilience.core.CheckedSupplier;
 import dev.resilience.core.fallback.FallbackFunction;
 import dev.resilience.core.pipeline.ResiliencePipeline;
+import dev.resilience.core.ratelimiter.RateLimitKey;
 
 /**
- * Everything resolved once for one annotated method: its core pipeline, whether it is asynchronous, and its
- * fallback methods. No reflection, no lookups; a synchronous call without a fallback method allocates nothing
- * beyond what Spring's proxy does, others one small invocation object.
+ * Everything resolved once for one annotated method: its core pipeline, whether it is asynchronous, its
+ * fallback methods and its rate-limit key. No reflection, no lookups; a synchronous call without a fallback
+ * method or a key allocates nothing beyond what Spring's proxy does, others one small invocation object (which
+ * carries the call's key to the rate limiter).
  */
 final class MethodPipeline {
 
@@ -25,24 +27,29 @@ final class MethodPipeline {
     private final FallbackMethods fallbackMethods;
     /** The reactive call style, for a method returning a publisher or suspending; else {@code null}. */
     private final Object reactive;
-    /** Synchronous and without a fallback method. */
+    /** The key each call takes its rate-limiter permit under; {@code null}: the limiter's shared bucket. */
+    private final RateLimitKeyExpression key;
+    /** Synchronous, without a fallback method and without a key. */
     private final boolean plain;
 
     MethodPipeline(ResiliencePipeline pipeline, boolean async, FallbackMethods fallbackMethods) {
-        this(pipeline, async, fallbackMethods, null);
+        this(pipeline, async, fallbackMethods, null, null);
     }
 
     /**
      * @param reactive a {@code ReactiveCalls}, typed as {@code Object} so that this class loads without
      *                 Reactor; {@code null} for other methods
+     * @param key      the {@code @RateLimiter} key, or {@code null}
      */
-    MethodPipeline(ResiliencePipeline pipeline, boolean async, FallbackMethods fallbackMethods, Object reactive) {
+    MethodPipeline(ResiliencePipeline pipeline, boolean async, FallbackMethods fallbackMethods, Object reactive,
+            RateLimitKeyExpression key) {
         this.pipeline = pipeline;
         this.async = async;
         this.retries = pipeline != null && pipeline.retry() != null;
         this.fallbackMethods = fallbackMethods;
         this.reactive = reactive;
-        this.plain = !async && reactive == null && fallbackMethods == null;
+        this.key = key;
+        this.plain = !async && reactive == null && fallbackMethods == null && key == null;
     }
 
     ResiliencePipeline pipeline() {
@@ -65,14 +72,21 @@ final class MethodPipeline {
 
     private Object invokeWithFallbackOrAsync(MethodInvocation invocation, boolean copyPerAttempt) throws Throwable {
         if (reactive != null) {
-            return ((ReactiveCalls) reactive).execute(invocation, fallbackMethods);
+            return ((ReactiveCalls) reactive).execute(invocation, fallbackMethods, key);
         }
         if (async) {
-            AsyncInvocation call = new AsyncInvocation(invocation, copyPerAttempt, fallbackMethods);
+            Object callKey;
+            try {
+                callKey = key == null ? null : key.evaluate(invocation.getArguments());
+            } catch (RuntimeException failure) {
+                return CompletableFuture.failedFuture(failure); // before any policy: nothing to retry or count
+            }
+            AsyncInvocation call = new AsyncInvocation(invocation, copyPerAttempt, fallbackMethods, callKey);
             return pipeline.executeAsync(call, fallbackMethods == null ? null : call);
         }
-        SyncInvocation call = new SyncInvocation(invocation, copyPerAttempt, fallbackMethods);
-        return pipeline.execute(call, call);
+        Object callKey = key == null ? null : key.evaluate(invocation.getArguments());
+        SyncInvocation call = new SyncInvocation(invocation, copyPerAttempt, fallbackMethods, callKey);
+        return pipeline.execute(call, fallbackMethods == null ? null : call);
     }
 
     private static final CheckedFunction<MethodInvocation, Object> PROCEED = MethodInvocation::proceed;
@@ -87,17 +101,28 @@ final class MethodPipeline {
         return invocation.proceed();
     }
 
-    /** One call of the method, and its fallback method with the call's arguments. */
-    private abstract static class MethodCall implements FallbackFunction<Object> {
+    /**
+     * One call of the method, its fallback method with the call's arguments, and its rate-limit key (the
+     * pipeline's rate limiter reads it from the call).
+     */
+    private abstract static class MethodCall implements FallbackFunction<Object>, RateLimitKey {
 
         final MethodInvocation invocation;
         final boolean copyPerAttempt;
         private final FallbackMethods fallbackMethods;
+        private final Object key;
 
-        MethodCall(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods) {
+        MethodCall(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods,
+                Object key) {
             this.invocation = invocation;
             this.copyPerAttempt = copyPerAttempt;
             this.fallbackMethods = fallbackMethods;
+            this.key = key;
+        }
+
+        @Override
+        public Object rateLimitKey() {
+            return key;
         }
 
         @Override
@@ -109,8 +134,9 @@ final class MethodPipeline {
     /** A call of a synchronous method. */
     private static final class SyncInvocation extends MethodCall implements CheckedSupplier<Object> {
 
-        SyncInvocation(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods) {
-            super(invocation, copyPerAttempt, fallbackMethods);
+        SyncInvocation(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods,
+                Object key) {
+            super(invocation, copyPerAttempt, fallbackMethods, key);
         }
 
         @Override
@@ -122,8 +148,9 @@ final class MethodPipeline {
     /** A call of an asynchronous method: what it throws before returning a stage fails the attempt. */
     private static final class AsyncInvocation extends MethodCall implements Supplier<CompletionStage<Object>> {
 
-        AsyncInvocation(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods) {
-            super(invocation, copyPerAttempt, fallbackMethods);
+        AsyncInvocation(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods,
+                Object key) {
+            super(invocation, copyPerAttempt, fallbackMethods, key);
         }
 
         @Override

@@ -20,6 +20,7 @@ import org.springframework.util.ClassUtils;
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
+import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
 import dev.resilience.core.spi.Clock;
@@ -27,6 +28,7 @@ import dev.resilience.core.spi.ContextPropagation;
 import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
 
@@ -40,6 +42,7 @@ public class MethodPipelineFactory {
 
     private final CircuitBreakerRegistry circuitBreakers;
     private final RetryRegistry retries;
+    private final RateLimiterRegistry rateLimiters;
     private final TimeoutRegistry timeouts;
     private final BulkheadRegistry bulkheads;
     private final Clock clock;
@@ -56,22 +59,35 @@ public class MethodPipelineFactory {
     /** The first method seen to default to each instance name, per annotation type. */
     private final Map<DefaultName, AnnotatedMethod> defaultNameOwners = new ConcurrentHashMap<>();
 
-    /** As the full constructor, with the core's default executor for asynchronous methods. */
+    /**
+     * As the full constructor, with the core's default executor for asynchronous methods and the rate limiters
+     * of a registry of their own (with the built-in defaults, local buckets and {@code clock}).
+     */
     public MethodPipelineFactory(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock, ContextPropagation contextPropagation) {
-        this(circuitBreakers, retries, timeouts, bulkheads, clock, contextPropagation, null);
+        this(circuitBreakers, retries, new RateLimiterRegistry(clock), timeouts, bulkheads, clock, contextPropagation,
+                null);
     }
 
-    /**
-     * @param asyncExecutor where asynchronous methods' retries, timeout completions and granted bulkhead places
-     *                      continue; {@code null} for the core's default
-     */
+    /** As the full constructor, with the rate limiters of a registry of their own (built-in defaults, local). */
     public MethodPipelineFactory(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock, ContextPropagation contextPropagation,
             Executor asyncExecutor) {
+        this(circuitBreakers, retries, new RateLimiterRegistry(clock), timeouts, bulkheads, clock, contextPropagation,
+                asyncExecutor);
+    }
+
+    /**
+     * @param asyncExecutor where asynchronous methods' retries, timeout completions, granted bulkhead places and
+     *                      granted rate-limiter permits continue; {@code null} for the core's default
+     */
+    public MethodPipelineFactory(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+            RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock,
+            ContextPropagation contextPropagation, Executor asyncExecutor) {
         this.asyncExecutor = asyncExecutor;
         this.circuitBreakers = circuitBreakers;
         this.retries = retries;
+        this.rateLimiters = rateLimiters;
         this.timeouts = timeouts;
         this.bulkheads = bulkheads;
         this.clock = clock;
@@ -83,6 +99,7 @@ public class MethodPipelineFactory {
      * when it carries no resilience annotation.
      *
      * @throws InvalidFallbackException   when its {@code @Fallback} names no usable method
+     * @throws InvalidRateLimitKeyException when its {@code @RateLimiter} key is no valid SpEL over its arguments
      * @throws DefaultNameClashException when it leaves a name empty that a method of another class with the
      *                                    same simple name also defaults to
      * @throws IllegalStateException      when it returns a {@code CompletionStage} type that a
@@ -105,6 +122,8 @@ public class MethodPipelineFactory {
         boolean reactive = !async && REACTOR_PRESENT && ReactiveCalls.isReactive(method);
         Class<?> userClass = ClassUtils.getUserClass(targetClass);
         String description = userClass.getSimpleName() + "." + method.getName();
+        RateLimitKeyExpression key = policies.rateLimiter() == null || isBlank(policies.rateLimiter().key()) ? null
+                : RateLimitKeyExpression.parse(policies.rateLimiter().key(), method, userClass);
         claimDefaultName(policies, description, new AnnotatedMethod(userClass, method));
         ResiliencePipeline.Builder builder = pipelineBuilder(description);
         if (policies.retry() != null) {
@@ -112,6 +131,9 @@ public class MethodPipelineFactory {
         }
         if (policies.circuitBreaker() != null) {
             builder.circuitBreaker(circuitBreakers.instance(nameOr(policies.circuitBreaker().name(), description)));
+        }
+        if (policies.rateLimiter() != null) {
+            builder.rateLimiter(rateLimiters.instance(nameOr(policies.rateLimiter().name(), description)));
         }
         if (policies.timeout() != null) {
             builder.timeout(timeouts.instance(nameOr(policies.timeout().name(), description)));
@@ -131,7 +153,7 @@ public class MethodPipelineFactory {
         }
         ResiliencePipeline pipeline = builder.build();
         return new MethodPipeline(pipeline, async, fallbackMethods,
-                reactive ? ReactiveCalls.of(method, pipeline) : null);
+                reactive ? ReactiveCalls.of(method, pipeline) : null, key);
     }
 
     /** The application's clock, the one every policy and pipeline uses. */
@@ -193,12 +215,15 @@ public class MethodPipelineFactory {
 
     /** The annotations, of those backed by a registry, that leave the instance name empty. */
     private static List<Class<? extends Annotation>> unnamed(AnnotatedPolicies policies) {
-        List<Class<? extends Annotation>> unnamed = new ArrayList<>(4);
+        List<Class<? extends Annotation>> unnamed = new ArrayList<>(5);
         if (policies.retry() != null && isBlank(policies.retry().name())) {
             unnamed.add(Retry.class);
         }
         if (policies.circuitBreaker() != null && isBlank(policies.circuitBreaker().name())) {
             unnamed.add(CircuitBreaker.class);
+        }
+        if (policies.rateLimiter() != null && isBlank(policies.rateLimiter().name())) {
+            unnamed.add(RateLimiter.class);
         }
         if (policies.timeout() != null && isBlank(policies.timeout().name())) {
             unnamed.add(Timeout.class);

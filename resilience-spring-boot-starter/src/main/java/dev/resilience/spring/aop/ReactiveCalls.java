@@ -52,8 +52,21 @@ final class ReactiveCalls {
         return new ReactiveCalls(adapter, adapter.isMultiValue(), pipeline);
     }
 
-    /** Assembles the method's publisher and returns it running through the pipeline, as the method's type. */
-    Object execute(MethodInvocation invocation, FallbackMethods fallbackMethods) {
+    /**
+     * Assembles the method's publisher and returns it running through the pipeline, as the method's type; each
+     * subscription takes its rate-limiter permit under the call's {@code key} ({@code null}: none), evaluated
+     * once, now. A key that cannot be evaluated is the publisher's error, which no policy sees.
+     */
+    Object execute(MethodInvocation invocation, FallbackMethods fallbackMethods, RateLimitKeyExpression key) {
+        Object callKey = null;
+        if (key != null) {
+            try {
+                callKey = key.evaluate(invocation.getArguments());
+            } catch (RuntimeException failure) {
+                Mono<Object> error = Mono.error(failure);
+                return adapter == null ? error : adapter.fromPublisher(error);
+            }
+        }
         Publisher<?> source;
         try {
             Object assembled = invocation.proceed();
@@ -67,8 +80,8 @@ final class ReactiveCalls {
             source = Mono.error(failure);
         }
         FallbackFunction<?> fallback = fallbackMethods == null ? null : new Fallback(invocation, fallbackMethods);
-        Publisher<Object> protectedSource = multiValue ? operator.flux(source, fallback)
-                : operator.mono(source, fallback);
+        Publisher<Object> protectedSource = multiValue ? operator.flux(source, fallback, callKey)
+                : operator.mono(source, fallback, callKey);
         return adapter == null ? protectedSource : adapter.fromPublisher(protectedSource);
     }
 

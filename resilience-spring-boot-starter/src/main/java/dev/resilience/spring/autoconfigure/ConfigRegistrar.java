@@ -89,8 +89,15 @@ final class ConfigRegistrar<S extends PolicySettings, C, B> {
 
     /** The level's path, then the setting as a yml key, then what is wrong written as in yml. */
     private InvalidResilienceConfigException toPropertyError(InvalidConfigException invalid) {
-        String level = invalid.level().map(this::path).orElse(prefix);
-        return new InvalidResilienceConfigException(level + "." + YML.setting(invalid.setting()),
+        return propertyError(invalid.level().map(this::path).orElse(prefix), invalid);
+    }
+
+    /**
+     * {@code invalid}, raised by a core builder for the settings under {@code path}, as the yml property it
+     * names: {@code path.<setting-as-yml-key> <problem as in yml>}.
+     */
+    static InvalidResilienceConfigException propertyError(String path, InvalidConfigException invalid) {
+        return new InvalidResilienceConfigException(path + "." + YML.setting(invalid.setting()),
                 invalid.problem(YML));
     }
 

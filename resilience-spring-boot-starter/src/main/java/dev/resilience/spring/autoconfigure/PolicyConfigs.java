@@ -4,6 +4,8 @@ import dev.resilience.core.bulkhead.BulkheadConfig;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.ratelimiter.RateLimiterConfig;
+import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryConfig;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutConfig;
@@ -21,10 +23,18 @@ final class PolicyConfigs {
                 (s, b, path) -> apply(s, b, path, loader), CircuitBreakerConfig.Builder::build).configure(registry);
     }
 
-    static void configure(RetryRegistry registry, RetryProperties properties, ClassLoader loader) {
+    /** @param budgets the budgets a retry's {@code budget} may name */
+    static void configure(RetryRegistry registry, RetryProperties properties, ClassLoader loader,
+            RetryBudgets budgets) {
         new ConfigRegistrar<RetryProperties.Settings, RetryConfig, RetryConfig.Builder>("resilience.retry",
-                properties, RetryConfig::from, (s, b, path) -> apply(s, b, path, loader),
+                properties, RetryConfig::from, (s, b, path) -> apply(s, b, path, loader, budgets),
                 RetryConfig.Builder::build).configure(registry);
+    }
+
+    static void configure(RateLimiterRegistry registry, RateLimiterProperties properties) {
+        new ConfigRegistrar<RateLimiterProperties.Settings, RateLimiterConfig, RateLimiterConfig.Builder>(
+                "resilience.ratelimiter", properties, RateLimiterConfig::from, PolicyConfigs::apply,
+                RateLimiterConfig.Builder::build).configure(registry);
     }
 
     static void configure(TimeoutRegistry registry, TimeoutProperties properties) {
@@ -82,7 +92,8 @@ final class PolicyConfigs {
         }
     }
 
-    private static void apply(RetryProperties.Settings s, RetryConfig.Builder b, String path, ClassLoader loader) {
+    private static void apply(RetryProperties.Settings s, RetryConfig.Builder b, String path, ClassLoader loader,
+            RetryBudgets budgets) {
         if (s.getMaxAttempts() != null) {
             b.maxAttempts(s.getMaxAttempts());
         }
@@ -106,6 +117,36 @@ final class PolicyConfigs {
         }
         if (s.getIgnoreExceptions() != null) {
             b.ignoreExceptions(ExceptionTypes.resolve(s.getIgnoreExceptions(), path + ".ignore-exceptions", loader));
+        }
+        if (s.getBudget() != null) {
+            b.budget(budgets.resolve(s.getBudget(), path + ".budget"));
+        }
+    }
+
+    private static void apply(RateLimiterProperties.Settings s, RateLimiterConfig.Builder b, String path) {
+        if (s.getLimitForPeriod() != null) {
+            b.limitForPeriod(s.getLimitForPeriod());
+        }
+        if (s.getLimitRefreshPeriod() != null) {
+            b.limitRefreshPeriod(s.getLimitRefreshPeriod());
+        }
+        if (s.getType() != null) {
+            b.type(s.getType());
+        }
+        if (s.getMaxWaitDuration() != null) {
+            b.maxWaitDuration(s.getMaxWaitDuration());
+        }
+        if (s.getMaxKeys() != null) {
+            b.maxKeys(s.getMaxKeys());
+        }
+        if (s.getScope() != null) {
+            b.scope(s.getScope());
+        }
+        if (s.getExpectedInstances() != null) {
+            b.expectedInstances(s.getExpectedInstances());
+        }
+        if (s.getOnEngineFailure() != null) {
+            b.onEngineFailure(s.getOnEngineFailure());
         }
     }
 

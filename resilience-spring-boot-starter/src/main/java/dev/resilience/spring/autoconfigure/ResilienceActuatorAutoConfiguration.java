@@ -1,5 +1,8 @@
 package dev.resilience.spring.autoconfigure;
 
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -14,11 +17,13 @@ import org.springframework.context.annotation.Configuration;
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
 import dev.resilience.spring.actuate.BulkheadsEndpoint;
 import dev.resilience.spring.actuate.CircuitBreakersEndpoint;
 import dev.resilience.spring.actuate.CircuitBreakersHealthIndicator;
+import dev.resilience.spring.actuate.RateLimitersEndpoint;
 import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
 import dev.resilience.spring.actuate.ResilienceInfoContributor;
 import dev.resilience.spring.actuate.RetriesEndpoint;
@@ -50,8 +55,16 @@ public class ResilienceActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    public RetriesEndpoint retriesEndpoint(RetryRegistry registry) {
-        return new RetriesEndpoint(registry);
+    public RetriesEndpoint retriesEndpoint(RetryRegistry registry, ObjectProvider<RetryBudgets> budgets) {
+        RetryBudgets configured = budgets.getIfAvailable();
+        return new RetriesEndpoint(registry, configured == null ? List.of() : configured.all());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    public RateLimitersEndpoint rateLimitersEndpoint(RateLimiterRegistry registry) {
+        return new RateLimitersEndpoint(registry);
     }
 
     @Bean
@@ -72,8 +85,9 @@ public class ResilienceActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnEnabledInfoContributor("resilience")
     public ResilienceInfoContributor resilienceInfoContributor(CircuitBreakerRegistry circuitBreakers,
-            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock) {
-        return new ResilienceInfoContributor(circuitBreakers, retries, timeouts, bulkheads, clock);
+            RetryRegistry retries, RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts,
+            BulkheadRegistry bulkheads, Clock clock) {
+        return new ResilienceInfoContributor(circuitBreakers, retries, rateLimiters, timeouts, bulkheads, clock);
     }
 
     /** Separate so the health module stays optional. */

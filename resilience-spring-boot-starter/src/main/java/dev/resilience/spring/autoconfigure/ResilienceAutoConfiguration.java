@@ -1,6 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,6 +18,8 @@ import dev.resilience.core.spi.Clock;
 import dev.resilience.core.spi.ContextPropagation;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.ratelimiter.PermitBuckets;
+import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
 import dev.resilience.spring.aop.MethodPipelineFactory;
@@ -26,9 +29,10 @@ import dev.resilience.spring.events.EventSubscriptions;
 import dev.resilience.spring.events.RecentEvents;
 
 /**
- * Registries filled from {@code resilience.*}, the clock, context propagation, the executor asynchronous
- * methods continue on (a bean named {@code resilienceAsyncExecutor}, else Boot's
- * {@code applicationTaskExecutor}) and the annotation post-processor. Every bean can be replaced by declaring one of the same type. With
+ * Registries filled from {@code resilience.*} (and the retry budgets they share), the clock, context
+ * propagation, the executor asynchronous methods continue on (a bean named {@code resilienceAsyncExecutor},
+ * else Boot's {@code applicationTaskExecutor}) and the annotation post-processor. Every bean can be replaced by
+ * declaring one of the same type. With
  * {@code resilience.enabled=false} the registries stay available for programmatic use but nothing is
  * intercepted.
  */
@@ -51,11 +55,35 @@ public class ResilienceAutoConfiguration {
         return registry;
     }
 
+    /** The budgets of {@code resilience.retry.budgets}, which retry configs and instances name in {@code budget}. */
     @Bean
     @ConditionalOnMissingBean
-    public RetryRegistry retryRegistry(ResilienceProperties properties, Clock clock, ResourceLoader resources) {
+    public RetryBudgets resilienceRetryBudgets(ResilienceProperties properties, Clock clock) {
+        return RetryBudgets.of(properties.getRetry().getBudgets(), clock);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RetryRegistry retryRegistry(ResilienceProperties properties, Clock clock, ResourceLoader resources,
+            RetryBudgets budgets) {
         RetryRegistry registry = new RetryRegistry(clock);
-        PolicyConfigs.configure(registry, properties.getRetry(), resources.getClassLoader());
+        PolicyConfigs.configure(registry, properties.getRetry(), resources.getClassLoader(), budgets);
+        return registry;
+    }
+
+    /**
+     * Rate limiters whose buckets are local, or cluster-wide (scope: cluster) from the bean named
+     * {@code resilienceClusterPermitBuckets}, looked up when first needed. A configured instance (or the
+     * default config) with scope cluster and no such bean stops start-up.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public RateLimiterRegistry rateLimiterRegistry(ResilienceProperties properties, Clock clock,
+            @Qualifier(ScopedPermitBuckets.CLUSTER_BEAN) ObjectProvider<PermitBuckets> clusterBuckets) {
+        ScopedPermitBuckets buckets = new ScopedPermitBuckets(clock, clusterBuckets);
+        RateLimiterRegistry registry = new RateLimiterRegistry(clock, buckets);
+        PolicyConfigs.configure(registry, properties.getRatelimiter());
+        buckets.requireClusterBucketsWhereNeeded(registry, properties.getRatelimiter());
         return registry;
     }
 
@@ -78,24 +106,25 @@ public class ResilienceAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public RecentEvents resilienceRecentEvents(ResilienceProperties properties, CircuitBreakerRegistry circuitBreakers,
-            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
-            MethodPipelineFactory methods) {
+            RetryRegistry retries, RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts,
+            BulkheadRegistry bulkheads, MethodPipelineFactory methods) {
         int size = properties.getEvents().getBufferSize();
         if (size < 1) {
             throw new InvalidResilienceConfigException("resilience.events.buffer-size",
                     "must be at least 1, but was " + size);
         }
         RecentEvents events = new RecentEvents(size);
-        EventSubscriptions.subscribeAll(events, circuitBreakers, retries, timeouts, bulkheads, methods);
+        EventSubscriptions.subscribeAll(events, circuitBreakers, retries, rateLimiters, timeouts, bulkheads, methods);
         return events;
     }
 
     @Bean
     @ConditionalOnMissingBean
     public EventLogger resilienceEventLogger(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
-            TimeoutRegistry timeouts, BulkheadRegistry bulkheads, MethodPipelineFactory methods) {
+            RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
+            MethodPipelineFactory methods) {
         EventLogger logger = new EventLogger();
-        EventSubscriptions.subscribeAll(logger, circuitBreakers, retries, timeouts, bulkheads, methods);
+        EventSubscriptions.subscribeAll(logger, circuitBreakers, retries, rateLimiters, timeouts, bulkheads, methods);
         return logger;
     }
 
@@ -108,10 +137,10 @@ public class ResilienceAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public MethodPipelineFactory resilienceMethodPipelineFactory(CircuitBreakerRegistry circuitBreakers,
-            RetryRegistry retries, TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock,
-            ContextPropagation contextPropagation, BeanFactory beanFactory) {
-        return new MethodPipelineFactory(circuitBreakers, retries, timeouts, bulkheads, clock, contextPropagation,
-                new AsyncExecutorResolver(beanFactory));
+            RetryRegistry retries, RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts,
+            BulkheadRegistry bulkheads, Clock clock, ContextPropagation contextPropagation, BeanFactory beanFactory) {
+        return new MethodPipelineFactory(circuitBreakers, retries, rateLimiters, timeouts, bulkheads, clock,
+                contextPropagation, new AsyncExecutorResolver(beanFactory));
     }
 
     @Bean

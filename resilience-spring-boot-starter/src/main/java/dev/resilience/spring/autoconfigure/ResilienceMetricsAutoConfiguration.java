@@ -1,5 +1,8 @@
 package dev.resilience.spring.autoconfigure;
 
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -7,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
 import dev.resilience.spring.metrics.ResilienceMeterBinder;
@@ -20,7 +24,10 @@ public class ResilienceMetricsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public ResilienceMeterBinder resilienceMeterBinder(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
-            TimeoutRegistry timeouts, BulkheadRegistry bulkheads) {
-        return new ResilienceMeterBinder(circuitBreakers, retries, timeouts, bulkheads);
+            RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
+            ObjectProvider<RetryBudgets> budgets) {
+        RetryBudgets configured = budgets.getIfAvailable();
+        return new ResilienceMeterBinder(circuitBreakers, retries, rateLimiters, timeouts, bulkheads,
+                configured == null ? List.of() : configured.all());
     }
 }

@@ -25,6 +25,10 @@ public class ResilienceProperties {
     @NestedConfigurationProperty
     private final RetryProperties retry = new RetryProperties();
 
+    /** Rate limiters. */
+    @NestedConfigurationProperty
+    private final RateLimiterProperties ratelimiter = new RateLimiterProperties();
+
     /** Timeouts. */
     @NestedConfigurationProperty
     private final TimeoutProperties timeout = new TimeoutProperties();
@@ -59,6 +63,10 @@ public class ResilienceProperties {
 
     public RetryProperties getRetry() {
         return retry;
+    }
+
+    public RateLimiterProperties getRatelimiter() {
+        return ratelimiter;
     }
 
     public TimeoutProperties getTimeout() {

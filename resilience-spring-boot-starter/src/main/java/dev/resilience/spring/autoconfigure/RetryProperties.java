@@ -1,10 +1,62 @@
 package dev.resilience.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code resilience.retry.*}. */
 public class RetryProperties extends PolicyProperties<RetryProperties.Settings> {
+
+    /**
+     * Retry budgets by name: each bounds the retries of every retry config or instance that names it in
+     * budget, as a share of their first attempts. One budget object is shared by all of them.
+     */
+    private final Map<String, Budget> budgets = new LinkedHashMap<>();
+
+    public Map<String, Budget> getBudgets() {
+        return budgets;
+    }
+
+    /** {@code resilience.retry.budgets.<name>.*}: one retry budget; unset values are the defaults. */
+    public static class Budget {
+
+        /**
+         * The most retries as a share of first attempts over the window: 0.2 allows one retry for every five
+         * calls. At least 0. Default 0.2.
+         */
+        private Double maxRetryRatio;
+
+        /** The sliding window retries and first attempts are counted over, at least 10ms. Default 10s. */
+        private Duration window;
+
+        /** Retries per second always allowed, whatever the ratio, so a quiet service can still retry. Default 10. */
+        private Double minRetriesPerSecond;
+
+        public Double getMaxRetryRatio() {
+            return maxRetryRatio;
+        }
+
+        public void setMaxRetryRatio(Double maxRetryRatio) {
+            this.maxRetryRatio = maxRetryRatio;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public Double getMinRetriesPerSecond() {
+            return minRetriesPerSecond;
+        }
+
+        public void setMinRetriesPerSecond(Double minRetriesPerSecond) {
+            this.minRetriesPerSecond = minRetriesPerSecond;
+        }
+    }
 
     /** Settings of one retry config or instance; unset values are inherited. */
     public static class Settings extends PolicySettings {
@@ -32,6 +84,12 @@ public class RetryProperties extends PolicyProperties<RetryProperties.Settings> 
 
         /** Exception types never retried; wins over retry-exceptions. Default: none. */
         private List<String> ignoreExceptions;
+
+        /**
+         * The retry budget (a name under resilience.retry.budgets) this retry takes its retries from, shared
+         * with every other retry naming it; empty for none (to leave an inherited one). Default: none.
+         */
+        private String budget;
 
         public Integer getMaxAttempts() {
             return maxAttempts;
@@ -95,6 +153,14 @@ public class RetryProperties extends PolicyProperties<RetryProperties.Settings> 
 
         public void setIgnoreExceptions(List<String> ignoreExceptions) {
             this.ignoreExceptions = ignoreExceptions;
+        }
+
+        public String getBudget() {
+            return budget;
+        }
+
+        public void setBudget(String budget) {
+            this.budget = budget;
         }
     }
 }

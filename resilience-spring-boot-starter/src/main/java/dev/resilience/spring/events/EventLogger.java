@@ -7,9 +7,10 @@ import dev.resilience.core.event.EventListener;
 import dev.resilience.core.event.ResilienceEvent;
 
 /**
- * Logs what an operator wants to follow: state transitions at INFO, retries, rejections and timeouts at
- * DEBUG. Runs on the thread that produced the event, so the application's MDC (correlation id, trace id)
- * is on every line.
+ * Logs what an operator wants to follow: state transitions and a cluster-wide rate limiter's engine coming
+ * back at INFO, its engine lost at WARN, retries, rejections (breaker, bulkhead, rate limiter, retry budget) and
+ * timeouts at DEBUG. Runs on the thread that produced the event, so the application's MDC (correlation id,
+ * trace id) is on every line.
  */
 public class EventLogger implements EventListener {
 
@@ -20,8 +21,13 @@ public class EventLogger implements EventListener {
         switch (event.type()) {
             case STATE_TRANSITION -> log.info("circuit breaker '{}' {}{}", event.name(),
                     event.detail().replace("->", " -> "), event.reason().isEmpty() ? "" : " (" + event.reason() + ")");
+            case RATE_LIMITER_ENGINE_LOST -> log.warn("rate limiter '{}' lost its cluster engine{}{}", event.name(),
+                    event.detail().isEmpty() ? "" : ": " + event.detail(),
+                    event.error() == null ? "" : " (" + event.error() + ")");
+            case RATE_LIMITER_ENGINE_BACK -> log.info("rate limiter '{}' has its cluster engine back{}", event.name(),
+                    event.detail().isEmpty() ? "" : ": " + event.detail());
             case RETRY_SCHEDULED, RETRY_EXHAUSTED, RETRY_SUCCEEDED, NOT_PERMITTED, BULKHEAD_REJECTED, TIMEOUT,
-                    FALLBACK_USED -> {
+                    FALLBACK_USED, RATE_LIMITER_REJECTED, RETRY_BUDGET_EXHAUSTED -> {
                 if (log.isDebugEnabled()) {
                     log.debug("{} '{}' {}{}{}", event.policy().id(), event.name(), event.type(),
                             event.detail().isEmpty() ? "" : ": " + event.detail(),

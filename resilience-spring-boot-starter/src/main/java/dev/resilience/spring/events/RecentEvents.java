@@ -16,9 +16,10 @@ import dev.resilience.core.event.ResilienceEvent;
 
 /**
  * The most recent events of each instance, bounded per instance (oldest dropped first). A circuit breaker's
- * state transitions are kept in a ring of their own, so a flood of rejected calls never pushes out the
- * transition that opened it. Subscribed to the event types worth reading later; per-call chatter (successes,
- * bulkhead entries and exits) is left out so the hot path never builds an event for it.
+ * state transitions, and a cluster-wide rate limiter losing its engine and getting it back, are kept in a ring
+ * of their own, so a flood of rejected calls never pushes out the transition that explains them. Subscribed to
+ * the event types worth reading later; per-call chatter (successes, bulkhead entries and exits, rate-limiter
+ * permits) is left out so the hot path never builds an event for it.
  * <p>
  * Recording takes no lock: the instance's rings are found in a concurrent map and each ring claims its slot
  * with an atomic index. Instances never share a ring, an index or a counter.
@@ -108,13 +109,19 @@ public class RecentEvents implements EventListener {
         }
 
         void add(ResilienceEvent event) {
-            Ring ring = event.type() == EventType.STATE_TRANSITION ? transitions : calls;
+            Ring ring = isTransition(event.type()) ? transitions : calls;
             ring.add(event, System.nanoTime(), sequence.getAndIncrement());
         }
 
         void collectInto(List<Entry> entries) {
             calls.collectInto(entries);
             transitions.collectInto(entries);
+        }
+
+        /** A change of an instance's state, rare and telling: kept apart from the per-call events. */
+        private static boolean isTransition(EventType type) {
+            return type == EventType.STATE_TRANSITION || type == EventType.RATE_LIMITER_ENGINE_LOST
+                    || type == EventType.RATE_LIMITER_ENGINE_BACK;
         }
     }
 

@@ -1,12 +1,17 @@
 package dev.resilience.spring.metrics;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.ratelimiter.RateLimiter;
+import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.Retry;
+import dev.resilience.core.retry.RetryBudget;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.Timeout;
 import dev.resilience.core.timeout.TimeoutRegistry;
@@ -16,28 +21,53 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Meters for every instance, tagged {@code name}; instances created after start-up get theirs as they are
- * created. Meters read the instances' own counters: nothing is added to the call path.
+ * Meters for every instance, tagged {@code name}, and for every retry budget, tagged {@code budget}; instances
+ * created after start-up get theirs as they are created. Meters read the instances' own counters: nothing is
+ * added to the call path.
  */
 public class ResilienceMeterBinder implements MeterBinder {
 
     private final CircuitBreakerRegistry circuitBreakers;
     private final RetryRegistry retries;
+    private final RateLimiterRegistry rateLimiters;
     private final TimeoutRegistry timeouts;
     private final BulkheadRegistry bulkheads;
+    private final Collection<RetryBudget> budgets;
 
     public ResilienceMeterBinder(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             TimeoutRegistry timeouts, BulkheadRegistry bulkheads) {
+        this(circuitBreakers, retries, null, timeouts, bulkheads, List.of());
+    }
+
+    /**
+     * @param rateLimiters their instances get meters too; {@code null} for none
+     * @param budgets      the configured retry budgets, metered even while no retry uses them (a budget a retry
+     *                     uses gets its meter anyway)
+     */
+    public ResilienceMeterBinder(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+            RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
+            Collection<RetryBudget> budgets) {
         this.circuitBreakers = circuitBreakers;
         this.retries = retries;
+        this.rateLimiters = rateLimiters;
         this.timeouts = timeouts;
         this.bulkheads = bulkheads;
+        this.budgets = budgets;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
         circuitBreakers.onInstanceCreated(breaker -> bind(registry, breaker));
-        retries.onInstanceCreated(retry -> bind(registry, retry));
+        budgets.forEach(budget -> bind(registry, budget));
+        retries.onInstanceCreated(retry -> {
+            bind(registry, retry);
+            if (retry.budget() != null) {
+                bind(registry, retry.budget()); // registered once: a meter of the same name and tags is reused
+            }
+        });
+        if (rateLimiters != null) {
+            rateLimiters.onInstanceCreated(limiter -> bind(registry, limiter));
+        }
         timeouts.onInstanceCreated(timeout -> bind(registry, timeout));
         bulkheads.onInstanceCreated(bulkhead -> bind(registry, bulkhead));
     }
@@ -75,6 +105,24 @@ public class ResilienceMeterBinder implements MeterBinder {
                 "Calls that failed after retrying");
         counter(registry, "resilience.retry.calls", name, "failed_without_retry", retry, Retry::failedWithoutRetry,
                 "Calls that failed without being retried");
+    }
+
+    private static void bind(MeterRegistry registry, RetryBudget budget) {
+        FunctionCounter.builder("resilience.retry.budget.rejected", budget, RetryBudget::rejectedRetries)
+                .tag("budget", budget.name()).description("Retries refused because the retry budget was spent")
+                .register(registry);
+    }
+
+    private static void bind(MeterRegistry registry, RateLimiter limiter) {
+        String name = limiter.name();
+        counter(registry, "resilience.ratelimiter.calls", name, "permitted", limiter, RateLimiter::permittedCalls,
+                "Calls that got a permit, at once or after waiting");
+        counter(registry, "resilience.ratelimiter.calls", name, "rejected", limiter, RateLimiter::rejectedCalls,
+                "Calls rejected for want of a permit within the max wait");
+        Gauge.builder("resilience.ratelimiter.available.permits", limiter, RateLimiter::availablePermits)
+                .tag("name", name).description("Permits free now in the limiter's shared bucket").register(registry);
+        Gauge.builder("resilience.ratelimiter.waiting.calls", limiter, RateLimiter::waitingCalls).tag("name", name)
+                .description("Calls waiting for a permit (with max-wait-duration)").register(registry);
     }
 
     private static void bind(MeterRegistry registry, Timeout timeout) {

@@ -15,6 +15,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
+import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
@@ -76,6 +77,18 @@ class DefaultNameClashTest {
             }
         }
         assertThat(registered).isTrue();
+    }
+
+    @Test
+    void unnamedRateLimitersOfTwoClassesClashToo() {
+        runner.withBean(Fifth.Client.class).withBean(Sixth.Client.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(DefaultNameClashException.class)
+                    .hasMessage("@RateLimiter on " + Fifth.Client.class.getName() + ".fetch(String) and on "
+                            + Sixth.Client.class.getName() + ".fetch(String) would share instances: both default "
+                            + "to the instance name 'Client.fetch'. Give at least one of them an explicit name, "
+                            + "e.g. @RateLimiter(name = \"...\").");
+        });
     }
 
     @Test
@@ -198,6 +211,26 @@ class DefaultNameClashTest {
 
         static class Client {
             @Retry
+            public String fetch(String id) {
+                return id;
+            }
+        }
+    }
+
+    static class Fifth {
+
+        static class Client {
+            @RateLimiter(key = "#id")
+            public String fetch(String id) {
+                return id;
+            }
+        }
+    }
+
+    static class Sixth {
+
+        @RateLimiter
+        static class Client {
             public String fetch(String id) {
                 return id;
             }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
+import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
 import dev.resilience.core.spi.Clock;
@@ -22,6 +23,7 @@ import dev.resilience.core.spi.ContextPropagation;
 import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
 
@@ -32,8 +34,9 @@ class MethodPipelineFactoryTest {
     private final RetryRegistry retries = new RetryRegistry();
     private final TimeoutRegistry timeouts = new TimeoutRegistry();
     private final BulkheadRegistry bulkheads = new BulkheadRegistry();
-    private final MethodPipelineFactory factory = new MethodPipelineFactory(breakers, retries, timeouts, bulkheads,
-            Clock.system(), ContextPropagation.NONE);
+    private final RateLimiterRegistry rateLimiters = new RateLimiterRegistry();
+    private final MethodPipelineFactory factory = new MethodPipelineFactory(breakers, retries, rateLimiters, timeouts,
+            bulkheads, Clock.system(), ContextPropagation.NONE, null);
 
     @Test
     void methodWithoutAnnotationsHasNoPipeline() throws Exception {
@@ -45,6 +48,7 @@ class MethodPipelineFactoryTest {
         ResiliencePipeline pipeline = factory.create(method("everything"), Annotated.class).pipeline();
         assertThat(pipeline.retry()).isSameAs(retries.instance("r"));
         assertThat(pipeline.circuitBreaker()).isSameAs(breakers.instance("cb"));
+        assertThat(pipeline.rateLimiter()).isSameAs(rateLimiters.instance("rl"));
         assertThat(pipeline.timeout()).isSameAs(timeouts.instance("t"));
         assertThat(pipeline.bulkhead()).isSameAs(bulkheads.instance("b"));
         assertThat(pipeline.fallback()).isNotNull();
@@ -56,6 +60,30 @@ class MethodPipelineFactoryTest {
         factory.create(method("unnamed"), Annotated.class);
         assertThat(retries.names()).containsExactly("Annotated.unnamed");
         assertThat(breakers.names()).containsExactly("Annotated.unnamed");
+        assertThat(rateLimiters.names()).containsExactly("Annotated.unnamed");
+    }
+
+    @Test
+    void theRateLimiterTakesItsPlaceBetweenBreakerAndTimeout() throws Exception {
+        assertThat(factory.create(method("everything"), Annotated.class).pipeline().toString())
+                .contains("CircuitBreaker[cb", "RateLimiter[rl] > Timeout[t");
+    }
+
+    @Test
+    void aFactoryWithoutARateLimiterRegistryKeepsItsRateLimitersInOneOfItsOwn() throws Exception {
+        MethodPipelineFactory withoutRegistry = new MethodPipelineFactory(breakers, retries, timeouts, bulkheads,
+                Clock.system(), ContextPropagation.NONE);
+        ResiliencePipeline pipeline = withoutRegistry.create(method("everything"), Annotated.class).pipeline();
+        assertThat(pipeline.rateLimiter().name()).isEqualTo("rl");
+        assertThat(pipeline.rateLimiter().config().limitForPeriod()).isEqualTo(50);
+        assertThat(rateLimiters.names()).isEmpty();
+    }
+
+    @Test
+    void aKeyedMethodIsNotOnThePlainPath() throws Exception {
+        assertThat(factory.create(method("keyed"), Annotated.class)).extracting("plain").isEqualTo(false);
+        assertThat(factory.create(method("unnamed"), Annotated.class)).extracting("plain").isEqualTo(true);
+        assertThat(factory.create(method("everything"), Annotated.class)).extracting("key").isNull();
     }
 
     @Test
@@ -116,14 +144,21 @@ class MethodPipelineFactoryTest {
         @Fallback(method = "recoverIo")
         @Retry(name = "r")
         @CircuitBreaker(name = "cb")
+        @RateLimiter(name = "rl")
         @Timeout(name = "t")
         @Bulkhead(name = "b")
         public String everything() {
             return "";
         }
 
+        @RateLimiter(name = "keyed", key = "#root.length")
+        public String keyed() {
+            return "";
+        }
+
         @Retry
         @CircuitBreaker
+        @RateLimiter
         public String unnamed() {
             return "";
         }

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /** The IDE metadata ships in the jar and documents every key of the default configs. */
 class ConfigurationMetadataTest {
@@ -31,5 +35,79 @@ class ConfigurationMetadataTest {
                 // A client's keys (hosts, policies, ...) come from the map's value type, which IDEs follow.
                 .contains("\"resilience.http.clients\"")
                 .contains("java.util.Map<java.lang.String,dev.resilience.spring.autoconfigure.HttpClientsProperties$Client>");
+    }
+
+    @Test
+    void metadataDocumentsTheRateLimiterKeysWithTheirDefaults() throws Exception {
+        JsonNode metadata = metadata();
+        Map<String, Object> defaults = Map.of(
+                "resilience.ratelimiter.configs.default.limit-for-period", 50,
+                "resilience.ratelimiter.configs.default.limit-refresh-period", "1s",
+                "resilience.ratelimiter.configs.default.type", "smooth",
+                "resilience.ratelimiter.configs.default.max-wait-duration", "0",
+                "resilience.ratelimiter.configs.default.max-keys", 10000,
+                "resilience.ratelimiter.configs.default.scope", "local",
+                "resilience.ratelimiter.configs.default.expected-instances", 1,
+                "resilience.ratelimiter.configs.default.on-engine-failure", "local");
+        defaults.forEach((name, value) -> {
+            JsonNode property = property(metadata, name);
+            assertThat(property.get("description").asString()).as(name).isNotBlank();
+            assertThat(property.get("defaultValue").isNumber() ? (Object) property.get("defaultValue").asInt()
+                    : property.get("defaultValue").asString()).as(name).isEqualTo(value);
+        });
+        assertThat(property(metadata, "resilience.ratelimiter.configs.default.type").get("type").asString())
+                .isEqualTo("dev.resilience.core.ratelimiter.RateLimiterType");
+        assertThat(property(metadata, "resilience.ratelimiter.configs.default.scope").get("type").asString())
+                .isEqualTo("dev.resilience.core.ratelimiter.RateLimiterScope");
+        assertThat(property(metadata, "resilience.ratelimiter.configs.default.on-engine-failure").get("type")
+                .asString()).isEqualTo("dev.resilience.core.ratelimiter.EngineFailureMode");
+        assertThat(property(metadata, "resilience.ratelimiter.configs.default.base-config")).isNotNull();
+        // Instances and named configs: the map's value type, which IDEs follow.
+        assertThat(property(metadata, "resilience.ratelimiter.instances").get("type").asString())
+                .isEqualTo("java.util.Map<java.lang.String,dev.resilience.spring.autoconfigure."
+                        + "RateLimiterProperties$Settings>");
+        assertThat(property(metadata, "resilience.ratelimiter.configs")).isNotNull();
+        assertThat(hint(metadata, "resilience.ratelimiter.configs.keys").get("values").get(0).get("value")
+                .asString()).isEqualTo("default");
+    }
+
+    @Test
+    void metadataDocumentsRetryBudgetsAndTheBudgetOfARetry() throws Exception {
+        JsonNode metadata = metadata();
+        assertThat(property(metadata, "resilience.retry.budgets").get("type").asString())
+                .isEqualTo("java.util.Map<java.lang.String,dev.resilience.spring.autoconfigure.RetryProperties$Budget>");
+        assertThat(property(metadata, "resilience.retry.budgets").get("description").asString())
+                .startsWith("Retry budgets by name");
+        assertThat(property(metadata, "resilience.retry.configs.default.budget").get("description").asString())
+                .contains("resilience.retry.budgets");
+    }
+
+    private static JsonNode metadata() throws Exception {
+        return new ObjectMapper().readTree(resource("/META-INF/spring-configuration-metadata.json"));
+    }
+
+    private static byte[] resource(String path) throws Exception {
+        try (InputStream in = ConfigurationMetadataTest.class.getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    private static JsonNode property(JsonNode metadata, String name) {
+        for (JsonNode property : metadata.get("properties")) {
+            if (property.get("name").asString().equals(name)) {
+                return property;
+            }
+        }
+        throw new AssertionError("no property " + name + " in the metadata");
+    }
+
+    private static JsonNode hint(JsonNode metadata, String name) {
+        for (JsonNode hint : metadata.get("hints")) {
+            if (hint.get("name").asString().equals(name)) {
+                return hint;
+            }
+        }
+        throw new AssertionError("no hint " + name + " in the metadata");
     }
 }

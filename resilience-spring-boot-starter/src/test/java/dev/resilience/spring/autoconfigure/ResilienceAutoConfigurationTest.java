@@ -24,6 +24,8 @@ import dev.resilience.test.ManualClock;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.ratelimiter.RateLimiterConfig;
+import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
 import dev.resilience.spring.aop.MethodPipelineFactory;
@@ -41,6 +43,7 @@ class ResilienceAutoConfigurationTest {
         runner.run(context -> {
             assertThat(context).hasSingleBean(CircuitBreakerRegistry.class).hasSingleBean(RetryRegistry.class)
                     .hasSingleBean(TimeoutRegistry.class).hasSingleBean(BulkheadRegistry.class)
+                    .hasSingleBean(RateLimiterRegistry.class).hasSingleBean(RetryBudgets.class)
                     .hasSingleBean(MethodPipelineFactory.class)
                     .hasSingleBean(ResilienceAnnotationBeanPostProcessor.class);
             assertThat(context.getBean(Clock.class)).isSameAs(Clock.system());
@@ -56,6 +59,7 @@ class ResilienceAutoConfigurationTest {
                     .containsExactly("AnnotatedService.load", "AnnotatedService.save");
             assertThat(context.getBean(TimeoutRegistry.class).names()).containsExactly("AnnotatedService.load");
             assertThat(context.getBean(BulkheadRegistry.class).names()).containsExactly("uploads");
+            assertThat(context.getBean(RateLimiterRegistry.class).names()).containsExactly("AnnotatedService.limited");
             assertThat(context.getBean(AnnotatedService.class).calls()).isZero();
         });
     }
@@ -83,6 +87,8 @@ class ResilienceAutoConfigurationTest {
             assertThat(context.getBean(TimeoutRegistry.class).instance("AnnotatedService.load").clock())
                     .isSameAs(clock);
             assertThat(context.getBean(BulkheadRegistry.class).instance("uploads").clock()).isSameAs(clock);
+            assertThat(context.getBean(RateLimiterRegistry.class).instance("AnnotatedService.limited").clock())
+                    .isSameAs(clock);
         });
     }
 
@@ -94,6 +100,17 @@ class ResilienceAutoConfigurationTest {
             assertThat(registry).isSameAs(context.getBean(UserRegistryConfig.class).registry);
             assertThat(registry.find("AnnotatedService.save")).get()
                     .extracting(breaker -> breaker.config().failureRateThreshold()).isEqualTo(10f);
+        });
+    }
+
+    @Test
+    void userRateLimiterRegistryReplacesTheAutoConfiguredOneAndReceivesTheAnnotatedInstances() {
+        runner.withUserConfiguration(UserRateLimiterRegistryConfig.class, AnnotatedConfig.class).run(context -> {
+            assertThat(context).hasSingleBean(RateLimiterRegistry.class);
+            RateLimiterRegistry registry = context.getBean(RateLimiterRegistry.class);
+            assertThat(registry).isSameAs(context.getBean(UserRateLimiterRegistryConfig.class).registry);
+            assertThat(registry.find("AnnotatedService.limited")).get()
+                    .extracting(limiter -> limiter.config().limitForPeriod()).isEqualTo(7);
         });
     }
 
@@ -173,6 +190,25 @@ class ResilienceAutoConfigurationTest {
         @Retry(name = "orders")
         public CompletableFuture<String> loadAsync() {
             return CompletableFuture.completedFuture("loaded");
+        }
+
+        @dev.resilience.annotation.RateLimiter
+        public String limited() {
+            return "limited";
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserRateLimiterRegistryConfig {
+        final RateLimiterRegistry registry = new RateLimiterRegistry();
+
+        UserRateLimiterRegistryConfig() {
+            registry.addConfig("default", RateLimiterConfig.builder().limitForPeriod(7).build());
+        }
+
+        @Bean
+        RateLimiterRegistry userRateLimiterRegistry() {
+            return registry;
         }
     }
 

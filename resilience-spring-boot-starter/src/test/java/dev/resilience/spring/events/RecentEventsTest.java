@@ -49,6 +49,30 @@ class RecentEventsTest {
     }
 
     @Test
+    void aRateLimiterLosingItsEngineSurvivesTheRejectionsThatFollow() {
+        RecentEvents events = new RecentEvents(10);
+        events.onEvent(event(T0, EventType.RATE_LIMITER_ENGINE_LOST, "fleet", "limiting locally to 25 per PT1S"));
+        for (int i = 0; i < 1_000; i++) {
+            events.onEvent(event(T0.plusMillis(1), EventType.RATE_LIMITER_REJECTED, "fleet", "rejection " + i));
+        }
+        events.onEvent(event(T0.plusMillis(2), EventType.RATE_LIMITER_ENGINE_BACK, "fleet", ""));
+
+        List<ResilienceEvent> recent = events.newestFirst("fleet", PolicyKind.RATE_LIMITER);
+        assertThat(recent).hasSize(12);
+        assertThat(recent.get(0).type()).isEqualTo(EventType.RATE_LIMITER_ENGINE_BACK);
+        assertThat(recent.get(1).detail()).isEqualTo("rejection 999");
+        assertThat(recent.get(11).type()).isEqualTo(EventType.RATE_LIMITER_ENGINE_LOST);
+        assertThat(events.newestFirst("fleet", PolicyKind.RETRY)).isEmpty();
+    }
+
+    @Test
+    void aRateLimitersPermitsAreNotRecordedItsRejectionsAndSpentRetryBudgetsAre() {
+        assertThat(EventSubscriptions.RECORDED).doesNotContain(EventType.RATE_LIMITER_PERMITTED, EventType.SUCCESS)
+                .contains(EventType.RATE_LIMITER_REJECTED, EventType.RATE_LIMITER_ENGINE_LOST,
+                        EventType.RATE_LIMITER_ENGINE_BACK, EventType.RETRY_BUDGET_EXHAUSTED);
+    }
+
+    @Test
     void transitionsAreBoundedToo() {
         RecentEvents events = new RecentEvents(2);
         for (String detail : List.of("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN")) {
