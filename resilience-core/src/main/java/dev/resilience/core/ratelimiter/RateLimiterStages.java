@@ -29,12 +29,9 @@ final class RateLimiterStages implements StageFactory<RateLimiter> {
         return new Async(limiter, inner);
     }
 
-    /** The key of a call that carries one (the call itself, or a function's argument), else {@code null}. */
-    static Object keyOf(Object call, Object argument) {
-        if (call instanceof RateLimitKey keyed) {
-            return keyed.rateLimitKey();
-        }
-        return argument instanceof RateLimitKey keyed ? keyed.rateLimitKey() : null;
+    /** The key of a call that carries one, else {@code null}: one type check on the unkeyed path. */
+    static Object keyOf(Object call) {
+        return call instanceof RateLimitKey keyed ? keyed.rateLimitKey() : null;
     }
 
     private static final class Sync extends SyncStage {
@@ -49,7 +46,7 @@ final class RateLimiterStages implements StageFactory<RateLimiter> {
 
         @Override
         public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
-            PermitBucket bucket = limiter.bucketFor(keyOf(call, argument));
+            PermitBucket bucket = limiter.bucketFor(keyOf(call));
             long wait = limiter.acquire(bucket);
             if (wait == 0) {
                 return inner.execute(call, kind, argument, startNanos);
@@ -88,7 +85,7 @@ final class RateLimiterStages implements StageFactory<RateLimiter> {
             PermitBucket bucket;
             long wait;
             try {
-                bucket = limiter.bucketFor(keyOf(execution.call(), null));
+                bucket = limiter.bucketFor(keyOf(execution.call()));
                 wait = limiter.acquire(bucket);
             } catch (RateLimitExceededException rejected) {
                 return CompletableFuture.failedFuture(rejected);
