@@ -93,15 +93,23 @@ public final class ResilienceWebClientFilters {
         }
     }
 
-    /** A failure status becomes the attempt's error, its body read so the connection is released at once. */
+    /**
+     * A failure status becomes the attempt's error, its body read so the connection is released at once. A body
+     * that cannot be read (e.g. larger than the codecs' in-memory limit) is taken as empty, as WebClient itself
+     * does when it makes its exception of such a response: the status still decides.
+     */
     private static Mono<ClientResponse> classify(ProtectedHttpClient client, ClientResponse response) {
         int status = response.statusCode().value();
         if (!client.rules.isFailure(status)) {
             return Mono.just(response);
         }
-        return response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).flatMap(body -> {
+        Mono<byte[]> read = response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0])
+                .onErrorReturn(unreadable -> !(unreadable instanceof Error), new byte[0]);
+        return read.flatMap(body -> {
+            // The transforming body(...): the other one subscribes to the consumed body again to release it,
+            // which Reactor Netty rejects with an error logged as dropped when the read was cut short.
             ClientResponse buffered = response.mutate()
-                    .body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body))).build();
+                    .body(consumed -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body))).build();
             return Mono.error(new HttpFailureStatusException(client.name, status, client.rules.retryAfter(status,
                     response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), client.clock),
                     buffered));
