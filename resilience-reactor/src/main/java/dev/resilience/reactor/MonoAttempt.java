@@ -59,7 +59,7 @@ final class MonoAttempt extends CompletableFuture<Object> implements CoreSubscri
                 Operators.terminate(UPSTREAM, this);
             }
         } else {
-            Operators.onNextDropped(value, context);
+            Operators.onDiscard(value, context); // cancelled first (a timeout, the caller): release it
         }
     }
 

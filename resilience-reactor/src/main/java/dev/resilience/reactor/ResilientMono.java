@@ -78,6 +78,7 @@ final class ResilientMono<T> extends Mono<T> {
             ResiliencePipeline pipeline = parent.pipeline;
             AsyncExecution started = new AsyncExecution(this, pipeline.fallback() == null ? null : this,
                     ReactiveContext.capture(pipeline, context), pipeline.asyncExecutor(), true);
+            started.onDiscard(value -> Operators.onDiscard(value, context));
             execution = started;
             pipeline.start(started);
             if (isCancelled()) {
@@ -115,6 +116,7 @@ final class ResilientMono<T> extends Mono<T> {
         @SuppressWarnings("unchecked")
         public void accept(Object value, Throwable failure) {
             if (isCancelled()) {
+                Operators.onDiscard(value, context); // the subscriber left: release what came
                 return;
             }
             if (failure != null) {

@@ -218,6 +218,40 @@ class MonoThroughPipelineTest {
     }
 
     @Test
+    void aValueThatComesAfterTheDeadlineIsHandedToTheSubscribersDiscardHook() {
+        Timeout timeout = Timeout.of("timeout", TimeoutConfig.builder().duration(Duration.ofSeconds(1)).build(),
+                clock);
+        // A source that emits whatever happens, as a response arriving while its exchange is being cancelled.
+        java.util.concurrent.atomic.AtomicReference<org.reactivestreams.Subscriber<? super Object>> late =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        org.reactivestreams.Publisher<Object> stubborn = subscriber -> {
+            late.set(subscriber);
+            subscriber.onSubscribe(new org.reactivestreams.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                    cancellations.incrementAndGet();
+                }
+            });
+        };
+        java.util.List<Object> discarded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Mono<Object> mono = ResilienceOperator.of(pipeline().timeout(timeout).build()).mono(stubborn)
+                .doOnDiscard(Object.class, discarded::add);
+
+        StepVerifier.create(mono)
+                .then(() -> clock.advance(Duration.ofSeconds(1)))
+                .expectError(TimeoutExceededException.class)
+                .verify(VERIFY);
+        late.get().onNext("a response holding a connection");
+
+        assertThat(cancellations).hasValue(1);
+        assertThat(discarded).containsExactly("a response holding a connection");
+    }
+
+    @Test
     void aTimedOutAttemptIsRetriedWithANewSubscription() {
         Retry retry = Retry.of("retry", RetryConfig.builder().maxAttempts(2).waitDuration(Duration.ZERO)
                 .retryExceptions(TimeoutExceededException.class).build(), clock);

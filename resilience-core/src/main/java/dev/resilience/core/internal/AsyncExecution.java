@@ -33,6 +33,8 @@ public final class AsyncExecution extends CompletableFuture<Object> implements B
     private volatile Object current;
     /** Told if the timeout around the current attempt fires while it runs. */
     private volatile AttemptObserver observer;
+    /** Releases a value that came too late to be used (a response holding a connection), or {@code null}. */
+    private volatile java.util.function.Consumer<Object> discarder;
 
     public AsyncExecution(Supplier<? extends CompletionStage<?>> call, Object fallback,
             ContextPropagation.Snapshot context, Executor executor) {
@@ -51,6 +53,26 @@ public final class AsyncExecution extends CompletableFuture<Object> implements B
         this.context = context;
         this.executor = executor;
         this.attemptsStopWhenCancelled = attemptsStopWhenCancelled;
+    }
+
+    /**
+     * Sets what releases a value an attempt produced after its outcome was decided without it (the deadline
+     * passed first): e.g. an HTTP response that holds a pooled connection.
+     */
+    public void onDiscard(java.util.function.Consumer<Object> discarder) {
+        this.discarder = discarder;
+    }
+
+    /** Hands {@code lateValue}, produced too late to be used, to the discard hook if there is one. */
+    public void discard(Object lateValue) {
+        java.util.function.Consumer<Object> hook = discarder;
+        if (hook != null && lateValue != null) {
+            try {
+                hook.accept(lateValue);
+            } catch (RuntimeException ignored) {
+                // releasing a value nobody waits for must not fail anything else
+            }
+        }
     }
 
     /** The call as given to the pipeline: stages read what it carries (e.g. a rate-limit key). */

@@ -156,7 +156,10 @@ final class TimeoutStages implements StageFactory<Timeout> {
             @Override
             public void accept(Object value, Throwable failure) {
                 if (!decide()) {
-                    return; // the deadline passed first
+                    if (failure == null) {
+                        execution.discard(value); // the deadline passed first: release what came too late
+                    }
+                    return;
                 }
                 timer.cancel();
                 if (failure == null) {

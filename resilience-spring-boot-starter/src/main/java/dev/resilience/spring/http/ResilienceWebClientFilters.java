@@ -79,8 +79,11 @@ public final class ResilienceWebClientFilters {
                     request.headers().containsHeader(HttpRules.IDEMPOTENCY_KEY)) ? pair.retrying() : pair.once();
             Mono<ClientResponse> attempt = Mono.defer(() -> next.exchange(request))
                     .flatMap(response -> classify(client, response));
+            // A response that comes after its attempt was given up (the timeout, the caller) holds a pooled
+            // connection: the discard hook releases its body.
             return operator.mono(attempt).onErrorResume(HttpFailureStatusException.class,
-                    lastFailure -> Mono.just((ClientResponse) lastFailure.response()));
+                    lastFailure -> Mono.just((ClientResponse) lastFailure.response()))
+                    .doOnDiscard(ClientResponse.class, late -> late.releaseBody().subscribe());
         }
 
         ProtectedHttpClient client() {

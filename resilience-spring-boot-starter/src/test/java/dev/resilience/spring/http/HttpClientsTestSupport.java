@@ -24,6 +24,8 @@ final class HttpClientsTestSupport {
                 HttpClientAutoConfiguration.class, ImperativeHttpClientAutoConfiguration.class,
                 ReactiveHttpClientAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class,
                 RestClientAutoConfiguration.class, RestTemplateAutoConfiguration.class,
-                WebClientAutoConfiguration.class));
+                WebClientAutoConfiguration.class))
+                // Each context's Reactor Netty resources would otherwise wait 2 s for quiet on shutdown.
+                .withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s");
     }
 }
