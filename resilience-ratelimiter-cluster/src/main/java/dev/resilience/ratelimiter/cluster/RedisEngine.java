@@ -1,10 +1,14 @@
 package dev.resilience.ratelimiter.cluster;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 
 /**
@@ -29,10 +33,27 @@ public final class RedisEngine {
      * {@link ClusterPermitBuckets#close()}.
      */
     public static ClusterPermitBuckets.Builder buckets(RedisClient client) {
+        return buckets(() -> client);
+    }
+
+    /**
+     * As {@link #buckets(RedisClient)}, with the client (a {@link RedisClient} or a {@link RedisClusterClient})
+     * asked for on first use: e.g. Spring Data Redis's, which exists once its connection factory started.
+     */
+    public static ClusterPermitBuckets.Builder buckets(Supplier<? extends AbstractRedisClient> client) {
         return ClusterPermitBuckets.builder(NAME, () -> {
-            StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-            return ClusterPermitBuckets.Engine.of(Bucket4jLettuce.casBasedBuilder(connection), RedisEngine::key,
-                    connection);
+            AbstractRedisClient redis = client.get();
+            if (redis instanceof RedisClusterClient cluster) {
+                StatefulRedisClusterConnection<byte[], byte[]> connection = cluster.connect(ByteArrayCodec.INSTANCE);
+                return ClusterPermitBuckets.Engine.of(Bucket4jLettuce.casBasedBuilder(connection), RedisEngine::key,
+                        connection);
+            }
+            if (redis instanceof RedisClient single) {
+                StatefulRedisConnection<byte[], byte[]> connection = single.connect(ByteArrayCodec.INSTANCE);
+                return ClusterPermitBuckets.Engine.of(Bucket4jLettuce.casBasedBuilder(connection), RedisEngine::key,
+                        connection);
+            }
+            throw new IllegalStateException("not a Lettuce RedisClient or RedisClusterClient: " + redis);
         }).keyPrefix(DEFAULT_KEY_PREFIX);
     }
 
