@@ -6,6 +6,7 @@ import dev.resilience.core.ratelimiter.PermitBuckets;
 import dev.resilience.core.ratelimiter.RateLimiterConfig;
 import dev.resilience.core.ratelimiter.RateLimiterScope;
 import io.github.bucket4j.BlockingStrategy;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.distributed.BucketProxy;
@@ -21,16 +22,19 @@ final class ClusterBucket implements PermitBucket {
     private final String name;
     private final String id;
     private final RateLimiterConfig config;
+    private final BucketConfiguration bandwidth;
     private final long rejectNanos;
     private volatile BucketProxy remote;
     private volatile PermitBucket fallback;
 
-    ClusterBucket(ClusterPermitBuckets owner, EngineLink link, String name, String id, RateLimiterConfig config) {
+    ClusterBucket(ClusterPermitBuckets owner, EngineLink link, String name, String id, RateLimiterConfig config,
+            BucketConfiguration bandwidth) {
         this.owner = owner;
         this.link = link;
         this.name = name;
         this.id = id;
         this.config = config;
+        this.bandwidth = bandwidth;
         this.rejectNanos = Math.max(1, config.limitRefreshPeriod().toNanos());
     }
 
@@ -113,7 +117,7 @@ final class ClusterBucket implements PermitBucket {
     private BucketProxy remote() {
         BucketProxy bucket = remote;
         if (bucket == null) {
-            bucket = owner.remoteBucket(id, config); // throws while the engine cannot be reached
+            bucket = owner.remoteBucket(id, bandwidth); // throws while the engine cannot be reached
             remote = bucket;
         }
         return bucket;

@@ -108,7 +108,8 @@ public final class ClusterPermitBuckets implements PermitBuckets, AutoCloseable 
             link.configure(config);
         }
         String id = keyPrefix + name + (key == null ? "" : ":" + key);
-        return new ClusterBucket(this, link, name, id, config);
+        // Built here, not on first use, so that settings Bucket4j refuses fail now, not as an engine failure.
+        return new ClusterBucket(this, link, name, id, config, configurationOf(config));
     }
 
     /** Where limiter {@code name} takes its permits, if it has buckets here. */
@@ -134,8 +135,7 @@ public final class ClusterPermitBuckets implements PermitBuckets, AutoCloseable 
     }
 
     /** The bucket {@code id} on the engine; throws while the engine cannot be reached. */
-    BucketProxy remoteBucket(String id, RateLimiterConfig config) {
-        BucketConfiguration configuration = configurationOf(config);
+    BucketProxy remoteBucket(String id, BucketConfiguration configuration) {
         return engine().builder()
                 .withImplicitConfigurationReplacement(configVersion, TokensInheritanceStrategy.AS_IS)
                 .build(id, () -> configuration);
@@ -184,7 +184,7 @@ public final class ClusterPermitBuckets implements PermitBuckets, AutoCloseable 
 
     /** Releases what the connector opened for these buckets (a Redis connection); the engine itself stays. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         AutoCloseable opened;
         synchronized (connectLock) {
             closed = true;
@@ -192,7 +192,14 @@ public final class ClusterPermitBuckets implements PermitBuckets, AutoCloseable 
             resources = null;
         }
         if (opened != null) {
-            opened.close();
+            try {
+                opened.close();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("could not close the " + engineName + " connection", e);
+            }
         }
     }
 

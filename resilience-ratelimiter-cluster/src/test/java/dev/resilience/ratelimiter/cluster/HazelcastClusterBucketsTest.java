@@ -42,4 +42,9 @@ class HazelcastClusterBucketsTest extends SharedBucketsContract {
     List<ClusterPermitBuckets> instances() {
         return INSTANCES;
     }
+
+    @Override
+    ClusterPermitBuckets startAnotherInstance() {
+        return HazelcastEngine.buckets(members.get(1)).clock(CLOCK).engineTimeOnClock(true).build();
+    }
 }

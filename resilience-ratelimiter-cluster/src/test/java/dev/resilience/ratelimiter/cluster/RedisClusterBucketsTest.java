@@ -17,21 +17,28 @@ class RedisClusterBucketsTest extends SharedBucketsContract {
     private static RedisServerProcess redis;
     private static final List<RedisClient> CLIENTS = new ArrayList<>();
     private static final List<ClusterPermitBuckets> INSTANCES = new ArrayList<>();
+    private static final List<ClusterPermitBuckets> OPENED = new ArrayList<>();
 
     @BeforeAll
     static void startRedis() {
         redis = new RedisServerProcess().start();
         for (int i = 0; i < 3; i++) {
-            RedisClient client = RedisClient.create(redis.uri());
-            CLIENTS.add(client);
-            INSTANCES.add(RedisEngine.buckets(client).clock(CLOCK).engineTimeOnClock(true)
-                    .requestTimeout(Duration.ofSeconds(5)).build());
+            INSTANCES.add(newInstance());
         }
+    }
+
+    private static ClusterPermitBuckets newInstance() {
+        RedisClient client = RedisClient.create(redis.uri());
+        CLIENTS.add(client);
+        ClusterPermitBuckets buckets = RedisEngine.buckets(client).clock(CLOCK).engineTimeOnClock(true)
+                .requestTimeout(Duration.ofSeconds(5)).build();
+        OPENED.add(buckets);
+        return buckets;
     }
 
     @AfterAll
     static void stopRedis() throws Exception {
-        for (ClusterPermitBuckets instance : INSTANCES) {
+        for (ClusterPermitBuckets instance : OPENED) {
             instance.close();
         }
         CLIENTS.forEach(RedisClient::shutdown);
@@ -48,5 +55,10 @@ class RedisClusterBucketsTest extends SharedBucketsContract {
     @Override
     List<ClusterPermitBuckets> instances() {
         return INSTANCES;
+    }
+
+    @Override
+    ClusterPermitBuckets startAnotherInstance() {
+        return newInstance();
     }
 }
