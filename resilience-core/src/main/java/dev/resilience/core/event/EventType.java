@@ -42,6 +42,13 @@ public enum EventType {
     /** A failed attempt was not retried: the retry budget it shares is spent. */
     RETRY_BUDGET_EXHAUSTED(PolicyKind.RETRY),
 
+    /** Fault injection failed a call on purpose; the error is the injected exception. */
+    CHAOS_FAULT_INJECTED(PolicyKind.CHAOS),
+    /** Fault injection delayed a call on purpose; carries the delay. */
+    CHAOS_LATENCY_INJECTED(PolicyKind.CHAOS),
+    /** Fault injection was switched on or off, or its settings changed, at run time. */
+    CHAOS_CHANGED(PolicyKind.CHAOS),
+
     /** A fallback supplied the result for a failure. */
     FALLBACK_USED(PolicyKind.FALLBACK);
 

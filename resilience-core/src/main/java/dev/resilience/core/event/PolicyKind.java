@@ -9,6 +9,7 @@ public enum PolicyKind {
     TIMEOUT("timeout"),
     BULKHEAD("bulkhead"),
     RATE_LIMITER("ratelimiter"),
+    CHAOS("chaos"),
     FALLBACK("fallback");
 
     private final String id;
@@ -34,6 +35,6 @@ public enum PolicyKind {
             }
         }
         throw new IllegalArgumentException("unknown policy '" + id + "'; expected one of circuitbreaker, retry, "
-                + "timeout, bulkhead, ratelimiter, fallback");
+                + "timeout, bulkhead, ratelimiter, chaos, fallback");
     }
 }

@@ -15,7 +15,7 @@ import dev.resilience.core.spi.Clock;
 
 /**
  * The one place that says how policies nest, outermost first:
- * <b>Fallback → Retry → CircuitBreaker → RateLimiter → Timeout → Bulkhead → call</b>, and the rules that concern more
+ * <b>Fallback → Retry → CircuitBreaker → RateLimiter → Timeout → Bulkhead → (Chaos) → call</b>, and the rules that concern more
  * than one of them. Every call style is built from {@link #ORDER}: each policy contributes its own stage for
  * the style, wrapped around the stages inside it. A new policy takes its place in {@code ORDER}; a new call
  * style asks each policy for a stage of that style.
@@ -23,7 +23,7 @@ import dev.resilience.core.spi.Clock;
 final class Composition implements StageContext {
 
     /** The positions, outermost first. */
-    enum Position { FALLBACK, RETRY, CIRCUIT_BREAKER, RATE_LIMITER, TIMEOUT, BULKHEAD }
+    enum Position { FALLBACK, RETRY, CIRCUIT_BREAKER, RATE_LIMITER, TIMEOUT, BULKHEAD, CHAOS }
 
     static final Position[] ORDER = Position.values();
 

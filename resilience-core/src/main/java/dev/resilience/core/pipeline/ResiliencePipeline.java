@@ -11,6 +11,7 @@ import dev.resilience.core.CheckedFunction;
 import dev.resilience.core.CheckedSupplier;
 import dev.resilience.core.Outcomes;
 import dev.resilience.core.bulkhead.Bulkhead;
+import dev.resilience.core.chaos.Chaos;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.fallback.Fallback;
 import dev.resilience.core.fallback.FallbackFunction;
@@ -224,6 +225,11 @@ public final class ResiliencePipeline {
         return (Timeout) composition.policy(Position.TIMEOUT);
     }
 
+    /** The fault injection right around the call, or {@code null}. */
+    public Chaos chaos() {
+        return (Chaos) composition.policy(Position.CHAOS);
+    }
+
     public Bulkhead bulkhead() {
         return (Bulkhead) composition.policy(Position.BULKHEAD);
     }
@@ -271,6 +277,12 @@ public final class ResiliencePipeline {
 
         public Builder rateLimiter(RateLimiter rateLimiter) {
             policies[Position.RATE_LIMITER.ordinal()] = rateLimiter;
+            return this;
+        }
+
+        /** Fault injection, innermost: right around the call, inside the bulkhead. */
+        public Builder chaos(Chaos chaos) {
+            policies[Position.CHAOS.ordinal()] = chaos;
             return this;
         }
 
