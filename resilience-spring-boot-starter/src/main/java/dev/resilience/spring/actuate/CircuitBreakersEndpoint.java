@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -23,9 +24,11 @@ import dev.resilience.core.circuitbreaker.StateTransition;
 
 /**
  * {@code /actuator/circuitbreakers}: every breaker's state and counts; one breaker with its config and recent
- * transitions; a POST that changes a breaker's state.
+ * transitions; a POST that changes a breaker's state. Read-only unless the application opts in to writes with
+ * {@code management.endpoint.circuitbreakers.access=unrestricted}: anyone who reaches an exposed actuator
+ * could otherwise force breakers open.
  */
-@Endpoint(id = "circuitbreakers")
+@Endpoint(id = "circuitbreakers", defaultAccess = Access.READ_ONLY)
 public class CircuitBreakersEndpoint {
 
     private static final List<String> SETTABLE_STATES = Arrays.stream(CircuitBreaker.State.values())

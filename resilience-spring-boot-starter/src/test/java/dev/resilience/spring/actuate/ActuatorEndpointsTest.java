@@ -39,6 +39,7 @@ import tools.jackson.databind.ObjectMapper;
 /** The endpoints, health and info against a real server on a random port. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.endpoints.web.exposure.include=*",
+        "management.endpoint.circuitbreakers.access=unrestricted",
         "management.endpoint.health.show-details=always",
         "management.info.resilience.enabled=true",
         "resilience.circuitbreaker.instances.backend.sliding-window-size=4",
