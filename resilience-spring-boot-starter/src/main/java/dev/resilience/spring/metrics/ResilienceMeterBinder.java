@@ -58,11 +58,17 @@ public class ResilienceMeterBinder implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         circuitBreakers.onInstanceCreated(breaker -> bind(registry, breaker));
-        budgets.forEach(budget -> bind(registry, budget));
+        // A budget is metered once per registry, whether configured or only reached through a retry.
+        java.util.Set<RetryBudget> metered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        budgets.forEach(budget -> {
+            if (metered.add(budget)) {
+                bind(registry, budget);
+            }
+        });
         retries.onInstanceCreated(retry -> {
             bind(registry, retry);
-            if (retry.budget() != null) {
-                bind(registry, retry.budget()); // registered once: a meter of the same name and tags is reused
+            if (retry.budget() != null && metered.add(retry.budget())) {
+                bind(registry, retry.budget());
             }
         });
         if (rateLimiters != null) {
