@@ -49,30 +49,33 @@ final class ZeroRetryWaits implements BeanFactoryPostProcessor, PriorityOrdered 
 
     /** The overrides for what {@code environment} names now. */
     static Map<String, Object> overrides(ConfigurableEnvironment environment) {
-        Set<String> configs = new TreeSet<>(Set.of("default"));
-        Set<String> instances = new TreeSet<>();
+        Set<String> levels = new TreeSet<>(Set.of("resilience.retry.configs.default"));
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
             if (source instanceof IterableConfigurationPropertySource iterable) {
                 iterable.stream().forEach(name -> {
-                    collect(name, CONFIGS, configs);
-                    collect(name, INSTANCES, instances);
+                    collect(name, CONFIGS, levels);
+                    collect(name, INSTANCES, levels);
                 });
             }
         }
         Map<String, Object> overrides = new LinkedHashMap<>();
-        configs.forEach(name -> zero(overrides, "resilience.retry.configs", name));
-        instances.forEach(name -> zero(overrides, "resilience.retry.instances", name));
+        for (String level : levels) {
+            overrides.put(level + ".wait-duration", "0ms");
+            overrides.put(level + ".max-wait-duration", "0ms");
+        }
         return overrides;
     }
 
-    private static void collect(ConfigurationPropertyName name, ConfigurationPropertyName prefix, Set<String> keys) {
+    /**
+     * The level {@code name} belongs to, written as the application wrote it: {@code [InventoryClient.fetch]} stays
+     * in brackets, {@code inventoryAsync} stays as it is, so that both name the same map entry when bound (an
+     * element in brackets is case-sensitive, one without is not).
+     */
+    private static void collect(ConfigurationPropertyName name, ConfigurationPropertyName prefix, Set<String> levels) {
         if (prefix.isAncestorOf(name)) {
-            keys.add(name.getElement(prefix.getNumberOfElements(), Form.ORIGINAL));
+            ConfigurationPropertyName level = name.chop(prefix.getNumberOfElements() + 1);
+            String key = level.getLastElement(Form.ORIGINAL);
+            levels.add(prefix + (level.isLastElementIndexed() ? "[" + key + "]" : "." + key));
         }
-    }
-
-    private static void zero(Map<String, Object> overrides, String prefix, String key) {
-        overrides.put(prefix + "[" + key + "].wait-duration", "0ms");
-        overrides.put(prefix + "[" + key + "].max-wait-duration", "0ms");
     }
 }
