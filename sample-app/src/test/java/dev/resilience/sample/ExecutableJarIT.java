@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The jar {@code ./mvnw package} makes is an executable Spring Boot jar: {@code java -jar} starts the sample app,
- * which answers as it does under {@code spring-boot:run}.
+ * which answers as it does under {@code spring-boot:run}. It runs in a JVM of its own, out of reach of the test
+ * kit's clock and assertions; the kit (test scope) must not be in it.
  */
 class ExecutableJarIT {
 
@@ -65,11 +69,20 @@ class ExecutableJarIT {
             assertThat(home.body()).contains("hello from service A").contains("hello from service B");
             assertThat(breakers.body()).contains("\"serviceB\"").contains("\"serviceBHttp\"");
             assertThat(Files.size(jar)).as("a fat jar, with its dependencies").isGreaterThan(10_000_000L);
+            assertThat(libraries(jar)).as("the library ships in the jar, its test kit (test scope) does not")
+                    .anyMatch(name -> name.startsWith("BOOT-INF/lib/resilience-core-"))
+                    .noneMatch(name -> name.startsWith("BOOT-INF/lib/resilience-test-"));
         } finally {
             app.destroy();
             if (!app.waitFor(30, TimeUnit.SECONDS)) {
                 app.destroyForcibly();
             }
+        }
+    }
+
+    private static List<String> libraries(Path jar) throws Exception {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.stream().map(ZipEntry::getName).filter(name -> name.startsWith("BOOT-INF/lib/")).toList();
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.resilience.sample;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.resilience.core.circuitbreaker.CircuitBreaker.State.CLOSED;
+import static dev.resilience.core.circuitbreaker.CircuitBreaker.State.HALF_OPEN;
+import static dev.resilience.core.circuitbreaker.CircuitBreaker.State.OPEN;
+import static dev.resilience.test.ResilienceAssertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -16,11 +19,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 
+import dev.resilience.core.event.EventType;
 import dev.resilience.test.ManualClock;
+import dev.resilience.test.spring.ResilienceTest;
+import dev.resilience.test.spring.ResilienceTestSupport;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -29,10 +33,12 @@ import tools.jackson.databind.ObjectMapper;
  * fallback, the breaker half-opens after its wait, B heals and the breaker closes; a slow call shows in the
  * bulkhead while it runs and is cut off by the timeout. The same for the asynchronous and the reactive client,
  * and for the plain RestClient protected by configuration alone ({@code GET /configured}), with its HTTP rules.
- * Time is a {@link ManualClock}: the test advances it.
+ * Time is the test kit's {@link ManualClock}: the test advances it. Each test starts with every policy fresh
+ * ({@link ResilienceTest}); what the actuator shows is checked against the policies themselves
+ * ({@link ResilienceTestSupport}) and the events they published.
  */
-@SpringBootTest(classes = { SampleApplication.class, SampleApplicationEndToEndTest.TestClock.class },
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ResilienceTest
 class SampleApplicationEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +48,9 @@ class SampleApplicationEndToEndTest {
 
     @Autowired
     ManualClock clock;
+
+    @Autowired
+    ResilienceTestSupport resilience;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -62,15 +71,19 @@ class SampleApplicationEndToEndTest {
         JsonNode open = get("/actuator/circuitbreakers").get("circuitBreakers").get("serviceB");
         assertThat(open.get("failureRate").asDouble()).isEqualTo(80.0); // 1 success, then 4 failures
         assertThat(open.get("remainingOpenMillis").asLong()).isEqualTo(10_000);
+        assertThat(resilience.circuitBreaker("serviceB")).isOpen().hasFailureRate(80.0).hasBufferedCalls(5)
+                .hasFailedCalls(4).hasNotPermittedCalls(1).hasRemainingOpenTime(Duration.ofSeconds(10));
         assertThat(get("/").get("b").asString()).contains("circuit open for another 10s");
 
         clock.advance(Duration.ofSeconds(10));
         assertThat(breakerState()).isEqualTo("HALF_OPEN");
+        assertThat(resilience.circuitBreaker("serviceB")).isHalfOpen();
 
         post("/b/chaos", "{}");
         assertThat(get("/").get("b").asString()).isEqualTo("hello from service B");
         assertThat(get("/").get("b").asString()).isEqualTo("hello from service B");
         assertThat(breakerState()).isEqualTo("CLOSED");
+        assertThat(resilience.events()).ofInstance("serviceB").hasTransitions(CLOSED, OPEN, HALF_OPEN, CLOSED);
 
         JsonNode transitions = get("/actuator/circuitbreakers/serviceB").get("transitions");
         assertThat(transitions.findValues("to").stream().map(JsonNode::asString))
@@ -85,6 +98,7 @@ class SampleApplicationEndToEndTest {
             }
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> bulkheadCalls().size() == 1);
+        assertThat(resilience.bulkhead("serviceB")).hasActiveCalls(1).hasAvailablePermits(4);
         JsonNode call = bulkheadCalls().get(0);
         assertThat(call.get("call").asString()).isEqualTo("ServiceBClient.hello");
         assertThat(call.get("thread").asString()).isNotBlank();
@@ -93,6 +107,8 @@ class SampleApplicationEndToEndTest {
         clock.advance(Duration.ofSeconds(3)); // the timeout's deadline: the call is interrupted and falls back
         assertThat(slow.get().get("b").asString()).isEqualTo("fallback: service B did not answer within 3000ms");
         assertThat(bulkheadCalls().size()).isZero();
+        assertThat(resilience.bulkhead("serviceB")).hasNoCallsInside();
+        assertThat(resilience.timeout("serviceB")).hasTimedOutCalls(1);
         post("/b/chaos", "{}");
 
         JsonNode events = get("/actuator/resilienceevents?name=serviceB&policy=circuitbreaker").get("events");
@@ -123,6 +139,7 @@ class SampleApplicationEndToEndTest {
                     && asyncBulkhead().get("calls").size() == 2);
             assertThat(asyncBulkhead().get("calls").findValues("call").stream().map(JsonNode::asString))
                     .containsOnly("ServiceBAsyncClient.hello");
+            assertThat(resilience.bulkhead("serviceBAsync")).hasActiveCalls(2).hasWaitingCalls(1);
 
             clock.advance(Duration.ofSeconds(1)); // every caller's deadline, the queued one's included
 
@@ -136,6 +153,8 @@ class SampleApplicationEndToEndTest {
             JsonNode timeouts = get("/actuator/timeouts").get("timeouts").get("serviceBAsync");
             assertThat(timeouts.get("timedOutCalls").asLong()).isEqualTo(3);
             assertThat(timeouts.get("cancelRunningFuture").asBoolean()).isTrue();
+            assertThat(resilience.bulkhead("serviceBAsync")).hasNoCallsInside();
+            assertThat(resilience.events()).ofInstance("serviceBAsync").hasEventCount(EventType.TIMEOUT, 3);
         } finally {
             post("/b/chaos", "{}");
         }
@@ -164,6 +183,7 @@ class SampleApplicationEndToEndTest {
             assertThat(open.get("state").asString()).isEqualTo("OPEN");
             assertThat(open.get("failureRate").asDouble()).isEqualTo(80.0);
             assertThat(open.get("remainingOpenMillis").asLong()).isEqualTo(10_000);
+            assertThat(resilience.circuitBreaker("serviceBReactive")).isOpen().hasFailureRate(80.0);
 
             // Open: the subscription is rejected at once (no retry: the rejection is not a retried failure)
             // and B sees nothing.
@@ -189,6 +209,8 @@ class SampleApplicationEndToEndTest {
                     .get("events");
             assertThat(events.findValues("detail").stream().map(JsonNode::asString)).contains("CLOSED->OPEN",
                     "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+            assertThat(resilience.events()).ofInstance("serviceBReactive")
+                    .hasTransitions(CLOSED, OPEN, HALF_OPEN, CLOSED).hasEventCount(EventType.RETRY_SCHEDULED, 2);
 
             // B hangs for 10s; the timeout (3s) cancels the subscription at its deadline.
             post("/b/chaos", "{\"latencyMillis\": 10000}");
@@ -246,6 +268,8 @@ class SampleApplicationEndToEndTest {
             assertThat(open.get("failureRate").asDouble()).isEqualTo(80.0);
             assertThat(open.get("remainingOpenMillis").asLong()).isEqualTo(10_000);
             assertThat(httpRetry().get("failedWithRetry").asLong()).isEqualTo(failedWithRetry + 2);
+            assertThat(resilience.circuitBreaker("serviceBHttp")).isOpen().hasFailureRate(80.0).hasBufferedCalls(5);
+            assertThat(resilience.retry("serviceBHttp")).hasFailedCallsWithRetry(2);
 
             // Open: the request is rejected before it is sent (not retried, no wait) and B sees nothing.
             long rejectedBefore = open.get("notPermittedCalls").asLong();
@@ -271,6 +295,7 @@ class SampleApplicationEndToEndTest {
                     .get("events");
             assertThat(events.findValues("detail").stream().map(JsonNode::asString)).contains("CLOSED->OPEN",
                     "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+            assertThat(resilience.events()).ofInstance("serviceBHttp").hasTransitions(CLOSED, OPEN, HALF_OPEN, CLOSED);
 
             // A 404 is B's answer, not a failure: sent once, not retried, a success for the breaker. Five of
             // them in a row (minimum-number-of-calls) leave it closed.
@@ -284,6 +309,7 @@ class SampleApplicationEndToEndTest {
             assertThat(afterNotFound.get("state").asString()).isEqualTo("CLOSED");
             assertThat(afterNotFound.get("failedCalls").asLong()).isZero();
             assertThat(afterNotFound.get("failureRate").asDouble()).isEqualTo(0.0);
+            assertThat(resilience.circuitBreaker("serviceBHttp")).isClosed().hasFailedCalls(0).hasFailureRate(0.0);
 
             // B hangs for 10s; the timeout (3s) interrupts the attempt at its deadline, which is not retried.
             post("/b/chaos", "{\"latencyMillis\": 10000}");
@@ -398,13 +424,5 @@ class SampleApplicationEndToEndTest {
 
     private URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class TestClock {
-        @Bean
-        ManualClock resilienceClock() {
-            return new ManualClock();
-        }
     }
 }

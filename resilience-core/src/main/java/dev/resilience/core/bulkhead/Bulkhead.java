@@ -279,6 +279,14 @@ public final class Bulkhead {
         return clock;
     }
 
+    /**
+     * Back to how the bulkhead was built as far as it can be, for tests (resilience-test calls it between two
+     * tests): the rejection counter at zero. Calls inside or waiting stay: only they can leave.
+     */
+    public void resetToInitialState() {
+        rejected.reset();
+    }
+
     @Override
     public String toString() {
         return "Bulkhead[" + name + ", " + activeCalls() + "/" + config.maxConcurrentCalls() + "]";

@@ -26,6 +26,8 @@ public final class Chaos {
     private final String name;
     private final Clock clock;
     private final EventPublisher events;
+    private final ChaosConfig initialConfig;
+    private final ChaosRandom initialRandom;
     private volatile Settings settings;
     private volatile ChaosRandom random;
     private final LongAdder faults = new LongAdder();
@@ -37,6 +39,8 @@ public final class Chaos {
         this.random = Objects.requireNonNull(random, "random");
         this.events = new EventPublisher(name, clock);
         this.settings = new Settings(Objects.requireNonNull(config, "config"));
+        this.initialConfig = config;
+        this.initialRandom = random;
     }
 
     public static Chaos of(String name, ChaosConfig config, Clock clock) {
@@ -150,6 +154,18 @@ public final class Chaos {
     /** For integrations: the delay to inject before this call (0 for none), counted and published. */
     public Duration injectLatency() {
         return settings.active ? Duration.ofNanos(drawLatency()) : Duration.ZERO;
+    }
+
+    /**
+     * Back to how it was built, for tests (resilience-test calls it between two tests): the settings it was
+     * built with (whatever {@link #configure} or {@link #enable} changed since), the random source it was built
+     * with, the counters at zero. Publishes no event.
+     */
+    public void resetToInitialState() {
+        settings = new Settings(initialConfig);
+        random = initialRandom;
+        faults.reset();
+        latencies.reset();
     }
 
     @Override

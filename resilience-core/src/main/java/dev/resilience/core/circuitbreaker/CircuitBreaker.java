@@ -213,6 +213,27 @@ public final class CircuitBreaker {
         }
     }
 
+    /**
+     * Back to how the breaker was built, for tests (resilience-test calls it between two tests): a fresh CLOSED
+     * state with an empty window, every counter at zero and no transition history. Unlike {@link #reset()} it
+     * is not a transition: nothing is recorded and no event is published. A call still in flight reports to
+     * the state that admitted it, which is gone: it counts nowhere.
+     */
+    public void resetToInitialState() {
+        BreakerState fresh = newClosedState();
+        BreakerState previous = state.getAndSet(fresh);
+        previous.onExit(); // stops the old state's timers
+        successful.reset();
+        movedFastSuccesses.reset();
+        failed.reset();
+        ignored.reset();
+        notPermitted.reset();
+        synchronized (transitions) {
+            transitions.clear();
+        }
+        fresh.onEntry();
+    }
+
     /** The most recent state changes, oldest first (at most 20). */
     public List<StateTransition> transitions() {
         synchronized (transitions) {

@@ -72,6 +72,12 @@ final class FixedWindowBucket implements PermitBucket {
         }
     }
 
+    /** The current window, with nothing taken (reservations for later windows are dropped too). */
+    @Override
+    public void resetToInitialState() {
+        STATE.setVolatile(this, ((clock.nanoTime() - origin) / period) << COUNT_BITS);
+    }
+
     @Override
     public long availablePermits() {
         long current = (long) STATE.getVolatile(this);

@@ -20,4 +20,11 @@ public interface PermitBucket {
 
     /** Permits free now. */
     long availablePermits();
+
+    /**
+     * Full again, as when it was made: for tests, between two of them. By default nothing changes (a bucket
+     * shared by a whole cluster is not for one test to refill); the local buckets implement it.
+     */
+    default void resetToInitialState() {
+    }
 }

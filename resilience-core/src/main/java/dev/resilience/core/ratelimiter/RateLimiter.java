@@ -190,6 +190,21 @@ public final class RateLimiter {
         return buckets == null ? 0 : buckets.size();
     }
 
+    /**
+     * Back to how the limiter was built, for tests (resilience-test calls it between two tests): its bucket
+     * full again (see {@link PermitBucket#resetToInitialState()}: a bucket shared on a distributed engine keeps
+     * its state), no key with a bucket of its own, the counters at zero. Calls waiting for a reserved permit
+     * keep their reservation.
+     */
+    public void resetToInitialState() {
+        bucket.resetToInitialState();
+        synchronized (this) {
+            keyed = null;
+        }
+        permitted.reset();
+        rejected.reset();
+    }
+
     @Override
     public String toString() {
         return "RateLimiter[" + name + "]";

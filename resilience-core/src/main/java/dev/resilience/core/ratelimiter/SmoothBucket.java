@@ -66,6 +66,11 @@ final class SmoothBucket implements PermitBucket {
     }
 
     @Override
+    public void resetToInitialState() {
+        FULL_AT.setVolatile(this, clock.nanoTime());
+    }
+
+    @Override
     public long availablePermits() {
         long used = Math.max(0, (long) FULL_AT.getVolatile(this) - clock.nanoTime());
         return Math.max(0, (capacity - used) / interval);

@@ -238,6 +238,21 @@ public final class Retry {
         return failedWithoutRetry.sum();
     }
 
+    /**
+     * Back to how the retry was built, for tests (resilience-test calls it between two tests): every counter
+     * at zero, and its {@link #budget() budget}, if any, empty (shared budgets are emptied for every retry
+     * that uses them).
+     */
+    public void resetToInitialState() {
+        successfulWithoutRetry.reset();
+        successfulWithRetry.reset();
+        failedWithRetry.reset();
+        failedWithoutRetry.reset();
+        if (budget != null) {
+            budget.resetToInitialState();
+        }
+    }
+
     @Override
     public String toString() {
         return "Retry[" + name + ", maxAttempts=" + config.maxAttempts() + "]";

@@ -112,6 +112,16 @@ public final class RetryBudget {
         return rejected.sum();
     }
 
+    /** Back to how it was built: no attempt counted, no retry refused. */
+    void resetToInitialState() {
+        for (int i = 0; i < SLOTS; i++) {
+            slotOf.set(i, -1);
+            firstAttempts.set(i, 0);
+            retries.set(i, 0);
+        }
+        rejected.reset();
+    }
+
     public String name() {
         return name;
     }

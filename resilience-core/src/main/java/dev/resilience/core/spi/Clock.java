@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * The one source of time for every policy: monotonic time for durations, wall time for what is shown to
  * people, sleeping for synchronous retry waits, and scheduling for timeouts and asynchronous retries.
- * Production code uses {@link #system()}; tests use {@link ManualClock} and advance time instead of
+ * Production code uses {@link #system()}; tests use resilience-test's {@code ManualClock} and advance time instead of
  * sleeping.
  */
 public interface Clock {

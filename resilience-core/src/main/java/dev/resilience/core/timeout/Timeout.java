@@ -165,6 +165,16 @@ public final class Timeout {
         return timedOut.sum();
     }
 
+    /**
+     * Back to how the timeout was built, for tests (resilience-test calls it between two tests): every counter
+     * at zero. A call still running keeps its deadline.
+     */
+    public void resetToInitialState() {
+        successful.reset();
+        failedInTime.reset();
+        timedOut.reset();
+    }
+
     @Override
     public String toString() {
         return "Timeout[" + name + ", " + config.duration() + "]";

@@ -1,6 +1,5 @@
 package dev.resilience.test;
 
-import dev.resilience.core.spi.Clock;
 import dev.resilience.core.spi.Cancellable;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -166,12 +165,6 @@ class ManualClockTest {
 
         assertThat(clock.nanoTime()).isZero();
         assertThat(clock.slept()).isEqualTo(Duration.ZERO);
-    }
-
-    @Test
-    void systemClockIsOneSharedInstance() {
-        assertThat(Clock.system()).isSameAs(Clock.system());
-        assertThat(Clock.system().toString()).isEqualTo("Clock.system()");
     }
 
     @Test
