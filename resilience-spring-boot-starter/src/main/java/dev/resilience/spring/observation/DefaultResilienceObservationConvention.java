@@ -22,21 +22,50 @@ public class DefaultResilienceObservationConvention implements ResilienceObserva
 
     @Override
     public String getContextualName(ResilienceObservationContext context) {
-        return "resilience " + context.getInstanceName();
+        Names names = context.names;
+        return names != null ? names.contextualName : contextualName(context.getInstanceName());
     }
 
     @Override
     public KeyValues getLowCardinalityKeyValues(ResilienceObservationContext context) {
-        return KeyValues.of(name(context), outcome(context));
+        Names names = context.names;
+        return names != null ? names.keyValues(context.getOutcome())
+                : keyValuesOf(context.getInstanceName(), context.getOutcome());
     }
 
-    protected KeyValue name(ResilienceObservationContext context) {
-        return KeyValue.of(ResilienceObservationDocumentation.LowCardinalityKeyNames.NAME, context.getInstanceName());
+    private static String contextualName(String instanceName) {
+        return "resilience " + instanceName;
     }
 
-    protected KeyValue outcome(ResilienceObservationContext context) {
-        ResilienceObservationContext.Outcome outcome = context.getOutcome();
-        return KeyValue.of(ResilienceObservationDocumentation.LowCardinalityKeyNames.OUTCOME,
-                outcome == null ? UNKNOWN_OUTCOME : outcome.value());
+    private static KeyValues keyValuesOf(String instanceName, ResilienceObservationContext.Outcome outcome) {
+        return KeyValues.of(
+                KeyValue.of(ResilienceObservationDocumentation.LowCardinalityKeyNames.NAME, instanceName),
+                KeyValue.of(ResilienceObservationDocumentation.LowCardinalityKeyNames.OUTCOME,
+                        outcome == null ? UNKNOWN_OUTCOME : outcome.value()));
+    }
+
+    /**
+     * What this convention makes of the calls of one pipeline, made once: the contextual name and the key
+     * values of each outcome, so that a call builds none of them.
+     */
+    static final class Names {
+
+        final String contextualName;
+        private final KeyValues unknown;
+        private final KeyValues[] byOutcome;
+
+        Names(String instanceName) {
+            this.contextualName = contextualName(instanceName);
+            this.unknown = keyValuesOf(instanceName, null);
+            ResilienceObservationContext.Outcome[] outcomes = ResilienceObservationContext.Outcome.values();
+            this.byOutcome = new KeyValues[outcomes.length];
+            for (ResilienceObservationContext.Outcome outcome : outcomes) {
+                byOutcome[outcome.ordinal()] = keyValuesOf(instanceName, outcome);
+            }
+        }
+
+        KeyValues keyValues(ResilienceObservationContext.Outcome outcome) {
+            return outcome == null ? unknown : byOutcome[outcome.ordinal()];
+        }
     }
 }

@@ -18,6 +18,7 @@ public final class ObservedCalls {
     private final String instanceName;
     private final ResilienceObservationContext.Kind kind;
     private final ResiliencePipeline pipeline;
+    private final DefaultResilienceObservationConvention.Names names;
 
     ObservedCalls(ResilienceObservations observations, String instanceName, ResilienceObservationContext.Kind kind,
             ResiliencePipeline pipeline) {
@@ -25,6 +26,7 @@ public final class ObservedCalls {
         this.instanceName = instanceName;
         this.kind = kind;
         this.pipeline = pipeline;
+        this.names = new DefaultResilienceObservationConvention.Names(instanceName);
     }
 
     /** The name calls are reported under. */
@@ -40,6 +42,7 @@ public final class ObservedCalls {
     /** Starts the observation of a call, a child of {@code parent} ({@code null}: the current observation). */
     public ResilienceObservationContext start(ObservationView parent) {
         ResilienceObservationContext call = new ResilienceObservationContext(instanceName, kind, pipeline);
+        call.names = names;
         if (parent != null) {
             call.setParentObservation(parent);
         }

@@ -54,9 +54,11 @@ public class ResilienceObservationContext extends Observation.Context {
     private final ResiliencePipeline pipeline;
     private volatile Outcome outcome;
 
-    // Read and written under this object's lock, by ObservedCalls and the event listener.
+    /** The default convention's names and key values for this call's pipeline; {@code null}: made per call. */
+    DefaultResilienceObservationConvention.Names names;
+    // Written under this object's lock, by ObservedCalls and the event listener.
     Observation observation = Observation.NOOP;
-    boolean finished;
+    volatile boolean finished;
     boolean fallbackUsed;
     boolean sawTimeout;
     boolean sawRejection;

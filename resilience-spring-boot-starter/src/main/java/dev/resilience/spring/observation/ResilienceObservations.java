@@ -131,14 +131,7 @@ public final class ResilienceObservations {
      */
     static Frame enter(ResilienceObservationContext call, boolean scoped) {
         Frame previous = FRAMES.get();
-        Observation.Scope scope = null;
-        if (scoped) {
-            synchronized (call) {
-                if (!call.finished) {
-                    scope = call.observation.openScope();
-                }
-            }
-        }
+        Observation.Scope scope = scoped && !call.finished ? call.observation.openScope() : null;
         Frame frame = new Frame(call, scope, previous);
         FRAMES.set(frame);
         return frame;
