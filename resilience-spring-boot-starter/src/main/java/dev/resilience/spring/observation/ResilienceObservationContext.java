@@ -1,5 +1,7 @@
 package dev.resilience.spring.observation;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Locale;
 
 import dev.resilience.core.bulkhead.Bulkhead;
@@ -54,11 +56,25 @@ public class ResilienceObservationContext extends Observation.Context {
     private final ResiliencePipeline pipeline;
     private volatile Outcome outcome;
 
+    private static final VarHandle FINISHED;
+
+    static {
+        try {
+            FINISHED = MethodHandles.lookup().findVarHandle(ResilienceObservationContext.class, "finished",
+                    boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The default convention's names and key values for this call's pipeline; {@code null}: made per call. */
     DefaultResilienceObservationConvention.Names names;
-    // Written under this object's lock, by ObservedCalls and the event listener.
     Observation observation = Observation.NOOP;
+    /** Set once, by the call's end: events that come later are dropped. */
     volatile boolean finished;
+    /** Set by an event before it checks {@link #finished}: the end then waits for the event's lock. */
+    volatile boolean eventPending;
+    // Written under this object's lock by events, read by the end after it.
     boolean fallbackUsed;
     boolean sawTimeout;
     boolean sawRejection;
@@ -101,6 +117,11 @@ public class ResilienceObservationContext extends Observation.Context {
 
     void setOutcome(Outcome outcome) {
         this.outcome = outcome;
+    }
+
+    /** Marks the call finished; {@code false} if it was already. */
+    boolean finish() {
+        return FINISHED.compareAndSet(this, false, true);
     }
 
     /** Whether {@code instance} is one of the policies (or the fallback) of this call's pipeline. */

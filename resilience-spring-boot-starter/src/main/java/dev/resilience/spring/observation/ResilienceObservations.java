@@ -150,37 +150,39 @@ public final class ResilienceObservations {
      * itself after its call's outcome). Only the first end counts.
      */
     static void finish(ResilienceObservationContext call, Throwable failure, boolean cancelled) {
+        if (!call.finish()) {
+            return;
+        }
+        if (call.eventPending) {
+            // An event may be under way on another thread: let it end (it sees the call finished after).
+            synchronized (call) {
+                // nothing: the lock orders it before what follows
+            }
+        }
         Throwable cause = failure == null ? null : unwrap(failure);
+        Observation observation = call.observation;
         Outcome outcome;
-        Observation observation;
-        synchronized (call) {
-            if (call.finished) {
-                return;
+        if (cancelled || cause instanceof CancellationException) {
+            outcome = Outcome.CANCELLED;
+        } else if (cause == null) {
+            outcome = call.fallbackUsed ? Outcome.FALLBACK : Outcome.SUCCESS;
+        } else if (cause instanceof TimeoutExceededException timeout) {
+            outcome = Outcome.TIMEOUT;
+            if (!call.sawTimeout) {
+                observation.event(Observation.Event.of(Events.TIMEOUT.getName(),
+                        "timeout " + timeout.timeoutName() + " after " + timeout.duration()));
             }
-            call.finished = true;
-            observation = call.observation;
-            if (cancelled || cause instanceof CancellationException) {
-                outcome = Outcome.CANCELLED;
-            } else if (cause == null) {
-                outcome = call.fallbackUsed ? Outcome.FALLBACK : Outcome.SUCCESS;
-            } else if (cause instanceof TimeoutExceededException timeout) {
-                outcome = Outcome.TIMEOUT;
-                if (!call.sawTimeout) {
-                    observation.event(Observation.Event.of(Events.TIMEOUT.getName(),
-                            "timeout " + timeout.timeoutName() + " after " + timeout.duration()));
-                }
-            } else if (isRejection(cause)) {
-                outcome = Outcome.REJECTED;
-                if (!call.sawRejection) {
-                    observation.event(Observation.Event.of(Events.REJECTED.getName(), rejectedBy(cause)));
-                }
-            } else {
-                outcome = Outcome.FAILURE;
+        } else if (isRejection(cause)) {
+            outcome = Outcome.REJECTED;
+            if (!call.sawRejection) {
+                observation.event(Observation.Event.of(Events.REJECTED.getName(), rejectedBy(cause)));
             }
-            call.setOutcome(outcome);
-            if (cause != null && outcome != Outcome.CANCELLED) {
-                observation.error(cause);
-            }
+        } else {
+            outcome = Outcome.FAILURE;
+        }
+        call.setOutcome(outcome);
+        if (cause != null && outcome != Outcome.CANCELLED) {
+            observation.error(cause);
         }
         observation.stop();
     }
@@ -220,9 +222,14 @@ public final class ResilienceObservations {
         if (call == null) {
             return;
         }
+        // Announced before the check: a call finishing meanwhile sees it and waits for the lock (see finish).
+        call.eventPending = true;
+        if (call.finished) {
+            return; // after the outcome: the observation has stopped
+        }
         synchronized (call) {
             if (call.finished) {
-                return; // after the outcome: the observation has stopped
+                return;
             }
             switch (event.type()) {
                 case TIMEOUT -> call.sawTimeout = true;
