@@ -258,6 +258,23 @@ class ObservedMethodsTest {
     }
 
     @Test
+    void aFluxIsObservedUntilItCompletes() {
+        observed().run(context -> {
+            StepVerifier.create(context.getBean(Backend.class).flux(), 1)
+                    .expectNext("a")
+                    .then(() -> TestObservationRegistryAssert.assertThat(registry).hasSingleObservationThat()
+                            .as("still running after its first element").isNotStopped())
+                    .thenRequest(1)
+                    .expectNext("b").verifyComplete();
+
+            TestObservationRegistryAssert.assertThat(registry).hasSingleObservationThat()
+                    .hasLowCardinalityKeyValue("name", "reactive-flux")
+                    .hasLowCardinalityKeyValue("outcome", "success")
+                    .hasBeenStopped();
+        });
+    }
+
+    @Test
     void aMonoSubscribedTwiceIsTwoObservationsAndACancelledOneIsCancelled() {
         observed().run(context -> {
             Mono<String> never = context.getBean(Backend.class).monoNever();
@@ -525,6 +542,11 @@ class ObservedMethodsTest {
                 int attempt = reactiveCalls.incrementAndGet();
                 return attempt == 1 ? Mono.error(new IOException("first")) : Mono.just("ok on attempt " + attempt);
             });
+        }
+
+        @Retry(name = "reactive-flux")
+        public reactor.core.publisher.Flux<String> flux() {
+            return reactor.core.publisher.Flux.just("a", "b");
         }
 
         @Retry(name = "reactive-never")
