@@ -114,10 +114,6 @@ public final class ResilienceObservations {
         };
     }
 
-    ObservationRegistry registry() {
-        return registry;
-    }
-
     Observation start(ResilienceObservationContext call) {
         Observation observation = Observation.createNotStarted(convention, DEFAULT_CONVENTION, () -> call,
                 registry);
