@@ -272,8 +272,29 @@ def main(path):
     print("    subscriber: ours ResilienceOperator.mono, Resilience4j's Reactor operators by transformDeferred")
     print("    (retry outermost). Baseline: the undecorated Mono subscribed the same way. No Failsafe Reactor support.")
     print()
+    observation_cost(results)
     print("Targets missed: " + (", ".join(missed) if missed else "none"))
     return 0
+
+
+def observation_cost(results):
+    """Scenario 14: scenario 7's call with an ObservationRegistry (no target; printed when it was run)."""
+    without = results.get("SpringProxy.ours")
+    variants = [("no ObservationRegistry (7's ours)", without),
+                ("registry, no-op handler", results.get("SpringProxyObserved.noopHandler")),
+                ("registry, Micrometer meter handler", results.get("SpringProxyObserved.meterHandler"))]
+    if not any(r for _, r in variants[1:]):
+        return
+    print("14: Spring bean of 7, each call a resilience.call observation [g]")
+    for label, r in variants:
+        extra = ""
+        if r is not None and without is not None and r is not without and r["ns"] is not None:
+            extra = f" (+{fmt_ns(r['ns'] - without['ns'])} ns, +{fmt_bytes(r['bytes'] - without['bytes'])} B)"
+        print(f"  {label}: {cell(r)}{extra}")
+    print("[g] The same bean and context as 7, with an ObservationRegistry bean: a handler that does nothing, or")
+    print("    DefaultMeterObservationHandler on a SimpleMeterRegistry (the resilience.call timer). Without a")
+    print("    registry the interceptor takes 7's path unchanged.")
+    print()
 
 
 if __name__ == "__main__":

@@ -12,12 +12,16 @@ import dev.resilience.core.CheckedSupplier;
 import dev.resilience.core.fallback.FallbackFunction;
 import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.ratelimiter.RateLimitKey;
+import dev.resilience.spring.observation.ObservedCalls;
+import dev.resilience.spring.observation.ResilienceObservationContext;
+import dev.resilience.spring.observation.ResilienceObservations;
 
 /**
  * Everything resolved once for one annotated method: its core pipeline, whether it is asynchronous, its
  * fallback methods and its rate-limit key. No reflection, no lookups; a synchronous call without a fallback
  * method or a key allocates nothing beyond what Spring's proxy does, others one small invocation object (which
- * carries the call's key to the rate limiter).
+ * carries the call's key to the rate limiter). With an {@code ObservationRegistry}, each call is also a
+ * {@code resilience.call} observation; whether is decided here, once: without one, a call never looks for it.
  */
 final class MethodPipeline {
 
@@ -29,31 +33,46 @@ final class MethodPipeline {
     private final Object reactive;
     /** The key each call takes its rate-limiter permit under; {@code null}: the limiter's shared bucket. */
     private final RateLimitKeyExpression key;
-    /** Synchronous, without a fallback method and without a key. */
+    /** Observes each call; {@code null} without an {@code ObservationRegistry}. */
+    private final ObservedCalls observed;
+    /** Synchronous, without a fallback method, without a key, not observed. */
     private final boolean plain;
 
     MethodPipeline(ResiliencePipeline pipeline, boolean async, FallbackMethods fallbackMethods) {
-        this(pipeline, async, fallbackMethods, null, null);
+        this(pipeline, async, fallbackMethods, null, null, null);
     }
 
     /**
      * @param reactive a {@code ReactiveCalls}, typed as {@code Object} so that this class loads without
      *                 Reactor; {@code null} for other methods
      * @param key      the {@code @RateLimiter} key, or {@code null}
+     * @param observed the observation of each call, or {@code null} for none (a reactive method's is in
+     *                 {@code reactive})
      */
     MethodPipeline(ResiliencePipeline pipeline, boolean async, FallbackMethods fallbackMethods, Object reactive,
-            RateLimitKeyExpression key) {
+            RateLimitKeyExpression key, ObservedCalls observed) {
         this.pipeline = pipeline;
         this.async = async;
         this.retries = pipeline != null && pipeline.retry() != null;
         this.fallbackMethods = fallbackMethods;
         this.reactive = reactive;
         this.key = key;
-        this.plain = !async && reactive == null && fallbackMethods == null && key == null;
+        this.observed = observed;
+        this.plain = !async && reactive == null && fallbackMethods == null && key == null && observed == null;
     }
 
     ResiliencePipeline pipeline() {
         return pipeline;
+    }
+
+    /** How calls are observed; {@code null}: they are not. */
+    ObservedCalls observed() {
+        return observed;
+    }
+
+    /** Whether calls take the plain path: synchronous, no fallback method, no key, not observed. */
+    boolean plain() {
+        return plain;
     }
 
     /**
@@ -74,6 +93,9 @@ final class MethodPipeline {
         if (reactive != null) {
             return ((ReactiveCalls) reactive).execute(invocation, fallbackMethods, key);
         }
+        if (observed != null) {
+            return async ? invokeAsyncObserved(invocation, copyPerAttempt) : invokeObserved(invocation, copyPerAttempt);
+        }
         if (async) {
             Object callKey;
             try {
@@ -87,6 +109,54 @@ final class MethodPipeline {
         Object callKey = key == null ? null : key.evaluate(invocation.getArguments());
         SyncInvocation call = new SyncInvocation(invocation, copyPerAttempt, fallbackMethods, callKey);
         return pipeline.execute(call, fallbackMethods == null ? null : call);
+    }
+
+    /** A synchronous call in its observation, whose scope it runs in: what the method observes is a child. */
+    private Object invokeObserved(MethodInvocation invocation, boolean copyPerAttempt) throws Throwable {
+        ResilienceObservationContext call = observed.start();
+        ResilienceObservations.Frame frame = observed.enter(call, true);
+        Object result;
+        try {
+            if (fallbackMethods == null && key == null) {
+                result = pipeline.execute(copyPerAttempt ? PROCEED_ON_A_COPY : PROCEED, invocation);
+            } else {
+                Object callKey = key == null ? null : key.evaluate(invocation.getArguments());
+                SyncInvocation sync = new SyncInvocation(invocation, copyPerAttempt, fallbackMethods, callKey);
+                result = pipeline.execute(sync, fallbackMethods == null ? null : sync);
+            }
+        } catch (Throwable failure) {
+            observed.exit(frame);
+            observed.finish(call, failure);
+            throw failure;
+        }
+        observed.exit(frame);
+        observed.finish(call, null);
+        return result;
+    }
+
+    /**
+     * An asynchronous call in its observation, which ends when the returned future completes. Each attempt
+     * runs the method in the observation's scope; the execution carries the call to the threads it hops to.
+     */
+    private Object invokeAsyncObserved(MethodInvocation invocation, boolean copyPerAttempt) {
+        ResilienceObservationContext call = observed.start();
+        Object callKey;
+        try {
+            callKey = key == null ? null : key.evaluate(invocation.getArguments());
+        } catch (RuntimeException failure) {
+            observed.finish(call, failure);
+            return CompletableFuture.failedFuture(failure);
+        }
+        ObservedAsyncInvocation attempt = new ObservedAsyncInvocation(invocation, copyPerAttempt, fallbackMethods,
+                callKey, observed, call);
+        CompletableFuture<Object> outcome;
+        ResilienceObservations.Frame frame = observed.enter(call, false);
+        try {
+            outcome = pipeline.executeAsync(attempt, fallbackMethods == null ? null : attempt);
+        } finally {
+            observed.exit(frame);
+        }
+        return observed.observe(call, outcome);
     }
 
     private static final CheckedFunction<MethodInvocation, Object> PROCEED = MethodInvocation::proceed;
@@ -146,7 +216,7 @@ final class MethodPipeline {
     }
 
     /** A call of an asynchronous method: what it throws before returning a stage fails the attempt. */
-    private static final class AsyncInvocation extends MethodCall implements Supplier<CompletionStage<Object>> {
+    private static class AsyncInvocation extends MethodCall implements Supplier<CompletionStage<Object>> {
 
         AsyncInvocation(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods,
                 Object key) {
@@ -161,6 +231,36 @@ final class MethodPipeline {
             } catch (Throwable failure) {
                 return CompletableFuture.failedFuture(failure);
             }
+        }
+    }
+
+    /**
+     * A call of an asynchronous method that is observed: each attempt runs the method in the observation's
+     * scope, and its outcome reaches the pipeline with the call as the one the thread runs, wherever the
+     * method's future completes.
+     */
+    private static final class ObservedAsyncInvocation extends AsyncInvocation {
+
+        private final ObservedCalls observed;
+        private final ResilienceObservationContext call;
+
+        ObservedAsyncInvocation(MethodInvocation invocation, boolean copyPerAttempt, FallbackMethods fallbackMethods,
+                Object key, ObservedCalls observed, ResilienceObservationContext call) {
+            super(invocation, copyPerAttempt, fallbackMethods, key);
+            this.observed = observed;
+            this.call = call;
+        }
+
+        @Override
+        public CompletionStage<Object> get() {
+            ResilienceObservations.Frame frame = observed.enter(call, true);
+            CompletionStage<Object> attempt;
+            try {
+                attempt = super.get();
+            } finally {
+                observed.exit(frame);
+            }
+            return attempt == null ? null : observed.delivering(call, attempt);
         }
     }
 }

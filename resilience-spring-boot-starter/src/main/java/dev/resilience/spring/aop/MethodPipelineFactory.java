@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -31,6 +32,9 @@ import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
+import dev.resilience.spring.observation.ObservedCalls;
+import dev.resilience.spring.observation.ResilienceObservationContext;
+import dev.resilience.spring.observation.ResilienceObservations;
 
 /**
  * Builds the {@link MethodPipeline} of an annotated method: instance names, registry instances (created
@@ -56,6 +60,10 @@ public class MethodPipelineFactory {
             MethodPipelineFactory.class.getClassLoader())
             && ClassUtils.isPresent("dev.resilience.reactor.ResilienceOperator",
                     MethodPipelineFactory.class.getClassLoader());
+    /** Where the observations come from; resolved once, when the first pipeline is built. */
+    private Supplier<ResilienceObservations> observationsSource = () -> null;
+    private ResilienceObservations observations;
+    private boolean observationsResolved;
     /** The first method seen to default to each instance name, per annotation type. */
     private final Map<DefaultName, AnnotatedMethod> defaultNameOwners = new ConcurrentHashMap<>();
 
@@ -92,6 +100,28 @@ public class MethodPipelineFactory {
         this.bulkheads = bulkheads;
         this.clock = clock;
         this.contextPropagation = contextPropagation;
+    }
+
+    /**
+     * Makes every call of an annotated method, and every request of a protected HTTP client, a
+     * {@code resilience.call} observation of {@code observations}, which is asked once, when the first
+     * pipeline is built ({@code null} from it: nothing is observed). Decided once for all pipelines: calls of
+     * a pipeline built without observations never look for them.
+     */
+    public synchronized MethodPipelineFactory observeWith(Supplier<ResilienceObservations> observations) {
+        this.observationsSource = observations;
+        this.observationsResolved = false;
+        this.observations = null;
+        return this;
+    }
+
+    /** The observations pipelines are built with, or {@code null}: calls are not observed. */
+    public synchronized ResilienceObservations observations() {
+        if (!observationsResolved) {
+            observations = observationsSource.get();
+            observationsResolved = true;
+        }
+        return observations;
     }
 
     /**
@@ -152,8 +182,35 @@ public class MethodPipelineFactory {
             builder.fallback(coreFallback);
         }
         ResiliencePipeline pipeline = builder.build();
+        ResilienceObservations observed = observations();
+        ObservedCalls calls = observed == null ? null
+                : observed.calls(observedName(pipeline), ResilienceObservationContext.Kind.METHOD, pipeline);
         return new MethodPipeline(pipeline, async, fallbackMethods,
-                reactive ? ReactiveCalls.of(method, pipeline) : null, key);
+                reactive ? ReactiveCalls.of(method, pipeline, calls) : null, key, calls);
+    }
+
+    /**
+     * The {@code name} a method's calls are observed under: the instance name of its outermost policy in the
+     * pipeline's order (retry, circuit breaker, rate limiter, timeout, bulkhead), whose metrics it then
+     * shares; the method's default name for a method with {@code @Fallback} alone.
+     */
+    static String observedName(ResiliencePipeline pipeline) {
+        if (pipeline.retry() != null) {
+            return pipeline.retry().name();
+        }
+        if (pipeline.circuitBreaker() != null) {
+            return pipeline.circuitBreaker().name();
+        }
+        if (pipeline.rateLimiter() != null) {
+            return pipeline.rateLimiter().name();
+        }
+        if (pipeline.timeout() != null) {
+            return pipeline.timeout().name();
+        }
+        if (pipeline.bulkhead() != null) {
+            return pipeline.bulkhead().name();
+        }
+        return pipeline.description();
     }
 
     /** The application's clock, the one every policy and pipeline uses. */
@@ -166,8 +223,9 @@ public class MethodPipelineFactory {
      * pipelines built outside annotated methods (the HTTP clients).
      */
     public ResiliencePipeline.Builder pipelineBuilder(String description) {
+        ResilienceObservations observed = observations();
         ResiliencePipeline.Builder builder = ResiliencePipeline.builder().description(description).clock(clock)
-                .contextPropagation(contextPropagation);
+                .contextPropagation(observed == null ? contextPropagation : observed.propagation(contextPropagation));
         if (asyncExecutor != null) {
             builder.asyncExecutor(asyncExecutor);
         }

@@ -11,7 +11,10 @@ import org.springframework.core.ReactiveAdapterRegistry;
 import dev.resilience.core.fallback.FallbackFunction;
 import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.reactor.ResilienceOperator;
+import dev.resilience.spring.observation.ObservedCalls;
+import dev.resilience.spring.observation.ObservedPublishers;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -31,11 +34,15 @@ final class ReactiveCalls {
     private final ReactiveAdapter adapter;
     private final boolean multiValue;
     private final ResilienceOperator<Object> operator;
+    /** Observes each subscription; {@code null} without an {@code ObservationRegistry}. */
+    private final ObservedCalls observed;
 
-    private ReactiveCalls(ReactiveAdapter adapter, boolean multiValue, ResiliencePipeline pipeline) {
+    private ReactiveCalls(ReactiveAdapter adapter, boolean multiValue, ResiliencePipeline pipeline,
+            ObservedCalls observed) {
         this.adapter = adapter;
         this.multiValue = multiValue;
         this.operator = ResilienceOperator.of(pipeline);
+        this.observed = observed;
     }
 
     /** Whether {@code method} returns a reactive type (or suspends): its calls then run as publishers. */
@@ -45,11 +52,16 @@ final class ReactiveCalls {
 
     /** The reactive call style of {@code method}, which {@link #isReactive} accepted. */
     static ReactiveCalls of(Method method, ResiliencePipeline pipeline) {
+        return of(method, pipeline, null);
+    }
+
+    /** As {@link #of(Method, ResiliencePipeline)}, each subscription observed by {@code observed} if not null. */
+    static ReactiveCalls of(Method method, ResiliencePipeline pipeline, ObservedCalls observed) {
         if (KotlinDetector.isSuspendingFunction(method)) {
-            return new ReactiveCalls(null, false, pipeline);
+            return new ReactiveCalls(null, false, pipeline, observed);
         }
         ReactiveAdapter adapter = ADAPTERS.getAdapter(method.getReturnType());
-        return new ReactiveCalls(adapter, adapter.isMultiValue(), pipeline);
+        return new ReactiveCalls(adapter, adapter.isMultiValue(), pipeline, observed);
     }
 
     /**
@@ -63,7 +75,7 @@ final class ReactiveCalls {
             try {
                 callKey = key.evaluate(invocation.getArguments());
             } catch (RuntimeException failure) {
-                Mono<Object> error = Mono.error(failure);
+                Publisher<Object> error = observed(Mono.error(failure));
                 return adapter == null ? error : adapter.fromPublisher(error);
             }
         }
@@ -80,9 +92,25 @@ final class ReactiveCalls {
             source = Mono.error(failure);
         }
         FallbackFunction<?> fallback = fallbackMethods == null ? null : new Fallback(invocation, fallbackMethods);
+        if (observed != null) {
+            source = ObservedPublishers.attempts(source);
+        }
         Publisher<Object> protectedSource = multiValue ? operator.flux(source, fallback, callKey)
                 : operator.mono(source, fallback, callKey);
+        if (observed != null) {
+            protectedSource = observed(protectedSource);
+        }
         return adapter == null ? protectedSource : adapter.fromPublisher(protectedSource);
+    }
+
+    /** {@code protectedSource} with each subscription observed; as it is when not observed. */
+    @SuppressWarnings("unchecked")
+    private Publisher<Object> observed(Publisher<Object> protectedSource) {
+        if (observed == null) {
+            return protectedSource;
+        }
+        return protectedSource instanceof Mono<Object> mono ? ObservedPublishers.mono(observed, mono)
+                : ObservedPublishers.flux(observed, (Flux<Object>) protectedSource);
     }
 
     /** A publisher for what a fallback method returned, or the value itself. */

@@ -27,12 +27,18 @@ import dev.resilience.spring.aop.ResilienceAnnotationBeanPostProcessor;
 import dev.resilience.spring.events.EventLogger;
 import dev.resilience.spring.events.EventSubscriptions;
 import dev.resilience.spring.events.RecentEvents;
+import dev.resilience.spring.observation.ResilienceObservationConvention;
+import dev.resilience.spring.observation.ResilienceObservations;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * Registries filled from {@code resilience.*} (and the retry budgets they share), the clock, context
  * propagation, the executor asynchronous methods continue on (a bean named {@code resilienceAsyncExecutor},
  * else Boot's {@code applicationTaskExecutor}) and the annotation post-processor. Every bean can be replaced by
- * declaring one of the same type. With
+ * declaring one of the same type. With an {@code ObservationRegistry} bean that has handlers (Boot's, when
+ * {@code spring-boot-micrometer-observation} is on the class path, e.g. with the actuator), each protected
+ * call is a {@code resilience.call} observation, named and tagged by a {@link ResilienceObservationConvention}
+ * bean if there is one. With
  * {@code resilience.enabled=false} the registries stay available for programmatic use but nothing is
  * intercepted.
  */
@@ -138,9 +144,13 @@ public class ResilienceAutoConfiguration {
     @ConditionalOnMissingBean
     public MethodPipelineFactory resilienceMethodPipelineFactory(CircuitBreakerRegistry circuitBreakers,
             RetryRegistry retries, RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts,
-            BulkheadRegistry bulkheads, Clock clock, ContextPropagation contextPropagation, BeanFactory beanFactory) {
+            BulkheadRegistry bulkheads, Clock clock, ContextPropagation contextPropagation, BeanFactory beanFactory,
+            ObjectProvider<ObservationRegistry> observationRegistry,
+            ObjectProvider<ResilienceObservationConvention> observationConvention) {
+        // The registry is looked up when the first pipeline is built, once its handlers are configured.
         return new MethodPipelineFactory(circuitBreakers, retries, rateLimiters, timeouts, bulkheads, clock,
-                contextPropagation, new AsyncExecutorResolver(beanFactory));
+                contextPropagation, new AsyncExecutorResolver(beanFactory)).observeWith(() -> ResilienceObservations
+                        .of(observationRegistry.getIfUnique(), observationConvention.getIfUnique()));
     }
 
     @Bean

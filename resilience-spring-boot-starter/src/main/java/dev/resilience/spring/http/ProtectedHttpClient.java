@@ -10,11 +10,15 @@ import dev.resilience.core.spi.Clock;
 import dev.resilience.core.timeout.TimeoutRegistry;
 import dev.resilience.spring.aop.MethodPipelineFactory;
 import dev.resilience.spring.autoconfigure.HttpClientsProperties.Policy;
+import dev.resilience.spring.observation.ObservedCalls;
+import dev.resilience.spring.observation.ResilienceObservationContext;
+import dev.resilience.spring.observation.ResilienceObservations;
 
 /**
  * One named client: its HTTP rules and its pipelines, one with the retry for requests that may be sent again
  * and one without it for those that may not. Both share the same instances, so the breaker and the bulkhead
- * see every request.
+ * see every request. With an {@code ObservationRegistry}, each request is a {@code resilience.call} observation
+ * named after the client.
  */
 final class ProtectedHttpClient {
 
@@ -23,6 +27,9 @@ final class ProtectedHttpClient {
     final Clock clock;
     final ResiliencePipeline retrying;
     final ResiliencePipeline once;
+    /** The observations of requests through {@link #retrying} and {@link #once}; {@code null}: not observed. */
+    final ObservedCalls observedRetrying;
+    final ObservedCalls observedOnce;
 
     ProtectedHttpClient(String name, HttpRules rules, List<Policy> policies, Registries registries,
             MethodPipelineFactory pipelines, Clock clock) {
@@ -31,6 +38,11 @@ final class ProtectedHttpClient {
         this.clock = clock;
         this.once = build(name, policies, registries, pipelines, false);
         this.retrying = policies.contains(Policy.RETRY) ? build(name, policies, registries, pipelines, true) : once;
+        ResilienceObservations observations = pipelines.observations();
+        this.observedOnce = observations == null ? null
+                : observations.calls(name, ResilienceObservationContext.Kind.HTTP_CLIENT, once);
+        this.observedRetrying = observations == null ? null : retrying == once ? observedOnce
+                : observations.calls(name, ResilienceObservationContext.Kind.HTTP_CLIENT, retrying);
     }
 
     private static ResiliencePipeline build(String name, List<Policy> policies, Registries registries,
@@ -54,6 +66,11 @@ final class ProtectedHttpClient {
     /** The pipeline for a request with {@code method}: without the retry when it may not be sent again. */
     ResiliencePipeline pipelineFor(String method, boolean hasIdempotencyKey) {
         return rules.mayRetry(method, hasIdempotencyKey) ? retrying : once;
+    }
+
+    /** How requests through {@code pipeline} (one of this client's) are observed; {@code null}: they are not. */
+    ObservedCalls observed(ResiliencePipeline pipeline) {
+        return pipeline == once ? observedOnce : observedRetrying;
     }
 
     /** The registries the policies of the clients come from. */

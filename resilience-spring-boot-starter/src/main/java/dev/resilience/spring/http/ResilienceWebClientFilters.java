@@ -11,6 +11,8 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 import dev.resilience.reactor.ResilienceOperator;
+import dev.resilience.spring.observation.ObservedCalls;
+import dev.resilience.spring.observation.ObservedPublishers;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -59,6 +61,20 @@ public final class ResilienceWebClientFilters {
     private record Operators(ResilienceOperator<ClientResponse> retrying, ResilienceOperator<ClientResponse> once) {
     }
 
+    /**
+     * {@code attempt} through {@code operator}, observed as one {@code resilience.call} per subscription when
+     * {@code observed} is not {@code null}: a failure status after the last attempt is the call's failure.
+     */
+    private static Mono<ClientResponse> protect(ResilienceOperator<ClientResponse> operator,
+            Mono<ClientResponse> attempt, ObservedCalls observed) {
+        if (observed == null) {
+            return operator.mono(attempt);
+        }
+        @SuppressWarnings("unchecked")
+        Mono<ClientResponse> observedAttempt = (Mono<ClientResponse>) ObservedPublishers.attempts(attempt);
+        return ObservedPublishers.mono(observed, operator.mono(observedAttempt));
+    }
+
     /** The filter; {@code fixed} is the client for every request, else the one for the request's host. */
     final class Filter implements ExchangeFilterFunction {
 
@@ -75,13 +91,15 @@ public final class ResilienceWebClientFilters {
                 return next.exchange(request);
             }
             Operators pair = operators.get(client);
-            ResilienceOperator<ClientResponse> operator = client.rules.mayRetry(request.method().name(),
-                    request.headers().containsHeader(HttpRules.IDEMPOTENCY_KEY)) ? pair.retrying() : pair.once();
+            boolean mayRetry = client.rules.mayRetry(request.method().name(),
+                    request.headers().containsHeader(HttpRules.IDEMPOTENCY_KEY));
+            ResilienceOperator<ClientResponse> operator = mayRetry ? pair.retrying() : pair.once();
             Mono<ClientResponse> attempt = Mono.defer(() -> next.exchange(request))
                     .flatMap(response -> classify(client, response));
             // A response that comes after its attempt was given up (the timeout, the caller) holds a pooled
             // connection: the discard hook releases its body.
-            return operator.mono(attempt).onErrorResume(HttpFailureStatusException.class,
+            return protect(operator, attempt, client.observed(mayRetry ? client.retrying : client.once))
+                    .onErrorResume(HttpFailureStatusException.class,
                     lastFailure -> Mono.just((ClientResponse) lastFailure.response()))
                     .doOnDiscard(ClientResponse.class, late -> late.releaseBody().subscribe());
         }

@@ -8,12 +8,16 @@ import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpResponse;
 
 import dev.resilience.core.pipeline.ResiliencePipeline;
+import dev.resilience.spring.observation.ObservedCalls;
+import dev.resilience.spring.observation.ResilienceObservationContext;
+import dev.resilience.spring.observation.ResilienceObservations;
 
 /**
  * One request through a client's pipeline, on the caller's thread. A failure status becomes an
  * {@link HttpFailureStatusException} inside the pipeline, its body read into memory and its connection
  * released at once; after the last attempt the response goes back to the client as if we were not there.
- * Every other response that is not handed back (one that came after its deadline) is closed.
+ * Every other response that is not handed back (one that came after its deadline) is closed. Observed, the
+ * request is one {@code resilience.call} observation; a failure status after the last attempt is its failure.
  */
 final class SyncExchange {
 
@@ -23,6 +27,8 @@ final class SyncExchange {
     private final ClientHttpRequestExecution execution;
     /** The latest response still holding a connection, not yet handed back. */
     private ClientHttpResponse live;
+    /** The failure status the last attempt ended with, handed back as the response; {@code null} if none. */
+    private HttpFailureStatusException lastFailureStatus;
 
     private SyncExchange(ProtectedHttpClient client, HttpRequest request, byte[] body,
             ClientHttpRequestExecution execution) {
@@ -37,11 +43,36 @@ final class SyncExchange {
         ResiliencePipeline pipeline = client.pipelineFor(request.getMethod().name(),
                 request.getHeaders().containsHeader(HttpRules.IDEMPOTENCY_KEY));
         SyncExchange exchange = new SyncExchange(client, request, body, execution);
+        ObservedCalls observed = client.observed(pipeline);
+        if (observed != null) {
+            return exchange.observed(pipeline, observed);
+        }
+        return exchange.run(pipeline);
+    }
+
+    private ClientHttpResponse observed(ResiliencePipeline pipeline, ObservedCalls observed) throws IOException {
+        ResilienceObservationContext call = observed.start();
+        ResilienceObservations.Frame frame = observed.enter(call, true);
+        Throwable failure = null;
+        try {
+            return run(pipeline);
+        } catch (IOException | RuntimeException | Error thrown) {
+            failure = thrown;
+            throw thrown;
+        } finally {
+            observed.exit(frame);
+            observed.finish(call, failure != null ? failure : lastFailureStatus);
+        }
+    }
+
+    private ClientHttpResponse run(ResiliencePipeline pipeline) throws IOException {
+        SyncExchange exchange = this;
         ClientHttpResponse returned = null;
         try {
             returned = pipeline.execute(SyncExchange::attempt, exchange);
             return returned;
         } catch (HttpFailureStatusException lastFailure) {
+            lastFailureStatus = lastFailure;
             returned = (ClientHttpResponse) lastFailure.response();
             return returned;
         } catch (IOException | RuntimeException | Error failure) {

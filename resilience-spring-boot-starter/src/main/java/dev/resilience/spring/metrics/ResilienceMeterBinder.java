@@ -93,12 +93,20 @@ public class ResilienceMeterBinder implements MeterBinder {
                     .tag("name", name).tag("state", state.name())
                     .description("1 for the breaker's current state, 0 otherwise").register(registry);
         }
-        Gauge.builder("resilience.circuitbreaker.failure.rate", breaker, b -> b.snapshot().failureRate())
-                .tag("name", name).description("Failure rate in percent; -1 below the minimum number of calls")
+        Gauge.builder("resilience.circuitbreaker.failure.rate", breaker, b -> rate(b.snapshot().failureRate()))
+                .tag("name", name).description("Failure rate in percent; NaN below the minimum number of calls")
                 .baseUnit("percent").register(registry);
-        Gauge.builder("resilience.circuitbreaker.slow.call.rate", breaker, b -> b.snapshot().slowCallRate())
-                .tag("name", name).description("Slow-call rate in percent; -1 below the minimum number of calls")
+        Gauge.builder("resilience.circuitbreaker.slow.call.rate", breaker, b -> rate(b.snapshot().slowCallRate()))
+                .tag("name", name).description("Slow-call rate in percent; NaN below the minimum number of calls")
                 .baseUnit("percent").register(registry);
+    }
+
+    /**
+     * A rate for a gauge: the breaker's -1 for "not computed yet" (below the minimum number of calls) is NaN, so
+     * that no monitoring system averages it in or alerts on it as a value. The endpoints keep -1.
+     */
+    static double rate(float rate) {
+        return rate < 0 ? Double.NaN : rate;
     }
 
     private static void bind(MeterRegistry registry, Retry retry) {
