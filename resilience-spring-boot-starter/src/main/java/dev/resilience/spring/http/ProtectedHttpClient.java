@@ -1,8 +1,10 @@
 package dev.resilience.spring.http;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.chaos.Chaos;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.retry.RetryRegistry;
@@ -14,7 +16,8 @@ import dev.resilience.spring.autoconfigure.HttpClientsProperties.Policy;
 /**
  * One named client: its HTTP rules and its pipelines, one with the retry for requests that may be sent again
  * and one without it for those that may not. Both share the same instances, so the breaker and the bulkhead
- * see every request.
+ * see every request. Its chaos instance, if fault injection gives it one, acts inside every policy, right
+ * around the exchange ({@link HttpChaos}).
  */
 final class ProtectedHttpClient {
 
@@ -23,6 +26,10 @@ final class ProtectedHttpClient {
     final Clock clock;
     final ResiliencePipeline retrying;
     final ResiliencePipeline once;
+    /** Fault injection around each exchange, or {@code null} (the pipelines have no chaos stage of their own). */
+    final Chaos chaos;
+    /** Where a WebClient exchange delayed by fault injection continues when the delay is over. */
+    final Executor executor;
 
     ProtectedHttpClient(String name, HttpRules rules, List<Policy> policies, Registries registries,
             MethodPipelineFactory pipelines, Clock clock) {
@@ -31,6 +38,8 @@ final class ProtectedHttpClient {
         this.clock = clock;
         this.once = build(name, policies, registries, pipelines, false);
         this.retrying = policies.contains(Policy.RETRY) ? build(name, policies, registries, pipelines, true) : once;
+        this.chaos = pipelines.chaos().instance(name);
+        this.executor = once.asyncExecutor();
     }
 
     private static ResiliencePipeline build(String name, List<Policy> policies, Registries registries,
