@@ -60,6 +60,36 @@ ABSOLUTE = {
 }
 
 
+# Scenario 13, ours only (no peer injects faults): a pipeline with a switched-off chaos stage against the same
+# pipeline without one; the difference must stay within this many nanoseconds (a volatile read), with no bytes.
+CHAOS_OFF = ("13", "Chaos present but switched off [g]", "ChaosDisabled.chaosOff", "ChaosDisabled.noChaos", 1.0)
+
+
+def chaos_off_table(results):
+    """Scenario 13's table lines and its missed targets; nothing when it was not run."""
+    sid, label, with_name, without_name, limit = CHAOS_OFF
+    with_chaos, without = results.get(with_name), results.get(without_name)
+    if not with_chaos or not without or with_chaos["ns"] is None or without["ns"] is None:
+        return [], []
+    difference = with_chaos["ns"] - without["ns"]
+    time_verdict = "MET" if difference <= limit else "MISSED"
+    alloc_verdict = "—"
+    if with_chaos["bytes"] is not None and without["bytes"] is not None:
+        alloc_verdict = "MET" if with_chaos["bytes"] <= without["bytes"] + ZERO_BYTES else "MISSED (bytes added)"
+    header = ["#", "scenario", "chaos off", "no chaos (same pipeline)", "difference", "target", "time", "B/op"]
+    row = [sid, label, cell(with_chaos), cell(without), f"{difference:+.1f} ns", f"≤ {limit:g} ns", time_verdict,
+           alloc_verdict]
+    widths = [max(len(header[i]), len(row[i])) for i in range(len(header))]
+    lines = ["| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |" for values in (header, row)]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    lines += ["", "[g] The pipeline of 1 (a closed breaker) with a Chaos stage switched off (enabled=false), against",
+              "    the same pipeline without one; no peer injects faults. Direct call: the baselines above."]
+    missed = [f"{sid} time"] if time_verdict == "MISSED" else []
+    if alloc_verdict.startswith("MISSED"):
+        missed.append(f"{sid} allocation")
+    return lines, missed
+
+
 def fork_median(raw):
     """Median over forks of each fork's median iteration; None without data."""
     forks = [statistics.median(iterations) for iterations in raw or [] if iterations]
@@ -273,6 +303,11 @@ def main(path):
     print("    (retry outermost). Baseline: the undecorated Mono subscribed the same way. No Failsafe Reactor support.")
     print()
     observation_cost(results)
+    chaos_lines, chaos_missed = chaos_off_table(results)
+    if chaos_lines:
+        print("\n".join(chaos_lines))
+        print()
+        missed += chaos_missed
     print("Targets missed: " + (", ".join(missed) if missed else "none"))
     return 0
 

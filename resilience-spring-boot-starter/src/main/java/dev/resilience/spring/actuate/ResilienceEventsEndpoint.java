@@ -11,11 +11,13 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 import dev.resilience.core.event.PolicyKind;
 import dev.resilience.core.event.ResilienceEvent;
+import dev.resilience.spring.events.InjectedEvents;
 import dev.resilience.spring.events.RecentEvents;
 
 /**
  * {@code /actuator/resilienceevents}: the recent events of every instance, newest first; {@code ?name=} and
- * {@code ?policy=} filter (an unknown policy matches nothing).
+ * {@code ?policy=} filter (an unknown policy matches nothing). An event that fault injection caused (an injected
+ * fault or delay, or another policy's event whose error was injected) says {@code "injected": true}.
  */
 @Endpoint(id = "resilienceevents")
 public class ResilienceEventsEndpoint {
@@ -54,6 +56,9 @@ public class ResilienceEventsEndpoint {
         }
         if (event.error() != null) {
             view.put("error", event.error().getClass().getName() + ": " + event.error().getMessage());
+        }
+        if (InjectedEvents.isInjected(event)) {
+            view.put("injected", true);
         }
         return view;
     }

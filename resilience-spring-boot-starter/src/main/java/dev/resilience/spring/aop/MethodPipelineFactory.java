@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -35,12 +36,14 @@ import dev.resilience.core.timeout.TimeoutRegistry;
 import dev.resilience.spring.observation.ObservedCalls;
 import dev.resilience.spring.observation.ResilienceObservationContext;
 import dev.resilience.spring.observation.ResilienceObservations;
+import dev.resilience.spring.chaos.ChaosTargets;
 
 /**
  * Builds the {@link MethodPipeline} of an annotated method: instance names, registry instances (created
- * here, eagerly, so they exist before the first call), the fallback methods, sync or async. Sees every
- * annotated method, so it also stops two classes from sharing instances by accident through equal default
- * names.
+ * here, eagerly, so they exist before the first call), the fallback methods, sync or async, and the chaos
+ * instance, innermost, when fault injection gives the method one ({@link ChaosTargets#forMethod}: its default
+ * name's, else its outermost policy's with one). Sees every annotated method, so it also stops two classes from
+ * sharing instances by accident through equal default names.
  */
 public class MethodPipelineFactory {
 
@@ -52,6 +55,7 @@ public class MethodPipelineFactory {
     private final Clock clock;
     private final ContextPropagation contextPropagation;
     private final Executor asyncExecutor;
+    private final ChaosTargets chaos;
     private final List<dev.resilience.core.fallback.Fallback<?>> fallbacks = new CopyOnWriteArrayList<>();
     private final List<Consumer<dev.resilience.core.fallback.Fallback<?>>> fallbackListeners =
             new CopyOnWriteArrayList<>();
@@ -85,13 +89,24 @@ public class MethodPipelineFactory {
                 asyncExecutor);
     }
 
-    /**
-     * @param asyncExecutor where asynchronous methods' retries, timeout completions, granted bulkhead places and
-     *                      granted rate-limiter permits continue; {@code null} for the core's default
-     */
+    /** As the full constructor, without fault injection: no pipeline gets a chaos stage. */
     public MethodPipelineFactory(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock,
             ContextPropagation contextPropagation, Executor asyncExecutor) {
+        this(circuitBreakers, retries, rateLimiters, timeouts, bulkheads, clock, contextPropagation, asyncExecutor,
+                ChaosTargets.none());
+    }
+
+    /**
+     * @param asyncExecutor where asynchronous methods' retries, timeout completions, granted bulkhead places and
+     *                      granted rate-limiter permits continue; {@code null} for the core's default
+     * @param chaos         the chaos instances methods and HTTP clients get (see {@link ChaosTargets} for which);
+     *                      {@link ChaosTargets#none()} for none
+     */
+    public MethodPipelineFactory(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+            RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads, Clock clock,
+            ContextPropagation contextPropagation, Executor asyncExecutor, ChaosTargets chaos) {
+        this.chaos = Objects.requireNonNull(chaos, "chaos");
         this.asyncExecutor = asyncExecutor;
         this.circuitBreakers = circuitBreakers;
         this.retries = retries;
@@ -171,6 +186,9 @@ public class MethodPipelineFactory {
         if (policies.bulkhead() != null) {
             builder.bulkhead(bulkheads.instance(nameOr(policies.bulkhead().name(), description)));
         }
+        if (!chaos.isEmpty()) {
+            builder.chaos(chaos.forMethod(chaosNames(policies, description)));
+        }
         FallbackMethods fallbackMethods = null;
         Fallback fallback = policies.fallback();
         if (fallback != null) {
@@ -211,6 +229,36 @@ public class MethodPipelineFactory {
             return pipeline.bulkhead().name();
         }
         return pipeline.description();
+    }
+
+    /**
+     * The names a method's chaos instance may have, in the order they are tried: its default name, then the
+     * instance names of its policies, outermost first.
+     */
+    private static List<String> chaosNames(AnnotatedPolicies policies, String description) {
+        List<String> names = new ArrayList<>(6);
+        names.add(description);
+        if (policies.retry() != null) {
+            names.add(nameOr(policies.retry().name(), description));
+        }
+        if (policies.circuitBreaker() != null) {
+            names.add(nameOr(policies.circuitBreaker().name(), description));
+        }
+        if (policies.rateLimiter() != null) {
+            names.add(nameOr(policies.rateLimiter().name(), description));
+        }
+        if (policies.timeout() != null) {
+            names.add(nameOr(policies.timeout().name(), description));
+        }
+        if (policies.bulkhead() != null) {
+            names.add(nameOr(policies.bulkhead().name(), description));
+        }
+        return names;
+    }
+
+    /** The chaos instances of methods and HTTP clients; none while {@code resilience.chaos.enabled} is false. */
+    public ChaosTargets chaos() {
+        return chaos;
     }
 
     /** The application's clock, the one every policy and pipeline uses. */

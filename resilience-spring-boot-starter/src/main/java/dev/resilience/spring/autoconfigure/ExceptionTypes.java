@@ -14,25 +14,29 @@ final class ExceptionTypes {
     static List<Class<? extends Throwable>> resolve(List<String> names, String property, ClassLoader classLoader) {
         List<Class<? extends Throwable>> types = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
-            String path = property + "[" + i + "]";
-            String name = names.get(i) == null ? "" : names.get(i).trim();
-            if (name.isEmpty()) {
-                throw new InvalidResilienceConfigException(path,
-                        "is empty; expected the fully qualified name of an exception type");
-            }
-            Class<?> type;
-            try {
-                type = ClassUtils.forName(name, classLoader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                throw new InvalidResilienceConfigException(path, "names class '" + name
-                        + "', which was not found; expected the fully qualified name of an exception type");
-            }
-            if (!Throwable.class.isAssignableFrom(type)) {
-                throw new InvalidResilienceConfigException(path, "names " + type.getName()
-                        + ", which is not a Throwable; expected the fully qualified name of an exception type");
-            }
-            types.add(type.asSubclass(Throwable.class));
+            types.add(resolve(names.get(i), property + "[" + i + "]", classLoader));
         }
         return types;
+    }
+
+    /** One class name, the value of {@code property}. */
+    static Class<? extends Throwable> resolve(String className, String property, ClassLoader classLoader) {
+        String name = className == null ? "" : className.trim();
+        if (name.isEmpty()) {
+            throw new InvalidResilienceConfigException(property,
+                    "is empty; expected the fully qualified name of an exception type");
+        }
+        Class<?> type;
+        try {
+            type = ClassUtils.forName(name, classLoader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new InvalidResilienceConfigException(property, "names class '" + name
+                    + "', which was not found; expected the fully qualified name of an exception type");
+        }
+        if (!Throwable.class.isAssignableFrom(type)) {
+            throw new InvalidResilienceConfigException(property, "names " + type.getName()
+                    + ", which is not a Throwable; expected the fully qualified name of an exception type");
+        }
+        return type.asSubclass(Throwable.class);
     }
 }

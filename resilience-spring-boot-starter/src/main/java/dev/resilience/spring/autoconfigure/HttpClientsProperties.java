@@ -12,7 +12,10 @@ import java.util.Map;
  */
 public class HttpClientsProperties {
 
-    /** The protected clients, by name; the name is also the name of each policy instance a client uses. */
+    /**
+     * The protected clients, by name; the name is also the name of each policy instance a client uses, and of
+     * its chaos instance (resilience.chaos.instances) when resilience.chaos.enabled is true.
+     */
     private final Map<String, Client> clients = new LinkedHashMap<>();
 
     public Map<String, Client> getClients() {

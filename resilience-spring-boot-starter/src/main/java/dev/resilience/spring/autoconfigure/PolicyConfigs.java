@@ -2,6 +2,8 @@ package dev.resilience.spring.autoconfigure;
 
 import dev.resilience.core.bulkhead.BulkheadConfig;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.chaos.ChaosConfig;
+import dev.resilience.core.chaos.ChaosRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.ratelimiter.RateLimiterConfig;
@@ -47,6 +49,12 @@ final class PolicyConfigs {
         new ConfigRegistrar<BulkheadProperties.Settings, BulkheadConfig, BulkheadConfig.Builder>("resilience.bulkhead",
                 properties, BulkheadConfig::from, PolicyConfigs::apply,
                 BulkheadConfig.Builder::build).configure(registry);
+    }
+
+    static void configure(ChaosRegistry registry, ChaosProperties properties, ClassLoader loader) {
+        new ConfigRegistrar<ChaosProperties.Settings, ChaosConfig, ChaosConfig.Builder>("resilience.chaos", properties,
+                ChaosConfig::from, (s, b, path) -> apply(s, b, path, loader), ChaosConfig.Builder::build)
+                .configure(registry);
     }
 
     private static void apply(CircuitBreakerProperties.Settings s, CircuitBreakerConfig.Builder b, String path,
@@ -165,6 +173,28 @@ final class PolicyConfigs {
         }
         if (s.getMaxWaitDuration() != null) {
             b.maxWaitDuration(s.getMaxWaitDuration());
+        }
+    }
+
+    private static void apply(ChaosProperties.Settings s, ChaosConfig.Builder b, String path, ClassLoader loader) {
+        if (s.getEnabled() != null) {
+            b.enabled(s.getEnabled());
+        }
+        if (s.getFaultRate() != null) {
+            b.faultRate(s.getFaultRate());
+        }
+        if (s.getException() != null) {
+            // Unknown, or no Throwable: named here; no usable constructor: named by ChaosConfig's build.
+            b.exception(ExceptionTypes.resolve(s.getException(), path + ".exception", loader));
+        }
+        if (s.getLatency() != null) {
+            b.latency(s.getLatency());
+        }
+        if (s.getLatencyRate() != null) {
+            b.latencyRate(s.getLatencyRate());
+        }
+        if (s.getStatus() != null) {
+            b.status(s.getStatus());
         }
     }
 }

@@ -13,14 +13,17 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.chaos.ChaosRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
 import dev.resilience.spring.actuate.BulkheadsEndpoint;
+import dev.resilience.spring.actuate.ChaosEndpoint;
 import dev.resilience.spring.actuate.CircuitBreakersEndpoint;
 import dev.resilience.spring.actuate.CircuitBreakersHealthIndicator;
 import dev.resilience.spring.actuate.RateLimitersEndpoint;
@@ -72,6 +75,15 @@ public class ResilienceActuatorAutoConfiguration {
     @ConditionalOnAvailableEndpoint
     public TimeoutsEndpoint timeoutsEndpoint(TimeoutRegistry registry) {
         return new TimeoutsEndpoint(registry);
+    }
+
+    /** Read-only unless {@code management.endpoint.chaos.access=unrestricted}: its POST is a write. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    public ChaosEndpoint chaosEndpoint(ChaosRegistry registry, ResilienceProperties properties,
+            ResourceLoader resources) {
+        return new ChaosEndpoint(registry, properties.getChaos().isEnabled(), resources.getClassLoader());
     }
 
     @Bean

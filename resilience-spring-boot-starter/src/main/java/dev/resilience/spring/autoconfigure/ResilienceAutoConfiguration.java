@@ -17,6 +17,8 @@ import org.springframework.core.io.ResourceLoader;
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.spi.ContextPropagation;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.chaos.ChaosRandom;
+import dev.resilience.core.chaos.ChaosRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.ratelimiter.PermitBuckets;
 import dev.resilience.core.ratelimiter.RateLimiterRegistry;
@@ -24,6 +26,7 @@ import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
 import dev.resilience.spring.aop.MethodPipelineFactory;
 import dev.resilience.spring.aop.ResilienceAnnotationBeanPostProcessor;
+import dev.resilience.spring.chaos.ChaosTargets;
 import dev.resilience.spring.events.EventLogger;
 import dev.resilience.spring.events.EventSubscriptions;
 import dev.resilience.spring.events.RecentEvents;
@@ -32,13 +35,13 @@ import dev.resilience.spring.observation.ResilienceObservations;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
- * Registries filled from {@code resilience.*} (and the retry budgets they share), the clock, context
- * propagation, the executor asynchronous methods continue on (a bean named {@code resilienceAsyncExecutor},
- * else Boot's {@code applicationTaskExecutor}) and the annotation post-processor. Every bean can be replaced by
- * declaring one of the same type. With an {@code ObservationRegistry} bean that has handlers (Boot's, when
- * {@code spring-boot-micrometer-observation} is on the class path, e.g. with the actuator), each protected
- * call is a {@code resilience.call} observation, named and tagged by a {@link ResilienceObservationConvention}
- * bean if there is one. With
+ * Registries filled from {@code resilience.*} (fault injection's among them, and the retry budgets they share),
+ * the clock, context propagation, the executor asynchronous methods continue on (a bean named
+ * {@code resilienceAsyncExecutor}, else Boot's {@code applicationTaskExecutor}) and the annotation
+ * post-processor. Every bean can be replaced by declaring one of the same type. With an
+ * {@code ObservationRegistry} bean that has handlers (Boot's, when {@code spring-boot-micrometer-observation} is
+ * on the class path, e.g. with the actuator), each protected call is a {@code resilience.call} observation,
+ * named and tagged by a {@link ResilienceObservationConvention} bean if there is one. With
  * {@code resilience.enabled=false} the registries stay available for programmatic use but nothing is
  * intercepted.
  */
@@ -109,18 +112,33 @@ public class ResilienceAutoConfiguration {
         return registry;
     }
 
+    /**
+     * Fault injection from {@code resilience.chaos.*}, configured and validated whether or not
+     * {@code resilience.chaos.enabled} is true. Its instances draw from the application's {@link ChaosRandom}
+     * bean when it has one (a test's seeded source), else from an unseeded one.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ChaosRegistry chaosRegistry(ResilienceProperties properties, Clock clock, ResourceLoader resources,
+            ObjectProvider<ChaosRandom> random) {
+        ChaosRegistry registry = new ChaosRegistry(clock, random.getIfUnique(ChaosRandom::unseeded));
+        PolicyConfigs.configure(registry, properties.getChaos(), resources.getClassLoader());
+        return registry;
+    }
+
     @Bean
     @ConditionalOnMissingBean
     public RecentEvents resilienceRecentEvents(ResilienceProperties properties, CircuitBreakerRegistry circuitBreakers,
             RetryRegistry retries, RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts,
-            BulkheadRegistry bulkheads, MethodPipelineFactory methods) {
+            BulkheadRegistry bulkheads, ChaosRegistry chaos, MethodPipelineFactory methods) {
         int size = properties.getEvents().getBufferSize();
         if (size < 1) {
             throw new InvalidResilienceConfigException("resilience.events.buffer-size",
                     "must be at least 1, but was " + size);
         }
         RecentEvents events = new RecentEvents(size);
-        EventSubscriptions.subscribeAll(events, circuitBreakers, retries, rateLimiters, timeouts, bulkheads, methods);
+        EventSubscriptions.subscribeAll(events, circuitBreakers, retries, rateLimiters, timeouts, bulkheads, chaos,
+                methods);
         return events;
     }
 
@@ -128,9 +146,10 @@ public class ResilienceAutoConfiguration {
     @ConditionalOnMissingBean
     public EventLogger resilienceEventLogger(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
-            MethodPipelineFactory methods) {
+            ChaosRegistry chaos, MethodPipelineFactory methods) {
         EventLogger logger = new EventLogger();
-        EventSubscriptions.subscribeAll(logger, circuitBreakers, retries, rateLimiters, timeouts, bulkheads, methods);
+        EventSubscriptions.subscribeAll(logger, circuitBreakers, retries, rateLimiters, timeouts, bulkheads, chaos,
+                methods);
         return logger;
     }
 
@@ -140,17 +159,27 @@ public class ResilienceAutoConfiguration {
         return new MicrometerContextPropagation();
     }
 
+    /**
+     * The pipelines of annotated methods (and HTTP clients). With {@code resilience.chaos.enabled}, each method
+     * or client named under {@code resilience.chaos.instances} gets that chaos instance (see
+     * {@link ChaosTargets}); otherwise no pipeline has a chaos stage.
+     */
     @Bean
     @ConditionalOnMissingBean
-    public MethodPipelineFactory resilienceMethodPipelineFactory(CircuitBreakerRegistry circuitBreakers,
-            RetryRegistry retries, RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts,
-            BulkheadRegistry bulkheads, Clock clock, ContextPropagation contextPropagation, BeanFactory beanFactory,
+    public MethodPipelineFactory resilienceMethodPipelineFactory(ResilienceProperties properties,
+            CircuitBreakerRegistry circuitBreakers, RetryRegistry retries, RateLimiterRegistry rateLimiters,
+            TimeoutRegistry timeouts, BulkheadRegistry bulkheads, ChaosRegistry chaos, Clock clock,
+            ContextPropagation contextPropagation, BeanFactory beanFactory,
             ObjectProvider<ObservationRegistry> observationRegistry,
             ObjectProvider<ResilienceObservationConvention> observationConvention) {
-        // The registry is looked up when the first pipeline is built, once its handlers are configured.
+        ChaosTargets targets = properties.getChaos().isEnabled()
+                ? ChaosTargets.of(chaos, properties.getChaos().getInstances().keySet())
+                : ChaosTargets.none();
+        // The observation registry is looked up when the first pipeline is built, once its handlers are configured.
         return new MethodPipelineFactory(circuitBreakers, retries, rateLimiters, timeouts, bulkheads, clock,
-                contextPropagation, new AsyncExecutorResolver(beanFactory)).observeWith(() -> ResilienceObservations
-                        .of(observationRegistry.getIfUnique(), observationConvention.getIfUnique()));
+                contextPropagation, new AsyncExecutorResolver(beanFactory), targets).observeWith(
+                        () -> ResilienceObservations.of(observationRegistry.getIfUnique(),
+                                observationConvention.getIfUnique()));
     }
 
     @Bean

@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.chaos.ChaosRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
@@ -25,9 +26,9 @@ public class ResilienceMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     public ResilienceMeterBinder resilienceMeterBinder(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
-            ObjectProvider<RetryBudgets> budgets) {
+            ObjectProvider<RetryBudgets> budgets, ObjectProvider<ChaosRegistry> chaos) {
         RetryBudgets configured = budgets.getIfAvailable();
         return new ResilienceMeterBinder(circuitBreakers, retries, rateLimiters, timeouts, bulkheads,
-                configured == null ? List.of() : configured.all());
+                configured == null ? List.of() : configured.all(), chaos.getIfAvailable());
     }
 }

@@ -37,6 +37,10 @@ public class ResilienceProperties {
     @NestedConfigurationProperty
     private final BulkheadProperties bulkhead = new BulkheadProperties();
 
+    /** Fault injection: off unless resilience.chaos.enabled is true. */
+    @NestedConfigurationProperty
+    private final ChaosProperties chaos = new ChaosProperties();
+
     /** The buffers of recent events, one per instance, behind the resilienceevents endpoint. */
     @NestedConfigurationProperty
     private final Events events = new Events();
@@ -75,6 +79,10 @@ public class ResilienceProperties {
 
     public BulkheadProperties getBulkhead() {
         return bulkhead;
+    }
+
+    public ChaosProperties getChaos() {
+        return chaos;
     }
 
     public Events getEvents() {

@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.chaos.ChaosRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.event.EventListener;
 import dev.resilience.core.event.EventType;
@@ -24,6 +25,14 @@ public final class EventSubscriptions {
             EventType.BULKHEAD_ENTERED, EventType.BULKHEAD_EXITED, EventType.RATE_LIMITER_PERMITTED));
 
     private EventSubscriptions() {
+    }
+
+    /** As the other {@code subscribeAll}, with the rate limiters and the chaos instances too. */
+    public static void subscribeAll(EventListener listener, CircuitBreakerRegistry circuitBreakers,
+            RetryRegistry retries, RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts,
+            BulkheadRegistry bulkheads, ChaosRegistry chaos, MethodPipelineFactory methods) {
+        subscribeAll(listener, circuitBreakers, retries, rateLimiters, timeouts, bulkheads, methods);
+        chaos.onInstanceCreated(instance -> instance.events().subscribe(RECORDED, listener));
     }
 
     /** As the other {@code subscribeAll}, with the rate limiters too. */

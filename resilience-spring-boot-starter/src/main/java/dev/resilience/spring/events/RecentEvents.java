@@ -16,8 +16,9 @@ import dev.resilience.core.event.ResilienceEvent;
 
 /**
  * The most recent events of each instance, bounded per instance (oldest dropped first). A circuit breaker's
- * state transitions, and a cluster-wide rate limiter losing its engine and getting it back, are kept in a ring
- * of their own, so a flood of rejected calls never pushes out the transition that explains them. Subscribed to
+ * state transitions, a cluster-wide rate limiter losing its engine and getting it back, and fault injection
+ * switched or re-configured, are kept in a ring of their own, so a flood of rejected calls (or injected faults)
+ * never pushes out the change that explains them. Subscribed to
  * the event types worth reading later; per-call chatter (successes, bulkhead entries and exits, rate-limiter
  * permits) is left out so the hot path never builds an event for it.
  * <p>
@@ -121,7 +122,7 @@ public class RecentEvents implements EventListener {
         /** A change of an instance's state, rare and telling: kept apart from the per-call events. */
         private static boolean isTransition(EventType type) {
             return type == EventType.STATE_TRANSITION || type == EventType.RATE_LIMITER_ENGINE_LOST
-                    || type == EventType.RATE_LIMITER_ENGINE_BACK;
+                    || type == EventType.RATE_LIMITER_ENGINE_BACK || type == EventType.CHAOS_CHANGED;
         }
     }
 

@@ -23,6 +23,11 @@ final class BufferedResponse implements ClientHttpResponse {
         this.body = body;
     }
 
+    /** A response made here, not received (fault injection's). */
+    static BufferedResponse of(HttpStatusCode status, String statusText, HttpHeaders headers, byte[] body) {
+        return new BufferedResponse(status, statusText, headers, body);
+    }
+
     static BufferedResponse readAndClose(ClientHttpResponse response) throws IOException {
         try (response) {
             HttpHeaders headers = new HttpHeaders();

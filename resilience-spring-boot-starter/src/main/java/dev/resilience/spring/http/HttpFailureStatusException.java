@@ -4,12 +4,15 @@ import java.time.Duration;
 import java.util.Optional;
 
 import dev.resilience.core.RetryAfterHint;
+import dev.resilience.core.chaos.InjectedFaultException;
 
 /**
  * A response whose status is a failure for a protected HTTP client (by default 408, 429, 5xx but 501 and 505),
  * as the breaker and the retry see it: recorded in their events and counts. The caller never gets it: after
  * the last attempt the client returns that response itself, so the caller sees what the HTTP client would
- * have made of it without us (e.g. {@code HttpServerErrorException} from {@code retrieve()}).
+ * have made of it without us (e.g. {@code HttpServerErrorException} from {@code retrieve()}). When fault
+ * injection answered in place of the server, it carries an {@link InjectedFaultException}
+ * ({@link InjectedFaultException#isInjected} tells), so its events are never taken for a real failure.
  */
 public class HttpFailureStatusException extends RuntimeException implements RetryAfterHint {
 
@@ -19,10 +22,19 @@ public class HttpFailureStatusException extends RuntimeException implements Retr
     private final transient Object response;
 
     HttpFailureStatusException(String client, int status, Duration retryAfter, Object response) {
-        super("HTTP " + status + " answered to " + client, null, false, false);
+        this(client, status, retryAfter, response, false);
+    }
+
+    /** @param injected whether fault injection answered in place of the server */
+    HttpFailureStatusException(String client, int status, Duration retryAfter, Object response, boolean injected) {
+        super("HTTP " + status + " answered to " + client + (injected ? " by fault injection" : ""), null, injected,
+                false);
         this.status = status;
         this.retryAfter = retryAfter;
         this.response = response;
+        if (injected) {
+            addSuppressed(new InjectedFaultException("HTTP " + status + " injected by chaos '" + client + "'"));
+        }
     }
 
     /** The response status. */

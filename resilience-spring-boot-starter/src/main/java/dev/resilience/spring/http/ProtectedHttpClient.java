@@ -1,8 +1,10 @@
 package dev.resilience.spring.http;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.chaos.Chaos;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.retry.RetryRegistry;
@@ -18,7 +20,8 @@ import dev.resilience.spring.observation.ResilienceObservations;
  * One named client: its HTTP rules and its pipelines, one with the retry for requests that may be sent again
  * and one without it for those that may not. Both share the same instances, so the breaker and the bulkhead
  * see every request. With an {@code ObservationRegistry}, each request is a {@code resilience.call} observation
- * named after the client.
+ * named after the client. Its chaos instance, if fault injection gives it one, acts inside every policy, right
+ * around the exchange ({@link HttpChaos}).
  */
 final class ProtectedHttpClient {
 
@@ -30,6 +33,10 @@ final class ProtectedHttpClient {
     /** The observations of requests through {@link #retrying} and {@link #once}; {@code null}: not observed. */
     final ObservedCalls observedRetrying;
     final ObservedCalls observedOnce;
+    /** Fault injection around each exchange, or {@code null} (the pipelines have no chaos stage of their own). */
+    final Chaos chaos;
+    /** Where a WebClient exchange delayed by fault injection continues when the delay is over. */
+    final Executor executor;
 
     ProtectedHttpClient(String name, HttpRules rules, List<Policy> policies, Registries registries,
             MethodPipelineFactory pipelines, Clock clock) {
@@ -43,6 +50,8 @@ final class ProtectedHttpClient {
                 : observations.calls(name, ResilienceObservationContext.Kind.HTTP_CLIENT, once);
         this.observedRetrying = observations == null ? null : retrying == once ? observedOnce
                 : observations.calls(name, ResilienceObservationContext.Kind.HTTP_CLIENT, retrying);
+        this.chaos = pipelines.chaos().instance(name);
+        this.executor = once.asyncExecutor();
     }
 
     private static ResiliencePipeline build(String name, List<Policy> policies, Registries registries,

@@ -6,6 +6,8 @@ import java.util.function.ToDoubleFunction;
 
 import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.chaos.Chaos;
+import dev.resilience.core.chaos.ChaosRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.ratelimiter.RateLimiter;
@@ -33,6 +35,7 @@ public class ResilienceMeterBinder implements MeterBinder {
     private final TimeoutRegistry timeouts;
     private final BulkheadRegistry bulkheads;
     private final Collection<RetryBudget> budgets;
+    private final ChaosRegistry chaos;
 
     public ResilienceMeterBinder(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             TimeoutRegistry timeouts, BulkheadRegistry bulkheads) {
@@ -47,6 +50,19 @@ public class ResilienceMeterBinder implements MeterBinder {
     public ResilienceMeterBinder(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
             Collection<RetryBudget> budgets) {
+        this(circuitBreakers, retries, rateLimiters, timeouts, bulkheads, budgets, null);
+    }
+
+    /**
+     * As the constructor above, with {@code resilience.chaos.injected} for each chaos instance.
+     *
+     * @param chaos fault injection's instances, metered apart so that injected faults are never counted as
+     *              real ones; {@code null} for none
+     */
+    public ResilienceMeterBinder(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+            RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
+            Collection<RetryBudget> budgets, ChaosRegistry chaos) {
+        this.chaos = chaos;
         this.circuitBreakers = circuitBreakers;
         this.retries = retries;
         this.rateLimiters = rateLimiters;
@@ -76,6 +92,17 @@ public class ResilienceMeterBinder implements MeterBinder {
         }
         timeouts.onInstanceCreated(timeout -> bind(registry, timeout));
         bulkheads.onInstanceCreated(bulkhead -> bind(registry, bulkhead));
+        if (chaos != null) {
+            chaos.onInstanceCreated(instance -> bind(registry, instance));
+        }
+    }
+
+    private static void bind(MeterRegistry registry, Chaos chaos) {
+        String name = chaos.name();
+        counter(registry, "resilience.chaos.injected", name, "fault", chaos, Chaos::injectedFaults,
+                "Calls failed on purpose by fault injection");
+        counter(registry, "resilience.chaos.injected", name, "latency", chaos, Chaos::injectedLatencies,
+                "Calls delayed on purpose by fault injection");
     }
 
     private static void bind(MeterRegistry registry, CircuitBreaker breaker) {

@@ -7,6 +7,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -22,10 +23,12 @@ import dev.resilience.core.spi.Clock;
 import dev.resilience.core.spi.ContextPropagation;
 import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.chaos.ChaosRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
+import dev.resilience.spring.chaos.ChaosTargets;
 
 /** What {@link MethodPipelineFactory} resolves for one annotated method, without a Spring context. */
 class MethodPipelineFactoryTest {
@@ -37,6 +40,7 @@ class MethodPipelineFactoryTest {
     private final RateLimiterRegistry rateLimiters = new RateLimiterRegistry();
     private final MethodPipelineFactory factory = new MethodPipelineFactory(breakers, retries, rateLimiters, timeouts,
             bulkheads, Clock.system(), ContextPropagation.NONE, null);
+    private final ChaosRegistry chaos = new ChaosRegistry(Clock.system());
 
     @Test
     void methodWithoutAnnotationsHasNoPipeline() throws Exception {
@@ -129,6 +133,51 @@ class MethodPipelineFactoryTest {
     void methodReturningACompletionStageIsAsynchronous() throws Exception {
         assertThat(factory.create(method("async"), Annotated.class)).extracting("async").isEqualTo(true);
         assertThat(factory.create(method("everything"), Annotated.class)).extracting("async").isEqualTo(false);
+    }
+
+    private MethodPipelineFactory withChaosFor(String... names) {
+        return new MethodPipelineFactory(breakers, retries, rateLimiters, timeouts, bulkheads, Clock.system(),
+                ContextPropagation.NONE, null, ChaosTargets.of(chaos, List.of(names)));
+    }
+
+    @Test
+    void withoutChaosTargetsNoPipelineHasAChaosStage() throws Exception {
+        assertThat(factory.create(method("everything"), Annotated.class).pipeline().chaos()).isNull();
+        assertThat(factory.chaos().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aMethodGetsTheChaosInstanceOfItsDefaultNameFirst() throws Exception {
+        ResiliencePipeline pipeline = withChaosFor("cb", "Annotated.everything").create(method("everything"),
+                Annotated.class).pipeline();
+        assertThat(pipeline.chaos()).isSameAs(chaos.instance("Annotated.everything"));
+        assertThat(pipeline.toString()).contains("Bulkhead[b", "Chaos[Annotated.everything] > call");
+    }
+
+    @Test
+    void elseTheInstanceOfItsOutermostPolicyWithOne() throws Exception {
+        assertThat(withChaosFor("t", "cb", "b").create(method("everything"), Annotated.class).pipeline().chaos())
+                .isSameAs(chaos.instance("cb"));
+        assertThat(withChaosFor("b", "rl").create(method("everything"), Annotated.class).pipeline().chaos())
+                .isSameAs(chaos.instance("rl"));
+    }
+
+    @Test
+    void unnamedAnnotationsOfferTheDefaultName() throws Exception {
+        assertThat(withChaosFor("Annotated.unnamed").create(method("unnamed"), Annotated.class).pipeline().chaos()
+                .name()).isEqualTo("Annotated.unnamed");
+    }
+
+    @Test
+    void aFallbackOnlyMethodOffersItsDefaultName() throws Exception {
+        assertThat(withChaosFor("Annotated.typedOnly").create(method("typedOnly"), Annotated.class).pipeline()
+                .chaos().name()).isEqualTo("Annotated.typedOnly");
+    }
+
+    @Test
+    void aMethodNoneOfWhoseNamesHasAnInstanceHasNoChaosStage() throws Exception {
+        assertThat(withChaosFor("elsewhere").create(method("everything"), Annotated.class).pipeline().chaos())
+                .isNull();
     }
 
     private static Method method(String name) throws NoSuchMethodException {

@@ -82,6 +82,41 @@ class ConfigurationMetadataTest {
                 .contains("resilience.retry.budgets");
     }
 
+    @Test
+    void metadataDocumentsTheChaosKeysWithTheirDefaults() throws Exception {
+        JsonNode metadata = metadata();
+        JsonNode enabled = property(metadata, "resilience.chaos.enabled");
+        assertThat(enabled.get("type").asString()).isEqualTo("java.lang.Boolean");
+        assertThat(enabled.get("defaultValue").asBoolean()).isFalse();
+        assertThat(enabled.get("description").asString()).isNotBlank();
+        Map<String, Object> defaults = Map.of(
+                "resilience.chaos.configs.default.enabled", true,
+                "resilience.chaos.configs.default.fault-rate", 0.0,
+                "resilience.chaos.configs.default.exception", "dev.resilience.core.chaos.InjectedFaultException",
+                "resilience.chaos.configs.default.latency", "0",
+                "resilience.chaos.configs.default.latency-rate", 0.0,
+                "resilience.chaos.configs.default.status", 0.0);
+        defaults.forEach((name, value) -> {
+            JsonNode property = property(metadata, name);
+            assertThat(property.get("description").asString()).as(name).isNotBlank();
+            JsonNode given = property.get("defaultValue");
+            Object actual = given.isBoolean() ? (Object) given.asBoolean()
+                    : given.isNumber() ? (Object) given.asDouble() : given.asString();
+            assertThat(actual).as(name).isEqualTo(value);
+        });
+        assertThat(property(metadata, "resilience.chaos.configs.default.status").get("description").asString())
+                .startsWith("HTTP clients only");
+        assertThat(property(metadata, "resilience.chaos.configs.default.base-config")).isNotNull();
+        assertThat(property(metadata, "resilience.chaos.instances").get("type").asString())
+                .isEqualTo("java.util.Map<java.lang.String,dev.resilience.spring.autoconfigure.ChaosProperties$Settings>");
+        assertThat(property(metadata, "resilience.chaos.configs")).isNotNull();
+        assertThat(hint(metadata, "resilience.chaos.configs.keys").get("values").get(0).get("value").asString())
+                .isEqualTo("default");
+        // The endpoint's write is off unless allowed: Boot documents its access with our default.
+        assertThat(property(metadata, "management.endpoint.chaos.access").get("defaultValue").asString())
+                .isEqualTo("read_only");
+    }
+
     private static JsonNode metadata() throws Exception {
         return new ObjectMapper().readTree(resource("/META-INF/spring-configuration-metadata.json"));
     }

@@ -66,6 +66,22 @@ class RecentEventsTest {
     }
 
     @Test
+    void switchingChaosOnSurvivesTheFaultsItInjects() {
+        RecentEvents events = new RecentEvents(10);
+        events.onEvent(event(T0, EventType.CHAOS_CHANGED, "backend", "ChaosConfig[enabled=true, faultRate=1.0]"));
+        for (int i = 0; i < 1_000; i++) {
+            events.onEvent(event(T0.plusMillis(1), EventType.CHAOS_FAULT_INJECTED, "backend", "fault " + i));
+        }
+
+        List<ResilienceEvent> recent = events.newestFirst("backend", PolicyKind.CHAOS);
+        assertThat(recent).hasSize(11);
+        assertThat(recent.get(0).detail()).isEqualTo("fault 999");
+        assertThat(recent.get(10).type()).isEqualTo(EventType.CHAOS_CHANGED);
+        assertThat(EventSubscriptions.RECORDED).contains(EventType.CHAOS_CHANGED, EventType.CHAOS_FAULT_INJECTED,
+                EventType.CHAOS_LATENCY_INJECTED);
+    }
+
+    @Test
     void aRateLimitersPermitsAreNotRecordedItsRejectionsAndSpentRetryBudgetsAre() {
         assertThat(EventSubscriptions.RECORDED).doesNotContain(EventType.RATE_LIMITER_PERMITTED, EventType.SUCCESS)
                 .contains(EventType.RATE_LIMITER_REJECTED, EventType.RATE_LIMITER_ENGINE_LOST,
