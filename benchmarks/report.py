@@ -249,6 +249,10 @@ def main(path):
         if "bytes" in limits:
             target_text += f"; ≤ {limits['bytes']:g} B"
 
+        if ours is None:
+            # Peers ran but ours has no figure: it failed (e.g. a set-up or tear-down check) or was not selected.
+            time_verdict = "NO RESULT"
+            missed.append(f"{sid}: no result for ours (failed or not run, see the JMH log)")
         if time_verdict == "MISSED" or time_verdict.startswith("NOT MEASURABLE"):
             missed.append(f"{sid} time" + (" (not measurable here)" if time_verdict != "MISSED" else ""))
         if alloc_verdict.startswith("MISSED"):
