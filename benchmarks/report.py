@@ -21,6 +21,7 @@ ZERO_BYTES = 1.0
 
 # id, scenario, benchmark class, baseline benchmark, overhead-ratio target (None: none set),
 # whether ours must allocate nothing, peers' methods, one-thread class whose scaling is checked (or None).
+# The peers' methods may name ours' method too, under "ours" (default: "ours").
 SCENARIOS = [
     ("1", "Circuit breaker, closed, call succeeds", "CircuitBreakerClosed", "Baseline.direct", 0.25, True,
      {"r4j": "resilience4j", "fs": "failsafe"}, None),
@@ -47,6 +48,17 @@ SCENARIOS = [
     # B/op: at or below Resilience4j's, the general rule below (no ABSOLUTE limit).
     ("10", "Reactor Mono: retry + breaker + bulkhead [f]", "ReactorComposed", "ReactorComposed.direct", 0.5, False,
      {"r4j": "resilience4j"}, None),
+    # Smooth: ours' default against Failsafe's smooth limiter; fixed window against its bursty one. Resilience4j's
+    # AtomicRateLimiter (fixed-window only) is the peer in both.
+    ("12a", "Rate limiter, permitted call (smooth) [g]", "RateLimiterPermitted", "Baseline.direct", 0.5, True,
+     {"r4j": "resilience4j", "fs": "failsafe"}, None),
+    ("12a-fw", "  same, fixed window [g]", "RateLimiterPermitted", "Baseline.direct", 0.5, True,
+     {"ours": "oursFixedWindow", "r4j": "resilience4j", "fs": "failsafeBursty"}, None),
+    ("12b", "Rate limiter, permitted call, 2 threads [d][g]", "RateLimiterPermittedTwoThreads",
+     "BaselineTwoThreads.direct", None, True, {"r4j": "resilience4j", "fs": "failsafe"}, "RateLimiterPermitted"),
+    ("12b-fw", "  same, fixed window, 2 threads [d][g]", "RateLimiterPermittedTwoThreads",
+     "BaselineTwoThreads.direct", None, True,
+     {"ours": "oursFixedWindow", "r4j": "resilience4j", "fs": "failsafeBursty"}, "RateLimiterPermitted"),
 ]
 SCALING_TARGET = 1.5
 # Limits on ours alone, in absolute terms over the scenario's baseline: nanoseconds of overhead, bytes allocated
@@ -112,6 +124,7 @@ def load(path):
             "threads": run.get("threads", 1),
             "forks": len(primary.get("rawData") or []),
             "iterations": max((len(i) for i in primary.get("rawData") or []), default=0),
+            "measured": sum(len(i) for i in primary.get("rawData") or []),
             "unit": primary.get("scoreUnit"),
         }
     return results
@@ -183,7 +196,7 @@ def main(path):
         print()
 
     if base_scaling is not None and base_scaling < SCALING_TARGET:
-        print(f"The 2-thread target (×{SCALING_TARGET:g}) cannot be shown here: 8a/8b say how ours scales "
+        print(f"The 2-thread target (×{SCALING_TARGET:g}) cannot be shown here: 8a/8b/12b say how ours scales "
               "relative to the direct call.")
         print()
 
@@ -192,13 +205,15 @@ def main(path):
     rows = []
     missed = []
     for sid, label, cls, baseline_name, target, zero_alloc, peers, one_thread in SCENARIOS:
-        ours = results.get(f"{cls}.ours")
+        ours_method = peers.get("ours", "ours")
+        peers = {key: method for key, method in peers.items() if key != "ours"}
+        ours = results.get(f"{cls}.{ours_method}")
         peer_results = {key: results.get(f"{cls}.{method}") for key, method in peers.items()}
         if ours is None and not any(peer_results.values()):
             continue
         scalings = {}
         if one_thread:
-            scalings["ours"] = scaling_of(results, one_thread, cls, "ours")
+            scalings["ours"] = scaling_of(results, one_thread, cls, ours_method)
             for key, method in peers.items():
                 scalings[key] = scaling_of(results, one_thread, cls, method)
 
@@ -264,6 +279,10 @@ def main(path):
         if "bytes" in limits:
             target_text += f"; ≤ {limits['bytes']:g} B"
 
+        if ours is None:
+            # Peers ran but ours has no figure: it failed (e.g. a set-up or tear-down check) or was not selected.
+            time_verdict = "NO RESULT"
+            missed.append(f"{sid}: no result for ours (failed or not run, see the JMH log)")
         if time_verdict == "MISSED" or time_verdict.startswith("NOT MEASURABLE"):
             missed.append(f"{sid} time" + (" (not measurable here)" if time_verdict != "MISSED" else ""))
         if alloc_verdict.startswith("MISSED"):
@@ -301,6 +320,9 @@ def main(path):
     print("[f] A Mono.fromSupplier over the call, decorated once, subscribed once per call with one reusable")
     print("    subscriber: ours ResilienceOperator.mono, Resilience4j's Reactor operators by transformDeferred")
     print("    (retry outermost). Baseline: the undecorated Mono subscribed the same way. No Failsafe Reactor support.")
+    print("[g] 1,000,000 permits per ms, no waiting: every measured call permitted (set-up and tear-down check it).")
+    print("    Ours through a pipeline with only the limiter; Resilience4j's decorateSupplier (AtomicRateLimiter,")
+    print("    fixed-window only, the peer in both rows); Failsafe.with(limiter): smooth, or bursty for fixed window.")
     print()
     observation_cost(results)
     chaos_lines, chaos_missed = chaos_off_table(results)
@@ -309,6 +331,13 @@ def main(path):
         print()
         missed += chaos_missed
     print("Targets missed: " + (", ".join(missed) if missed else "none"))
+    # A benchmark with fewer measured iterations than the others failed part-way (e.g. a set-up or tear-down
+    # check): its figure covers only the iterations before the failure. The JMH log says why.
+    expected = max(r["forks"] * r["iterations"] for r in results.values())
+    incomplete = [f"{name} ({r['measured']} of {expected} iterations)" for name, r in sorted(results.items())
+                  if r["measured"] < expected]
+    if incomplete:
+        print("Incomplete (failed part-way, see the JMH log): " + ", ".join(incomplete))
     return 0
 
 

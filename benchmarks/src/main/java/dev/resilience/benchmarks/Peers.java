@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import dev.resilience.core.bulkhead.BulkheadConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.ratelimiter.RateLimiterConfig;
+import dev.resilience.core.ratelimiter.RateLimiterType;
 import dev.resilience.core.retry.RetryConfig;
 
 /**
@@ -13,7 +15,11 @@ import dev.resilience.core.retry.RetryConfig;
  * <li>circuit breaker: defaults, but a one-hour wait in OPEN so an opened breaker stays open for the whole run;
  * <li>retry: 3 attempts, 500 ms apart (never reached: the first attempt succeeds);
  * <li>bulkhead: semaphore, 25 concurrent calls, no waiting;
- * <li>timeout: 1 second (never reached).
+ * <li>timeout: 1 second (never reached);
+ * <li>rate limiter: 1,000,000 permits per millisecond (our largest {@code limitForPeriod}), no waiting: a
+ * billion permits a second, several times what two threads can ask for, so a measured call is always
+ * permitted. Smooth or fixed-window where the library has both (Resilience4j's default
+ * {@code AtomicRateLimiter} is fixed-window only: a fresh allowance every refresh period).
  * </ul>
  * Stack traces on rejection are left at each library's default (ours and Failsafe's differ from
  * Resilience4j's); {@link CircuitBreakerOpen} also measures Resilience4j without them.
@@ -25,6 +31,8 @@ final class Peers {
     static final int MAX_ATTEMPTS = 3;
     static final int BULKHEAD_CALLS = 25;
     static final Duration TIMEOUT = Duration.ofSeconds(1);
+    static final int RATE_LIMIT = RateLimiterConfig.MAX_LIMIT_FOR_PERIOD;
+    static final Duration RATE_PERIOD = Duration.ofMillis(1);
 
     private Peers() {
     }
@@ -48,6 +56,16 @@ final class Peers {
 
     static dev.resilience.core.timeout.Timeout oursTimeout() {
         return dev.resilience.core.timeout.Timeout.of("bench", TIMEOUT);
+    }
+
+    static dev.resilience.core.ratelimiter.RateLimiter oursRateLimiter(RateLimiterType type) {
+        return oursRateLimiter(type, RATE_LIMIT, RATE_PERIOD);
+    }
+
+    static dev.resilience.core.ratelimiter.RateLimiter oursRateLimiter(RateLimiterType type, int limit,
+            Duration period) {
+        return dev.resilience.core.ratelimiter.RateLimiter.of("bench", RateLimiterConfig.builder()
+                .limitForPeriod(limit).limitRefreshPeriod(period).type(type).maxWaitDuration(Duration.ZERO).build());
     }
 
     // ---- Resilience4j -------------------------------------------------------------------------------------
@@ -81,6 +99,17 @@ final class Peers {
                 io.github.resilience4j.timelimiter.TimeLimiterConfig.custom().timeoutDuration(TIMEOUT).build());
     }
 
+    /** The default implementation, {@code AtomicRateLimiter}: a fresh allowance every refresh period. */
+    static io.github.resilience4j.ratelimiter.RateLimiter r4jRateLimiter() {
+        return r4jRateLimiter(RATE_LIMIT, RATE_PERIOD);
+    }
+
+    static io.github.resilience4j.ratelimiter.RateLimiter r4jRateLimiter(int limit, Duration period) {
+        return io.github.resilience4j.ratelimiter.RateLimiter.of("bench",
+                io.github.resilience4j.ratelimiter.RateLimiterConfig.custom().limitForPeriod(limit)
+                        .limitRefreshPeriod(period).timeoutDuration(Duration.ZERO).build());
+    }
+
     // ---- Failsafe -----------------------------------------------------------------------------------------
 
     static dev.failsafe.CircuitBreaker<String> failsafeBreaker() {
@@ -103,5 +132,23 @@ final class Peers {
     /** Interrupting, as ours does: the closest equivalent of a synchronous timeout that stops the call. */
     static dev.failsafe.Timeout<String> failsafeTimeout() {
         return dev.failsafe.Timeout.<String>builder(TIMEOUT).withInterrupt().build();
+    }
+
+    /** Permits spread evenly over the period (one every period / limit). */
+    static dev.failsafe.RateLimiter<String> failsafeSmoothRateLimiter() {
+        return failsafeSmoothRateLimiter(RATE_LIMIT, RATE_PERIOD);
+    }
+
+    static dev.failsafe.RateLimiter<String> failsafeSmoothRateLimiter(int limit, Duration period) {
+        return dev.failsafe.RateLimiter.<String>smoothBuilder(limit, period).withMaxWaitTime(Duration.ZERO).build();
+    }
+
+    /** {@code limit} permits per fixed period. */
+    static dev.failsafe.RateLimiter<String> failsafeBurstyRateLimiter() {
+        return failsafeBurstyRateLimiter(RATE_LIMIT, RATE_PERIOD);
+    }
+
+    static dev.failsafe.RateLimiter<String> failsafeBurstyRateLimiter(int limit, Duration period) {
+        return dev.failsafe.RateLimiter.<String>burstyBuilder(limit, period).withMaxWaitTime(Duration.ZERO).build();
     }
 }

@@ -13,11 +13,14 @@ import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.bulkhead.BulkheadConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.ratelimiter.RateLimiter;
+import dev.resilience.core.ratelimiter.RateLimiterConfig;
+import dev.resilience.core.ratelimiter.RateLimiterType;
 import dev.resilience.core.retry.Retry;
 
 /**
  * Not part of the comparison: our policies used directly, without the pipeline, to split a scenario's
- * overhead between the policy itself and the pipeline around it (compare with scenarios 1 and 4).
+ * overhead between the policy itself and the pipeline around it (compare with scenarios 1, 4 and 12).
  * The retry's bookkeeping is not reachable from outside the pipeline any more.
  */
 @State(Scope.Benchmark)
@@ -30,6 +33,8 @@ public class OursParts extends BenchmarkDefaults {
     private dev.resilience.core.CheckedSupplier<String> checked;
     private dev.resilience.core.pipeline.ResiliencePipeline retryPipeline;
     private dev.resilience.core.pipeline.ResiliencePipeline breakerPipeline;
+    private RateLimiter smoothLimiter;
+    private RateLimiter fixedWindowLimiter;
 
     @Setup
     public void setUp() {
@@ -40,6 +45,14 @@ public class OursParts extends BenchmarkDefaults {
         checked = Workload.oursChecked();
         retryPipeline = dev.resilience.core.pipeline.ResiliencePipeline.builder().retry(retry).build();
         breakerPipeline = dev.resilience.core.pipeline.ResiliencePipeline.builder().circuitBreaker(breaker).build();
+        smoothLimiter = rateLimiter(RateLimiterType.SMOOTH);
+        fixedWindowLimiter = rateLimiter(RateLimiterType.FIXED_WINDOW);
+    }
+
+    /** As scenario 12's: a million permits per millisecond, so every call is permitted. */
+    private static RateLimiter rateLimiter(RateLimiterType type) {
+        return RateLimiter.of("bench", RateLimiterConfig.builder().limitForPeriod(RateLimiterConfig.MAX_LIMIT_FOR_PERIOD)
+                .limitRefreshPeriod(java.time.Duration.ofMillis(1)).type(type).build());
     }
 
     /**
@@ -75,5 +88,23 @@ public class OursParts extends BenchmarkDefaults {
         } finally {
             permit.release();
         }
+    }
+
+    /** The smooth limiter's own work: {@code tryAcquirePermission()} (clock, one CAS, one counter), then the call. */
+    @Benchmark
+    public String rateLimiterPermitOnly() {
+        if (!smoothLimiter.tryAcquirePermission()) {
+            throw new IllegalStateException("refused");
+        }
+        return supplier.get();
+    }
+
+    /** The same with the fixed-window bucket. */
+    @Benchmark
+    public String rateLimiterFixedWindowPermitOnly() {
+        if (!fixedWindowLimiter.tryAcquirePermission()) {
+            throw new IllegalStateException("refused");
+        }
+        return supplier.get();
     }
 }

@@ -42,8 +42,9 @@ final class FixedWindowBucket implements PermitBucket {
     @Override
     public long acquire(long maxWaitNanos) {
         while (true) {
-            long now = clock.nanoTime();
+            // The state first, then the clock (as in SmoothBucket): a stale time must not meet a newer state.
             long current = (long) STATE.getVolatile(this);
+            long now = clock.nanoTime();
             long window = (now - origin) / period;
             long stateWindow = current >>> COUNT_BITS;
             long taken = current & COUNT_MASK;

@@ -42,8 +42,10 @@ final class SmoothBucket implements PermitBucket {
     @Override
     public long acquire(long maxWaitNanos) {
         while (true) {
-            long now = clock.nanoTime();
+            // The state first, then the clock: a thread paused between the two reads sees a time at least as
+            // late as the state it read, never a state that others moved past its stale time (a false refusal).
             long full = (long) FULL_AT.getVolatile(this);
+            long now = clock.nanoTime();
             long next = Math.max(full, now) + interval;
             long wait = next - now - capacity;
             if (wait > maxWaitNanos) {
