@@ -30,6 +30,10 @@ final class TimerThread implements Runnable {
     private Task[] heap = new Task[64];
     private int size;
     private Thread thread;
+    /** Whether the thread is waiting; then, whether for any task, or until {@link #waitingUntil}. */
+    private boolean waiting;
+    private boolean waitingForAny;
+    private long waitingUntil;
 
     TimerThread(String threadName) {
         this.threadName = threadName;
@@ -47,7 +51,9 @@ final class TimerThread implements Runnable {
                 start();
             }
             add(task);
-            if (task.index == 0) {
+            // Wake the thread only when it would sleep past the new task: for calls that each schedule and
+            // cancel a later deadline, waking it every time costs more than the calls themselves.
+            if (task.index == 0 && waiting && (waitingForAny || task.deadline - waitingUntil < 0)) {
                 earliestChanged.signal();
             }
         } finally {
@@ -100,7 +106,14 @@ final class TimerThread implements Runnable {
         try {
             while (true) {
                 if (size == 0) {
-                    earliestChanged.await();
+                    waiting = true;
+                    waitingForAny = true;
+                    try {
+                        earliestChanged.await();
+                    } finally {
+                        waiting = false;
+                        waitingForAny = false;
+                    }
                     continue;
                 }
                 Task first = heap[0];
@@ -109,7 +122,14 @@ final class TimerThread implements Runnable {
                     removeAt(0);
                     return first;
                 }
-                earliestChanged.awaitNanos(Math.min(wait, TimeUnit.DAYS.toNanos(1)));
+                long sleep = Math.min(wait, TimeUnit.DAYS.toNanos(1));
+                waiting = true;
+                waitingUntil = System.nanoTime() + sleep;
+                try {
+                    earliestChanged.awaitNanos(sleep);
+                } finally {
+                    waiting = false;
+                }
             }
         } finally {
             lock.unlock();

@@ -29,6 +29,24 @@ class TimerThreadTest {
     private final TimerThread timer = new TimerThread(threadName);
 
     @Test
+    void aTaskEarlierThanTheOneTheThreadSleepsTowardsWakesItAndALaterOneRunsAfter() throws Exception {
+        CountDownLatch early = new CountDownLatch(1);
+        CountDownLatch later = new CountDownLatch(1);
+        timer.schedule(() -> { }, TimeUnit.SECONDS.toNanos(30)); // the thread sleeps towards this one
+        Thread.sleep(50); // let it start waiting (a signal it missed would not matter: it re-reads the heap)
+
+        long start = System.nanoTime();
+        timer.schedule(early::countDown, TimeUnit.MILLISECONDS.toNanos(20));
+        Cancellable cancelled = timer.schedule(() -> { }, TimeUnit.MILLISECONDS.toNanos(40));
+        cancelled.cancel();
+        timer.schedule(later::countDown, TimeUnit.MILLISECONDS.toNanos(60)); // later than the early one: no signal
+
+        assertThat(early.await(5, TimeUnit.SECONDS)).as("woken for the earlier task").isTrue();
+        assertThat(later.await(5, TimeUnit.SECONDS)).as("the later one still runs on its own time").isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void runsEachTaskOnceInDeadlineOrderAmongRandomCancellations() throws Exception {
         Random random = new Random(42);
         int tasks = 400;
