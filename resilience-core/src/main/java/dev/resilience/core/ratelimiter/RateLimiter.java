@@ -92,14 +92,7 @@ public final class RateLimiter {
      */
     long acquire(PermitBucket from) {
         long result = from.acquire(maxWaitNanos);
-        if (result == 0) {
-            permitted.increment();
-            if (events.isListening(EventType.RATE_LIMITER_PERMITTED)) {
-                events.publish(EventType.RATE_LIMITER_PERMITTED, null);
-            }
-            return 0;
-        }
-        if (result > 0) {
+        if (result >= 0) {
             onPermitted(result);
             return result;
         }
