@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Turns a JMH JSON result (run with -prof gc) into the comparison table of BENCHMARKS.md.
 
-Usage: report.py RESULT.json
+Usage: report.py RESULT.json [MORE.json ...]
+
+Several results are merged: the forks of a benchmark in each file are taken together, as one run's (e.g. rounds
+of a scenario run one after another, so that a busy machine's drifts fall on every method alike).
 
 Each benchmark's figure is the median over forks of each fork's median iteration, for the time (ns/op) and
 for the allocation (gc.alloc.rate.norm, B/op). "Overhead" is a scenario's time minus its baseline's (the
@@ -11,6 +14,7 @@ with the target of the scenario.
 """
 
 import json
+import math
 import statistics
 import sys
 
@@ -59,7 +63,29 @@ SCENARIOS = [
     ("12b-fw", "  same, fixed window, 2 threads [d][g]", "RateLimiterPermittedTwoThreads",
      "BaselineTwoThreads.direct", None, True,
      {"ours": "oursFixedWindow", "r4j": "resilience4j", "fs": "failsafeBursty"}, "RateLimiterPermitted"),
+    # A real request over loopback: the target is only that ours adds less than Resilience4j (ratio <= 1).
+    ("11", "RestClient GET, loopback: retry+breaker+timeout+bulkhead [h]", "RestClientLoopback",
+     "RestClientLoopback.plain", 1.0, False, {"r4j": "resilience4j"}, None),
+    ("11b", "  same, ours without its timeout (as R4j's side) [h]", "RestClientLoopback",
+     "RestClientLoopback.plain", 1.0, False, {"ours": "oursNoTimeout", "r4j": "resilience4j"}, None),
+    # The same clients on a request factory answering from memory: the libraries' cost without the network.
+    ("11m", "  same clients, request answered in memory [h]", "RestClientInMemory", "RestClientInMemory.plain",
+     1.0, False, {"r4j": "resilience4j"}, None),
+    ("11mb", "  in memory, ours without its timeout [h]", "RestClientInMemory", "RestClientInMemory.plain",
+     1.0, False, {"ours": "oursNoTimeout", "r4j": "resilience4j"}, None),
 ]
+# Scenarios whose call is long and noisy next to the overheads compared (a real HTTP request), and their
+# in-memory companions: the report also prints each overhead with the 99.9 % interval of the means, and whether
+# the difference between ours and the peer is larger than their combined intervals.
+NOISY = ["11", "11b", "11m", "11mb"]
+# Where ours runs inside Spring's intercepting request and the peer outside it: the pass-through interceptor
+# whose cost ours pays before any policy of its own (each mean shown beside ours' own part).
+FLOOR = {"11": "RestClientLoopback.interceptorFloor", "11b": "RestClientLoopback.interceptorFloor",
+         "11m": "RestClientInMemory.interceptorFloor", "11mb": "RestClientInMemory.interceptorFloor"}
+# No allocation verdict: in 11 the figure counts every thread's allocation (the server's, the HTTP client's
+# selector thread's) and moves by kilobytes between iterations; and in every 11 row only ours pays Spring's
+# intercepting request (the floor of 11, beside the baselines). The bytes are shown; BENCHMARKS.md discusses them.
+NO_ALLOCATION_TARGET = {"11", "11b", "11m", "11mb"}
 SCALING_TARGET = 1.5
 # Limits on ours alone, in absolute terms over the scenario's baseline: nanoseconds of overhead, bytes allocated
 # per call beyond the baseline's.
@@ -108,24 +134,62 @@ def fork_median(raw):
     return statistics.median(forks) if forks else None
 
 
-def load(path):
-    with open(path) as f:
-        runs = json.load(f)
+# Student's t quantile at 0.9995 (JMH's 99.9 % two-sided interval) by degrees of freedom; beyond the table the
+# Cornish-Fisher expansion, within 0.001 of it there.
+T_9995 = {1: 636.62, 2: 31.599, 3: 12.924, 4: 8.610, 5: 6.869, 6: 5.959, 7: 5.408, 8: 5.041, 9: 4.781, 10: 4.587,
+          11: 4.437, 12: 4.318, 13: 4.221, 14: 4.140, 15: 4.073, 16: 4.015, 17: 3.965, 18: 3.922, 19: 3.883,
+          20: 3.850}
+
+
+def t_9995(df):
+    if df in T_9995:
+        return T_9995[df]
+    z = statistics.NormalDist().inv_cdf(0.9995)
+    return (z + (z ** 3 + z) / 4 / df + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96 / df ** 2
+            + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384 / df ** 3
+            + (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / 92160 / df ** 4)
+
+
+def mean_and_error(raw):
+    """Mean over all iterations of all forks and the half-width of its 99.9 % interval, as JMH computes its
+    score and score error; the error is NaN with fewer than two iterations."""
+    values = [v for iterations in raw or [] for v in iterations]
+    if not values:
+        return None, math.nan
+    if len(values) < 2:
+        return values[0], math.nan
+    return statistics.fmean(values), t_9995(len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
+
+
+def load(paths):
+    raw_time, raw_bytes, info = {}, {}, {}
+    for path in paths:
+        with open(path) as f:
+            runs = json.load(f)
+        for run in runs:
+            name = run["benchmark"]
+            if name.startswith(PKG):
+                name = name[len(PKG):]
+            primary = run["primaryMetric"]
+            alloc = run.get("secondaryMetrics", {}).get(ALLOC)
+            raw_time.setdefault(name, []).extend(primary.get("rawData") or [])
+            if alloc:
+                raw_bytes.setdefault(name, []).extend(alloc.get("rawData") or [])
+            info[name] = {"threads": run.get("threads", 1), "unit": primary.get("scoreUnit")}
     results = {}
-    for run in runs:
-        name = run["benchmark"]
-        if name.startswith(PKG):
-            name = name[len(PKG):]
-        primary = run["primaryMetric"]
-        alloc = run.get("secondaryMetrics", {}).get(ALLOC)
+    for name, raw in raw_time.items():
+        mean, error = mean_and_error(raw)
         results[name] = {
-            "ns": fork_median(primary.get("rawData")),
-            "bytes": fork_median(alloc.get("rawData")) if alloc else None,
-            "threads": run.get("threads", 1),
-            "forks": len(primary.get("rawData") or []),
-            "iterations": max((len(i) for i in primary.get("rawData") or []), default=0),
-            "measured": sum(len(i) for i in primary.get("rawData") or []),
-            "unit": primary.get("scoreUnit"),
+            "ns": fork_median(raw),
+            # Over all iterations of all forks: the mean and the half-width of its 99.9 % interval.
+            "mean": mean,
+            "error": error,
+            "bytes": fork_median(raw_bytes.get(name)),
+            "threads": info[name]["threads"],
+            "forks": len(raw),
+            "iterations": max((len(i) for i in raw), default=0),
+            "unit": info[name]["unit"],
+            "measured": sum(len(i) for i in raw),
         }
     return results
 
@@ -160,10 +224,44 @@ def scaling_of(results, one_thread_class, two_thread_class, method):
     return two["threads"] * one["ns"] / two["ns"]
 
 
-def main(path):
-    results = load(path)
+def resolution(results, sid):
+    """For a NOISY scenario: ("less" | "more" | "unresolved" | None, a line of text), from the means and JMH's
+    99.9 % intervals of ours and of the peer: whether ours adds less or more than the peer beyond the noise."""
+    row = next((r for r in SCENARIOS if r[0] == sid), None)
+    if row is None:
+        return None
+    _, _, cls, baseline_name, _, _, peers, _ = row
+    base = results.get(baseline_name)
+    ours = results.get(f"{cls}.{peers.get('ours', 'ours')}")
+    peer = results.get(f"{cls}.{peers['r4j']}")
+    if not base or not ours or not peer:
+        return None
+    errors = [r.get("error") for r in (base, ours, peer)]
+    if any(e is None or e != e for e in errors):  # NaN: too few iterations for an interval
+        return None, f"{sid}: too few iterations for JMH's error intervals"
+    e_base, e_ours, e_peer = errors
+    # Means here, as JMH's intervals are of the means (the table shows medians).
+    ours_over = ours["mean"] - base["mean"]
+    peer_over = peer["mean"] - base["mean"]
+    diff = ours["mean"] - peer["mean"]
+    e_diff = (e_ours ** 2 + e_peer ** 2) ** 0.5
+    state = "less" if diff + e_diff < 0 else "more" if diff - e_diff > 0 else "unresolved"
+    verdict = {"less": "resolved: ours adds less", "more": "resolved: ours adds more",
+               "unresolved": "NOT resolved by this run (within noise)"}[state]
+    text = (f"{sid}: over the baseline's mean ({fmt_ns(base['mean'])} ± {fmt_ns(e_base)} ns) ours adds "
+            f"{ours_over:,.0f} ns, R4j {peer_over:,.0f} ns;\n      ours − R4j = {diff:,.0f} ± {e_diff:,.0f} ns (99.9 % "
+            f"intervals of {fmt_ns(e_ours)} and {fmt_ns(e_peer)} ns combined): {verdict}")
+    floor = results.get(FLOOR.get(sid, ""))
+    if floor and floor.get("error") == floor.get("error"):
+        text += (f";\n      of ours', Spring's pass-through interceptor {floor['mean'] - base['mean']:,.0f} ns and ours "
+                 f"over it {ours['mean'] - floor['mean']:,.0f} ± {(e_ours ** 2 + floor['error'] ** 2) ** 0.5:,.0f} ns")
+    return state, text
+
+
+def main(paths):
+    results = load(paths)
     if not results:
-        print("no results in " + path)
+        print("no results in " + ", ".join(paths))
         return 1
 
     forks = max(r["forks"] for r in results.values())
@@ -180,6 +278,10 @@ def main(path):
         ("Spring's pass-through interceptor (floor of 7)", "SpringProxy.springFloor"),
         ("async call, completed future", "AsyncComposed.direct"),
         ("undecorated Mono.fromSupplier, subscribed", "ReactorComposed.direct"),
+        ("plain RestClient GET over loopback", "RestClientLoopback.plain"),
+        ("same with Spring's pass-through interceptor (floor of 11)", "RestClientLoopback.interceptorFloor"),
+        ("plain RestClient GET answered in memory", "RestClientInMemory.plain"),
+        ("same with the pass-through interceptor (floor of 11m)", "RestClientInMemory.interceptorFloor"),
     ]
     diagnostics = sorted(name for name in results if name.startswith("diagnostics."))
     if diagnostics:
@@ -199,6 +301,8 @@ def main(path):
         print(f"The 2-thread target (×{SCALING_TARGET:g}) cannot be shown here: 8a/8b/12b say how ours scales "
               "relative to the direct call.")
         print()
+
+    noisy = {sid: r for sid in NOISY if (r := resolution(results, sid)) is not None}
 
     header = ["#", "scenario", "ours", "Resilience4j", "Failsafe", "overhead ours/best peer", "target", "time",
               "B/op"]
@@ -239,6 +343,9 @@ def main(path):
                     time_verdict = "MET" if ratio <= target else "MISSED"
             else:
                 ratio_text = f"n/a ({who} ≈ baseline)"
+                if target is not None:
+                    # A peer that adds nothing measurable: ours meets a ratio target only by adding nothing too.
+                    time_verdict = "MET" if ours_over <= 0 else "MISSED"
 
         target_text = f"≤ {target:g}" if target is not None else "—"
         if one_thread:
@@ -255,7 +362,7 @@ def main(path):
                 time_verdict = "MISSED"
 
         alloc_verdict = "—"
-        if ours is not None and ours["bytes"] is not None:
+        if ours is not None and ours["bytes"] is not None and sid not in NO_ALLOCATION_TARGET:
             peer_bytes = [r["bytes"] for r in peer_results.values() if r and r["bytes"] is not None]
             ok = True
             reasons = []
@@ -283,8 +390,17 @@ def main(path):
             # Peers ran but ours has no figure: it failed (e.g. a set-up or tear-down check) or was not selected.
             time_verdict = "NO RESULT"
             missed.append(f"{sid}: no result for ours (failed or not run, see the JMH log)")
-        if time_verdict == "MISSED" or time_verdict.startswith("NOT MEASURABLE"):
-            missed.append(f"{sid} time" + (" (not measurable here)" if time_verdict != "MISSED" else ""))
+        if sid in noisy and time_verdict in ("MET", "MISSED"):
+            # The medians decide; say when the intervals cannot tell ours from the peer.
+            state = noisy[sid][0]
+            if state == "unresolved":
+                time_verdict += " (within noise)"
+            elif state is None:
+                time_verdict += " (no interval)"
+
+        if time_verdict.startswith("MISSED") or time_verdict.startswith("NOT MEASURABLE"):
+            missed.append(f"{sid} time" + (" (not measurable here)" if time_verdict.startswith("NOT") else
+                                            " (within noise)" if time_verdict.endswith("(within noise)") else ""))
         if alloc_verdict.startswith("MISSED"):
             missed.append(f"{sid} allocation")
 
@@ -323,6 +439,11 @@ def main(path):
     print("[g] 1,000,000 permits per ms, no waiting: every measured call permitted (set-up and tear-down check it).")
     print("    Ours through a pipeline with only the limiter; Resilience4j's decorateSupplier (AtomicRateLimiter,")
     print("    fixed-window only, the peer in both rows); Failsafe.with(limiter): smooth, or bursty for fixed window.")
+    print("[h] A RestClient GET to a JDK HttpServer on 127.0.0.1 (200, 2-byte body, keep-alive), JDK request factory;")
+    print("    11m/11mb: the same clients on a request factory answering from memory. Ours is the interceptor Boot")
+    print("    adds (client chosen by host), R4j the plain call through Decorators (bulkhead, breaker, retry")
+    print("    outermost). R4j has no synchronous timeout: its side has none; 11b/11mb are ours without one too.")
+    print("    Baseline: the plain client. B/op counts every thread (in 11: the server's, the HTTP client's).")
     print()
     observation_cost(results)
     chaos_lines, chaos_missed = chaos_off_table(results)
@@ -330,6 +451,13 @@ def main(path):
         print("\n".join(chaos_lines))
         print()
         missed += chaos_missed
+    noisy_lines = [noisy[sid][1] for sid in NOISY if sid in noisy]
+    if noisy_lines:
+        print("Means and the 99.9 % interval of each mean (as JMH computes its score error: over all iterations of "
+              "all forks):")
+        for text in noisy_lines:
+            print("  " + text)
+        print()
     print("Targets missed: " + (", ".join(missed) if missed else "none"))
     # A benchmark with fewer measured iterations than the others failed part-way (e.g. a set-up or tear-down
     # check): its figure covers only the iterations before the failure. The JMH log says why.
@@ -362,7 +490,7 @@ def observation_cost(results):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         print(__doc__)
         sys.exit(2)
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1:]))

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the JMH benchmarks and runs them: ours, Resilience4j and Failsafe side by side, then prints one table.
 #
-#   benchmarks/run.sh                 full run: 3 forks x (5 warm-up + 5 measured) 1-second iterations (~21 min)
-#   benchmarks/run.sh --quick         1 fork x (2 warm-up + 3 measured) 1-second iterations (< 5 min on 2 cores)
+#   benchmarks/run.sh                 full run: 3 forks x (5 warm-up + 5 measured) 1-second iterations (~28 min)
+#   benchmarks/run.sh --quick         1 fork x (2 warm-up + 3 measured) 1-second iterations (~5.5 min on 2 cores)
 #   benchmarks/run.sh --json out.json keep the JMH result (default: a temporary file, removed afterwards)
 #   benchmarks/run.sh --no-build      use the benchmarks.jar already built
 #   benchmarks/run.sh --diagnostics   also run the building-block costs (System.nanoTime, a CAS, ...)
