@@ -2,6 +2,7 @@ package dev.resilience.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.springframework.security.config.Customizer.withDefaults;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,8 +22,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
 
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.core.chaos.ChaosConfig;
@@ -170,6 +173,15 @@ class ActuatorSecurityTest {
         assertThat(signedIn.body()).contains("\"circuitBreakers\"").contains("\"backend\"");
     }
 
+    @Test
+    void theApplicationsOwnChainKeepsTheRest() throws Exception {
+        // Its catch-all rule (anyRequest().authenticated()) never sees an actuator request: health stays public.
+        assertThat(send(get("/")).statusCode()).isEqualTo(401);
+        assertThat(send(as("viewer", "viewer-password", get("/"))).statusCode()).as("signed in, no such page")
+                .isEqualTo(404);
+        assertThat(send(get("/actuator/health")).statusCode()).isEqualTo(200);
+    }
+
     // --- CSRF: disabled on the actuator chain, and why a cross-site request still cannot write ---
 
     @Test
@@ -254,6 +266,13 @@ class ActuatorSecurityTest {
         @Bean
         Backend backend() {
             return new Backend();
+        }
+
+        /** The application's own chain, for everything but the actuator: after the actuator's (no @Order). */
+        @Bean
+        SecurityFilterChain applicationSecurityFilterChain(HttpSecurity http) throws Exception {
+            return http.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                    .httpBasic(withDefaults()).build();
         }
 
         /** For this test only: a real application takes its users from its identity store. */
