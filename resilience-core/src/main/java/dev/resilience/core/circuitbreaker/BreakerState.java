@@ -53,6 +53,14 @@ abstract class BreakerState implements CircuitBreaker.Permit {
         return 0;
     }
 
+    /**
+     * The breaker's settings changed ({@link CircuitBreaker#reconfigure}): the equivalent of this state under
+     * them, to swap in, or {@code null} when this state applies them as it is.
+     */
+    BreakerState reconfigured() {
+        return null;
+    }
+
     /** {@code false} for DISABLED, which records nothing at all. */
     boolean recording() {
         return true;
@@ -67,7 +75,7 @@ abstract class BreakerState implements CircuitBreaker.Permit {
             return;
         }
         breaker.publishCall(EventType.SUCCESS, null, durationNanos);
-        boolean slow = durationNanos >= breaker.slowCallThresholdNanos;
+        boolean slow = durationNanos >= breaker.slowCallThresholdNanos();
         if (slow || !countsFastSuccesses()) {
             breaker.successful.increment();
         }
@@ -98,7 +106,7 @@ abstract class BreakerState implements CircuitBreaker.Permit {
         if (failedResult) {
             breaker.publishCall(EventType.ERROR, null, durationNanos);
             breaker.failed.increment();
-            recordFailure(durationNanos >= breaker.slowCallThresholdNanos);
+            recordFailure(durationNanos >= breaker.slowCallThresholdNanos());
         } else {
             onSuccess(durationNanos);
         }
@@ -114,7 +122,7 @@ abstract class BreakerState implements CircuitBreaker.Permit {
             case FAILURE -> {
                 breaker.publishCall(EventType.ERROR, failure, durationNanos);
                 breaker.failed.increment();
-                recordFailure(durationNanos >= breaker.slowCallThresholdNanos);
+                recordFailure(durationNanos >= breaker.slowCallThresholdNanos());
             }
             case IGNORED -> onIgnored(durationNanos, failure);
         }

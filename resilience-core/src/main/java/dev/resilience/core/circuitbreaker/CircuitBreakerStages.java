@@ -47,19 +47,18 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
         private final SyncStage inner;
         private final StageContext context;
         private final Clock clock;
-        private final boolean precise;
 
         Sync(CircuitBreaker breaker, SyncStage inner, StageContext context) {
             this.breaker = breaker;
             this.inner = inner;
             this.context = context;
             this.clock = context.clock();
-            this.precise = breaker.needsPreciseTiming();
         }
 
         @Override
         public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
             BreakerState permit = (BreakerState) breaker.acquirePermit();
+            boolean precise = breaker.needsPreciseTiming(); // read per call: the threshold may change
             long start = now(clock, precise);
             Object result;
             try {
@@ -84,14 +83,12 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
         private final AsyncStage inner;
         private final StageContext context;
         private final Clock clock;
-        private final boolean precise;
 
         Async(CircuitBreaker breaker, AsyncStage inner, StageContext context) {
             this.breaker = breaker;
             this.inner = inner;
             this.context = context;
             this.clock = context.clock();
-            this.precise = breaker.needsPreciseTiming();
         }
 
         @Override
@@ -102,6 +99,7 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
             } catch (CircuitBreakerOpenException rejected) {
                 return CompletableFuture.failedFuture(rejected);
             }
+            boolean precise = breaker.needsPreciseTiming(); // read per call: the threshold may change
             long start = now(clock, precise);
             CompletableFuture<Object> attempt = inner.execute(execution, start);
             if (succeededNow(attempt)) {
@@ -112,7 +110,7 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
                 }
                 return attempt;
             }
-            Outcome outcome = new Outcome(execution, permit, start);
+            Outcome outcome = new Outcome(execution, permit, start, precise);
             attempt.whenComplete(outcome);
             return outcome;
         }
@@ -123,11 +121,13 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
             private final AsyncExecution execution;
             private final BreakerState permit;
             private final long startNanos;
+            private final boolean precise;
 
-            Outcome(AsyncExecution execution, BreakerState permit, long startNanos) {
+            Outcome(AsyncExecution execution, BreakerState permit, long startNanos, boolean precise) {
                 this.execution = execution;
                 this.permit = permit;
                 this.startNanos = startNanos;
+                this.precise = precise;
             }
 
             @Override
