@@ -337,7 +337,7 @@ public final class CircuitBreaker implements Reconfigurable<CircuitBreakerConfig
 
     enum Verdict { SUCCESS, FAILURE, IGNORED }
 
-    Verdict classify(Throwable thrown) {
+    Verdict classify(Throwable thrown, Settings settings) {
         if (Outcomes.isMarkedAsSuccess(thrown)) {
             return Verdict.SUCCESS;
         }
@@ -363,14 +363,12 @@ public final class CircuitBreaker implements Reconfigurable<CircuitBreakerConfig
                 || (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException));
     }
 
-    boolean isFailureResult(Object result) {
-        Predicate<Object> recordResult = settings.config.recordResult();
-        return recordResult != null && recordResult.test(result);
-    }
-
-    /** Calls that take at least this long are slow. */
-    long slowCallThresholdNanos() {
-        return settings.slowCallThresholdNanos;
+    /**
+     * The settings in use, with what the hot path derives from them: a call reads them once, when it starts,
+     * and its outcome is judged by them.
+     */
+    Settings settings() {
+        return settings;
     }
 
     /** The wait in OPEN now. */
@@ -505,14 +503,16 @@ public final class CircuitBreaker implements Reconfigurable<CircuitBreakerConfig
     }
 
     /** A config and what the hot path derives from it, read with one volatile read. */
-    private static final class Settings {
+    static final class Settings {
         final CircuitBreakerConfig config;
         final long slowCallThresholdNanos;
         final long waitNanos;
         final boolean preciseTiming;
+        final Predicate<Object> recordResult;
 
         Settings(CircuitBreakerConfig config) {
             this.config = config;
+            this.recordResult = config.recordResult();
             this.slowCallThresholdNanos = Clock.saturatedNanos(config.slowCallDurationThreshold());
             this.waitNanos = Clock.saturatedNanos(config.waitDurationInOpenState());
             this.preciseTiming = slowCallThresholdNanos < COARSE_TIMING_FROM_NANOS;

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.Outcomes;
@@ -62,9 +63,11 @@ public final class Retry implements Reconfigurable<RetryConfig> {
         final long maxWaitNanos;
         final long maxDurationNanos;
         final RetryBudget budget;
+        final Predicate<Object> retryOnResult;
 
         Settings(RetryConfig config) {
             this.config = config;
+            this.retryOnResult = config.retryOnResult();
             this.maxAttempts = config.maxAttempts();
             this.waitNanos = Clock.saturatedNanos(config.waitDuration());
             this.maxWaitNanos = Clock.saturatedNanos(config.maxWaitDuration());
@@ -129,7 +132,7 @@ public final class Retry implements Reconfigurable<RetryConfig> {
     }
 
     static boolean isRetryableResult(Settings settings, Object result) {
-        return settings.config.retryOnResult() != null && settings.config.retryOnResult().test(result);
+        return settings.retryOnResult != null && settings.retryOnResult.test(result);
     }
 
     /**

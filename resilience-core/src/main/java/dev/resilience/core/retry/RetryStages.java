@@ -144,7 +144,7 @@ final class RetryStages implements StageFactory<Retry> {
                 Retry.onFirstAttempt(settings);
             }
             CompletableFuture<Object> first = inner.execute(execution, Invocation.NO_TIME);
-            if (succeededNow(first) && settings.config.retryOnResult() == null) {
+            if (succeededNow(first) && settings.retryOnResult == null) {
                 retry.onFirstTrySuccess(); // the common case: nothing scheduled, nothing allocated
                 return first;
             }
