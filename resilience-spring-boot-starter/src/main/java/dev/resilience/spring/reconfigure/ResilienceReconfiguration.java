@@ -64,7 +64,8 @@ import dev.resilience.spring.autoconfigure.ResilienceProperties;
  *
  * <p>The whole change is checked first: when a value is invalid, or is one that cannot change while the
  * application runs ({@code resilience.enabled}, {@code resilience.events.*}, {@code resilience.web.*},
- * {@code resilience.http.*}, {@code resilience.chaos.enabled}, {@code resilience.reconfiguration.*}, a new chaos
+ * {@code resilience.http.*}, {@code resilience.chaos.enabled}, {@code resilience.reconfiguration.*},
+ * {@code resilience.circuitbreaker.health.*}, a new chaos
  * instance while fault injection is on, a new retry budget, the bucket settings of a cluster-scoped rate limiter),
  * every setting keeps its old value. The rejection is logged as an ERROR naming the property, published as a
  * {@code *_CONFIG_CHANGE_REJECTED} event on the instances it concerns, and shown as {@code lastConfigChange} in
@@ -79,7 +80,8 @@ public class ResilienceReconfiguration implements ConfigChanges {
 
     /** Read once at start-up: a change of these is refused (exact names, or prefixes ending in a dot). */
     private static final List<String> FIXED = List.of("resilience.enabled", "resilience.events.",
-            "resilience.web.", "resilience.http.", "resilience.chaos.enabled", "resilience.reconfiguration.");
+            "resilience.web.", "resilience.http.", "resilience.chaos.enabled", "resilience.reconfiguration.",
+            "resilience.circuitbreaker.health.");
 
     private final Environment environment;
     private final Function<ResilienceProperties, Runnable> prepare;

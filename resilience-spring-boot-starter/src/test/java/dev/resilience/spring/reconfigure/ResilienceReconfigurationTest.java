@@ -242,6 +242,18 @@ class ResilienceReconfigurationTest {
     }
 
     @Test
+    void healthSettingIsRejected() {
+        runner.run(context -> {
+            changes(context).put("resilience.circuitbreaker.health.fail-when-open", "true");
+
+            ConfigChange change = context.getBean(ResilienceReconfiguration.class).reconfigure();
+
+            assertThat(change.status()).isEqualTo(ConfigChange.Status.REJECTED);
+            assertThat(change.property()).isEqualTo("resilience.circuitbreaker.health.fail-when-open");
+        });
+    }
+
+    @Test
     void httpClientSettingsAreRejected() {
         runner.run(context -> {
             changes(context).put("resilience.http.clients.catalog.hosts[0]", "catalog.example.com");
