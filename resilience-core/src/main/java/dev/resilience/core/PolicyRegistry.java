@@ -248,20 +248,19 @@ public class PolicyRegistry<C, P> {
         Objects.requireNonNull(definitions, "definitions");
         Table<C> next = definitions.table.copy();
         validate(next);
-        return new Reconfiguration(next, resolveBuilt(next));
+        Set<String> built = new TreeSet<>(instances.keySet());
+        return new Reconfiguration(next, built, resolveChanged(next, built));
     }
 
-    /** The new config of each instance built so far, by name, each checked by {@link #checkChange}. */
-    private Map<String, C> resolveBuilt(Table<C> next) {
-        Map<String, C> resolved = new TreeMap<>();
-        for (Map.Entry<String, P> built : new TreeMap<>(instances).entrySet()) {
-            String name = built.getKey();
-            P instance = built.getValue();
-            if (!(instance instanceof Reconfigurable<?>)) {
-                throw new IllegalStateException("instance '" + name + "' (" + instance.getClass().getName()
-                        + ") cannot change its settings in place: it does not implement "
-                        + Reconfigurable.class.getName());
-            }
+    /**
+     * The new config of each instance among {@code names} whose settings differ between the set in use and
+     * {@code next} (by {@code equals}), each checked by {@link #checkChange}. An instance whose settings do not
+     * change is left alone, keeping its config even where it was changed by hand ({@link Reconfigurable}).
+     */
+    private Map<String, C> resolveChanged(Table<C> next, Set<String> names) {
+        Map<String, C> changed = new TreeMap<>();
+        for (String name : names) {
+            P instance = instances.get(name);
             String configName = builtFromConfig.get(name);
             C config;
             if (configName == null) {
@@ -272,14 +271,31 @@ public class PolicyRegistry<C, P> {
                 throw new IllegalStateException("instance '" + name + "' was built from config '" + configName
                         + "', which the new settings no longer define; known configs: " + next.configNames());
             }
+            if (config.equals(resolvedNow(name, configName))) {
+                continue;
+            }
+            if (!(instance instanceof Reconfigurable<?>)) {
+                throw new IllegalStateException("instance '" + name + "' (" + instance.getClass().getName()
+                        + ") cannot change its settings in place: it does not implement "
+                        + Reconfigurable.class.getName());
+            }
             try {
                 checkChange(instance, config);
             } catch (InvalidConfigException refused) {
                 throw refused.level().isPresent() ? refused : refused.at(Level.instance(name));
             }
-            resolved.put(name, config);
+            changed.put(name, config);
         }
-        return resolved;
+        return changed;
+    }
+
+    /** What the set in use resolves for instance {@code name}; {@code null} when it no longer can. */
+    private C resolvedNow(String name, String configName) {
+        try {
+            return configName == null ? instanceConfig(table, name) : config(table, configName);
+        } catch (IllegalArgumentException unresolvable) { // InvalidConfigException included
+            return null;
+        }
     }
 
     /**
@@ -298,21 +314,24 @@ public class PolicyRegistry<C, P> {
     public final class Reconfiguration {
 
         private final Table<C> next;
-        private final Map<String, C> resolved;
+        private final Set<String> built;
+        private final Map<String, C> changed;
 
-        private Reconfiguration(Table<C> next, Map<String, C> resolved) {
+        private Reconfiguration(Table<C> next, Set<String> built, Map<String, C> changed) {
             this.next = next;
-            this.resolved = resolved;
+            this.built = built;
+            this.changed = changed;
         }
 
-        /** The new config of each instance built when this was prepared, by name. */
+        /** The new config of each instance built when this was prepared whose settings change, by name. */
         public Map<String, C> instanceConfigs() {
-            return Collections.unmodifiableMap(resolved);
+            return Collections.unmodifiableMap(changed);
         }
 
         /**
-         * Swaps in the new set and hands every built instance its new config. Instances built since this was
-         * prepared are resolved and checked too, first: if one of them cannot take its config, nothing changes.
+         * Swaps in the new set and hands each built instance whose settings change its new config. Instances
+         * built since this was prepared are resolved and checked too, first: if one of them cannot take its
+         * config, nothing changes.
          *
          * @throws InvalidConfigException as {@link PolicyRegistry#reconfigure}
          * @throws IllegalStateException  as {@link PolicyRegistry#reconfigure}
@@ -321,12 +340,15 @@ public class PolicyRegistry<C, P> {
         public void apply() {
             creationLock.lock();
             try {
-                Map<String, C> configs = instances.keySet().equals(resolved.keySet()) ? resolved
-                        : resolveBuilt(next);
-                table = next;
-                for (Map.Entry<String, C> entry : configs.entrySet()) {
-                    ((Reconfigurable<C>) instances.get(entry.getKey())).reconfigure(entry.getValue());
+                Map<String, C> configs = changed;
+                if (!built.containsAll(instances.keySet())) {
+                    Set<String> since = new TreeSet<>(instances.keySet());
+                    since.removeAll(built);
+                    configs = new TreeMap<>(changed);
+                    configs.putAll(resolveChanged(next, since));
                 }
+                table = next;
+                configs.forEach((name, config) -> ((Reconfigurable<C>) instances.get(name)).reconfigure(config));
             } finally {
                 creationLock.unlock();
             }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,8 @@ import dev.resilience.core.PolicyRegistry.Definitions;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.event.EventType;
+import dev.resilience.core.event.ResilienceEvent;
 import dev.resilience.core.ratelimiter.PermitBuckets;
 import dev.resilience.core.ratelimiter.RateLimiter;
 import dev.resilience.core.ratelimiter.RateLimiterConfig;
@@ -52,6 +56,44 @@ class PolicyRegistryReconfigurationTest {
         assertThat(inventory.config().failureRateThreshold()).isEqualTo(80);
         assertThat(inventory.snapshot().failedCalls()).isEqualTo(4);
         assertThat(breakers.config("default").failureRateThreshold()).isEqualTo(80);
+    }
+
+    @Test
+    void instanceWhoseNewConfigEqualsItsOwnIsLeftAlone() {
+        breakers.configureDefault(base -> window(base).failureRateThreshold(50).build());
+        CircuitBreaker inventory = breakers.instance("inventory");
+        CircuitBreakerConfig before = inventory.config();
+        List<ResilienceEvent> events = new ArrayList<>();
+        inventory.events().onEvent(events::add);
+
+        breakers.reconfigure(breakers.newDefinitions()
+                .configureDefault(base -> window(base).failureRateThreshold(50).build()));
+
+        assertThat(inventory.config()).isSameAs(before);
+        assertThat(events).isEmpty();
+        breakers.reconfigure(breakers.newDefinitions()
+                .configureDefault(base -> window(base).failureRateThreshold(51).build()));
+        assertThat(events).extracting(ResilienceEvent::type)
+                .containsExactly(EventType.CIRCUIT_BREAKER_CONFIG_CHANGED);
+    }
+
+    @Test
+    void changeByHandIsKeptUntilTheInstancesOwnSettingsChange() {
+        breakers.configureInstance("inventory", null, base -> window(base).failureRateThreshold(50).build());
+        CircuitBreaker inventory = breakers.instance("inventory");
+        CircuitBreaker payments = breakers.instance("payments");
+        CircuitBreakerConfig byHand = CircuitBreakerConfig.from(inventory.config()).failureRateThreshold(5).build();
+        inventory.reconfigure(byHand);
+
+        breakers.reconfigure(breakers.newDefinitions()
+                .configureInstance("inventory", null, base -> window(base).failureRateThreshold(50).build())
+                .configureInstance("payments", null, base -> window(base).failureRateThreshold(70).build()));
+
+        assertThat(inventory.config()).isSameAs(byHand);
+        assertThat(payments.config().failureRateThreshold()).isEqualTo(70);
+        breakers.reconfigure(breakers.newDefinitions()
+                .configureInstance("inventory", null, base -> window(base).failureRateThreshold(60).build()));
+        assertThat(inventory.config().failureRateThreshold()).isEqualTo(60);
     }
 
     @Test

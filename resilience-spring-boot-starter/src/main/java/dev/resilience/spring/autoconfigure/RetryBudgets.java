@@ -50,7 +50,12 @@ public final class RetryBudgets {
             next.put(name, budget);
         });
         return new Change(new RetryBudgets(next), () -> {
-            configs.forEach((name, config) -> next.get(name).reconfigure(config));
+            configs.forEach((name, config) -> {
+                RetryBudget budget = next.get(name);
+                if (!budget.config().equals(config)) {
+                    budget.reconfigure(config);
+                }
+            });
             budgets = Collections.unmodifiableMap(next);
         });
     }

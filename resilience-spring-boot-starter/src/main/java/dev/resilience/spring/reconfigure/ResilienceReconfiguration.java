@@ -106,19 +106,21 @@ public class ResilienceReconfiguration implements ConfigChanges {
         this.environment = Objects.requireNonNull(environment, "environment");
         this.prepare = Objects.requireNonNull(prepare, "prepare");
         this.clock = Objects.requireNonNull(clock, "clock");
-        add(PolicyKind.CIRCUIT_BREAKER, circuitBreakers, CircuitBreaker::events,
+        add(PolicyKind.CIRCUIT_BREAKER, circuitBreakers, CircuitBreaker::events, CircuitBreaker::config,
                 EventType.CIRCUIT_BREAKER_CONFIG_CHANGE_REJECTED);
-        add(PolicyKind.RETRY, retries, Retry::events, EventType.RETRY_CONFIG_CHANGE_REJECTED);
-        add(PolicyKind.RATE_LIMITER, rateLimiters, RateLimiter::events, EventType.RATE_LIMITER_CONFIG_CHANGE_REJECTED);
-        add(PolicyKind.TIMEOUT, timeouts, Timeout::events, EventType.TIMEOUT_CONFIG_CHANGE_REJECTED);
-        add(PolicyKind.BULKHEAD, bulkheads, Bulkhead::events, EventType.BULKHEAD_CONFIG_CHANGE_REJECTED);
-        add(PolicyKind.CHAOS, chaos, Chaos::events, EventType.CHAOS_CONFIG_CHANGE_REJECTED);
+        add(PolicyKind.RETRY, retries, Retry::events, Retry::config, EventType.RETRY_CONFIG_CHANGE_REJECTED);
+        add(PolicyKind.RATE_LIMITER, rateLimiters, RateLimiter::events, RateLimiter::config,
+                EventType.RATE_LIMITER_CONFIG_CHANGE_REJECTED);
+        add(PolicyKind.TIMEOUT, timeouts, Timeout::events, Timeout::config, EventType.TIMEOUT_CONFIG_CHANGE_REJECTED);
+        add(PolicyKind.BULKHEAD, bulkheads, Bulkhead::events, Bulkhead::config,
+                EventType.BULKHEAD_CONFIG_CHANGE_REJECTED);
+        add(PolicyKind.CHAOS, chaos, Chaos::events, Chaos::config, EventType.CHAOS_CONFIG_CHANGE_REJECTED);
         this.applied = snapshot();
         this.appliedProperties = bind();
     }
 
     private <P> void add(PolicyKind kind, PolicyRegistry<?, P> registry, Function<P, EventPublisher> events,
-            EventType rejected) {
+            Function<P, Object> config, EventType rejected) {
         instances.put(kind, new Instances(() -> {
             Map<String, EventPublisher> built = new TreeMap<>();
             for (P instance : registry.all()) {
@@ -126,6 +128,12 @@ public class ResilienceReconfiguration implements ConfigChanges {
                 built.put(publisher.name(), publisher);
             }
             return built;
+        }, () -> {
+            Map<String, Object> configs = new TreeMap<>();
+            for (P instance : registry.all()) {
+                configs.put(events.apply(instance).name(), config.apply(instance));
+            }
+            return configs;
         }, rejected));
     }
 
@@ -168,6 +176,8 @@ public class ResilienceReconfiguration implements ConfigChanges {
         } catch (InvalidResilienceConfigException invalid) {
             return reject(now, changed, invalid.property(), problem(invalid));
         }
+        Map<PolicyKind, Map<String, Object>> before = new LinkedHashMap<>();
+        instances.forEach((kind, all) -> before.put(kind, all.configs.get()));
         apply.run();
         applied = next;
         appliedProperties = properties;
@@ -175,8 +185,12 @@ public class ResilienceReconfiguration implements ConfigChanges {
                 "applied in place: " + String.join(", ", changed));
         log.info("Resilience settings changed in place: {}", String.join(", ", changed));
         lastChange = change;
-        instances.forEach((kind, all) -> all.built.get().keySet()
-                .forEach(name -> lastChanges.put(key(kind, name), change)));
+        // Shown on the instances whose settings changed: an instance whose new config equals its old one keeps it.
+        instances.forEach((kind, all) -> all.configs.get().forEach((name, config) -> {
+            if (before.get(kind).get(name) != config) {
+                lastChanges.put(key(kind, name), change);
+            }
+        }));
         return change;
     }
 
@@ -322,7 +336,11 @@ public class ResilienceReconfiguration implements ConfigChanges {
         return changed;
     }
 
-    /** The instances of one policy built so far, by name, and the event type a rejected change publishes. */
-    private record Instances(Supplier<Map<String, EventPublisher>> built, EventType rejected) {
+    /**
+     * The instances of one policy built so far: their events and their configs by name, and the event type a
+     * rejected change publishes.
+     */
+    private record Instances(Supplier<Map<String, EventPublisher>> built, Supplier<Map<String, Object>> configs,
+            EventType rejected) {
     }
 }

@@ -102,6 +102,27 @@ class ResilienceReconfigurationTest {
     }
 
     @Test
+    void instancesWhoseSettingsStayTheSameAreLeftAlone() {
+        runner.run(context -> {
+            CircuitBreaker inventory = context.getBean(CircuitBreakerRegistry.class).instance("inventory");
+            Retry orders = context.getBean(RetryRegistry.class).instance("orders");
+            List<ResilienceEvent> events = new CopyOnWriteArrayList<>();
+            orders.events().onEvent(events::add);
+            var ordersConfig = orders.config();
+
+            changes(context).put(BREAKER + "failure-rate-threshold", "30");
+            ResilienceReconfiguration reconfiguration = context.getBean(ResilienceReconfiguration.class);
+            reconfiguration.reconfigure();
+
+            assertThat(inventory.config().failureRateThreshold()).isEqualTo(30);
+            assertThat(orders.config()).isSameAs(ordersConfig);
+            assertThat(events).isEmpty();
+            assertThat(reconfiguration.lastChange(PolicyKind.RETRY, "orders")).isEmpty();
+            assertThat(reconfiguration.lastChange(PolicyKind.CIRCUIT_BREAKER, "inventory")).isPresent();
+        });
+    }
+
+    @Test
     void openBreakerStaysOpenWhenItsWindowChanges() {
         runner.run(context -> {
             CircuitBreaker breaker = context.getBean(CircuitBreakerRegistry.class).instance("inventory");
