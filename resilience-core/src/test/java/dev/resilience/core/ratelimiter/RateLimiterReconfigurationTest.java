@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -114,5 +119,59 @@ class RateLimiterReconfigurationTest {
         assertThatThrownBy(() -> limiter.reconfigure(tenPerSecond().scope(RateLimiterScope.CLUSTER).build()))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageStartingWith("scope must stay LOCAL while a cluster-scoped rate limiter runs");
+    }
+
+    /**
+     * Permits taken on four threads while a fifth keeps changing the limit (new buckets each time) and the max
+     * wait (same buckets): every attempt is counted once, as permitted or rejected, and each outcome matches.
+     */
+    @Test
+    void permitsTakenWhileTheLimitChangesAreCountedExactlyOnce() throws Exception {
+        RateLimiter limiter = RateLimiter.of("api", tenPerSecond().build(), clock);
+        int threads = 4;
+        int attempts = 50_000;
+        AtomicLong permitted = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> callers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread caller = new Thread(() -> {
+                awaitQuietly(start);
+                for (int i = 0; i < attempts; i++) {
+                    if (limiter.tryAcquirePermission("key-" + (i % 3))) {
+                        permitted.incrementAndGet();
+                    }
+                }
+            });
+            caller.start();
+            callers.add(caller);
+        }
+        Thread changer = new Thread(() -> {
+            awaitQuietly(start);
+            for (int i = 0; running.get(); i++) {
+                limiter.reconfigure(tenPerSecond().limitForPeriod(5 + i % 20)
+                        .maxWaitDuration(Duration.ofMillis(i % 2)).build());
+                clock.advance(Duration.ofMillis(1));
+            }
+        });
+        changer.start();
+        start.countDown();
+        for (Thread caller : callers) {
+            caller.join(60_000);
+        }
+        running.set(false);
+        changer.join(60_000);
+
+        assertThat(limiter.permittedCalls()).isEqualTo(permitted.get());
+        assertThat(limiter.permittedCalls() + limiter.rejectedCalls()).isEqualTo((long) threads * attempts);
+        assertThat(limiter.waitingCalls()).isZero();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
