@@ -34,6 +34,10 @@ import java.util.function.UnaryOperator;
  * leads back to the level itself ({@code baseConfig} is then the setting). Resolution is lazy;
  * {@link #validate()} resolves every config now.
  *
+ * <p>{@link #reconfigure} replaces the whole set of configs while instances run: the new set is resolved and
+ * checked first, then each built instance whose resolved config changes takes it in place
+ * ({@link Reconfigurable}), keeping its state; with an invalid level nothing changes.
+ *
  * <pre>{@code
  * registry.configureDefault(base -> CircuitBreakerConfig.from(base).failureRateThreshold(30).build());
  * registry.addConfig("backend", "default", base -> CircuitBreakerConfig.from(base).slidingWindowSize(50).build());
