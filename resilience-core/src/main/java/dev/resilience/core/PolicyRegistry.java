@@ -4,6 +4,7 @@ package dev.resilience.core;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +33,10 @@ import java.util.function.UnaryOperator;
  * InvalidConfigException#level() level()} names it: an invalid setting, an unknown base config or a base that
  * leads back to the level itself ({@code baseConfig} is then the setting). Resolution is lazy;
  * {@link #validate()} resolves every config now.
+ *
+ * <p>{@link #reconfigure} replaces the whole set of configs while instances run: the new set is resolved and
+ * checked first, then each built instance whose resolved config changes takes it in place
+ * ({@link Reconfigurable}), keeping its state; with an invalid level nothing changes.
  *
  * <pre>{@code
  * registry.configureDefault(base -> CircuitBreakerConfig.from(base).failureRateThreshold(30).build());
@@ -54,9 +60,11 @@ public class PolicyRegistry<C, P> {
     private final C builtInDefaults;
     private final BiFunction<String, C, P> factory;
     private final Function<P, String> nameOf;
-    private final Map<String, ConfigSource<C>> configs = new ConcurrentHashMap<>();
-    private final Map<String, ConfigSource<C>> instanceConfigs = new ConcurrentHashMap<>();
+    /** The configs in use; {@link Reconfiguration#apply()} swaps in a whole new table. */
+    private volatile Table<C> table = new Table<>();
     private final Map<String, P> instances = new ConcurrentHashMap<>();
+    /** Instances built from a shared config by {@link #instance(String, String)}: the config's name. */
+    private final Map<String, String> builtFromConfig = new ConcurrentHashMap<>();
     private final List<Consumer<P>> creationListeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock creationLock = new ReentrantLock();
 
@@ -73,8 +81,7 @@ public class PolicyRegistry<C, P> {
 
     /** Defines (or replaces) the shared config {@code name} as a fixed value. */
     public void addConfig(String name, C config) {
-        Objects.requireNonNull(config, "config");
-        configs.put(validName(name), new ConfigSource<>(null, base -> config));
+        table.addConfig(name, config);
     }
 
     /**
@@ -85,31 +92,17 @@ public class PolicyRegistry<C, P> {
      *                                blank ({@code baseConfig} at {@link Level#config(String) config(name)})
      */
     public void addConfig(String name, String baseConfig, UnaryOperator<C> overrides) {
-        validName(name);
-        Objects.requireNonNull(overrides, "overrides");
-        Level level = Level.config(name);
-        String base;
-        if (DEFAULT_CONFIG.equals(name)) {
-            if (baseConfig != null && !DEFAULT_CONFIG.equals(baseConfig)) {
-                throw new InvalidConfigException(BASE_CONFIG, baseConfig,
-                        "'default' or none (config 'default' derives from the built-in defaults)").at(level);
-            }
-            base = null;
-        } else {
-            base = baseConfig == null ? DEFAULT_CONFIG : baseName(baseConfig, level);
-        }
-        configs.put(name, new ConfigSource<>(base, overrides));
+        table.addConfig(name, baseConfig, overrides);
     }
 
     /** Shorthand for {@code default} derived from the built-in defaults. */
     public void configureDefault(UnaryOperator<C> overrides) {
-        configs.put(DEFAULT_CONFIG, new ConfigSource<>(null, overrides));
+        table.configureDefault(overrides);
     }
 
     /** Instance {@code name} uses {@code config} as it is. */
     public void configureInstance(String name, C config) {
-        Objects.requireNonNull(config, "config");
-        instanceConfigs.put(validName(name), new ConfigSource<>(null, base -> config));
+        table.configureInstance(name, config);
     }
 
     /**
@@ -120,18 +113,7 @@ public class PolicyRegistry<C, P> {
      *                                {@link Level#instance(String) instance(name)})
      */
     public void configureInstance(String name, String baseConfig, UnaryOperator<C> overrides) {
-        validName(name);
-        Objects.requireNonNull(overrides, "overrides");
-        String base = baseConfig == null ? DEFAULT_CONFIG : baseName(baseConfig, Level.instance(name));
-        instanceConfigs.put(name, new ConfigSource<>(base, overrides));
-    }
-
-    private static String baseName(String baseConfig, Level level) {
-        try {
-            return notBlank(BASE_CONFIG, baseConfig);
-        } catch (InvalidConfigException blank) {
-            throw blank.at(level);
-        }
+        table.configureInstance(name, baseConfig, overrides);
     }
 
     /**
@@ -142,25 +124,30 @@ public class PolicyRegistry<C, P> {
      *                                  InvalidConfigException#level()} names the level at fault
      */
     public C config(String name) {
-        if (!DEFAULT_CONFIG.equals(name) && !configs.containsKey(name)) {
-            throw new IllegalArgumentException("no config named '" + name + "'; known configs: " + configNames());
+        return config(table, name);
+    }
+
+    private C config(Table<C> from, String name) {
+        if (!DEFAULT_CONFIG.equals(name) && !from.configs.containsKey(name)) {
+            throw new IllegalArgumentException("no config named '" + name + "'; known configs: "
+                    + from.configNames());
         }
         Set<String> chain = new LinkedHashSet<>();
         chain.add(name);
-        return resolve(name, chain);
+        return resolve(from, name, chain);
     }
 
     /** {@code name} is defined or is {@code default}; {@code chain} holds the configs being resolved, in order. */
-    private C resolve(String name, Set<String> chain) {
-        ConfigSource<C> source = configs.get(name);
-        return source == null ? builtInDefaults : derive(source, Level.config(name), chain);
+    private C resolve(Table<C> from, String name, Set<String> chain) {
+        ConfigSource<C> source = from.configs.get(name);
+        return source == null ? builtInDefaults : derive(from, source, Level.config(name), chain);
     }
 
-    private C derive(ConfigSource<C> source, Level level, Set<String> chain) {
+    private C derive(Table<C> from, ConfigSource<C> source, Level level, Set<String> chain) {
         C base = builtInDefaults;
         if (source.base != null) {
-            if (!DEFAULT_CONFIG.equals(source.base) && !configs.containsKey(source.base)) {
-                Set<String> known = configNames();
+            if (!DEFAULT_CONFIG.equals(source.base) && !from.configs.containsKey(source.base)) {
+                Set<String> known = from.configNames();
                 throw new InvalidConfigException(BASE_CONFIG, source.base, "one of the defined configs " + known)
                         .at(level);
             }
@@ -172,7 +159,7 @@ public class PolicyRegistry<C, P> {
                         n -> "a config that does not inherit from '" + level.name() + "'",
                         n -> "not form a cycle (" + String.join(" -> ", cycle) + ")").at(level);
             }
-            base = resolve(source.base, chain);
+            base = resolve(from, source.base, chain);
         }
         try {
             return source.derive.apply(base);
@@ -184,9 +171,7 @@ public class PolicyRegistry<C, P> {
 
     /** Names of the shared configs, {@code default} included. */
     public Set<String> configNames() {
-        Set<String> names = new TreeSet<>(configs.keySet());
-        names.add(DEFAULT_CONFIG);
-        return names;
+        return table.configNames();
     }
 
     /**
@@ -196,11 +181,15 @@ public class PolicyRegistry<C, P> {
      *                                InvalidConfigException#level()} names the level at fault
      */
     public C instanceConfig(String name) {
-        ConfigSource<C> source = instanceConfigs.get(name);
+        return instanceConfig(table, name);
+    }
+
+    private C instanceConfig(Table<C> from, String name) {
+        ConfigSource<C> source = from.instanceConfigs.get(name);
         if (source == null) {
-            return config(DEFAULT_CONFIG);
+            return config(from, DEFAULT_CONFIG);
         }
-        return derive(source, Level.instance(name), new LinkedHashSet<>());
+        return derive(from, source, Level.instance(name), new LinkedHashSet<>());
     }
 
     /**
@@ -211,24 +200,219 @@ public class PolicyRegistry<C, P> {
      *                                {@link InvalidConfigException#level()}
      */
     public void validate() {
-        for (String name : configNames()) {
-            config(name);
+        validate(table);
+    }
+
+    private void validate(Table<C> from) {
+        for (String name : from.configNames()) {
+            config(from, name);
         }
-        for (String name : new TreeSet<>(instanceConfigs.keySet())) {
-            instanceConfig(name);
+        for (String name : new TreeSet<>(from.instanceConfigs.keySet())) {
+            instanceConfig(from, name);
+        }
+    }
+
+    // ---- live reconfiguration --------------------------------------------------------------------------
+
+    /**
+     * An empty set of definitions, to fill the way this registry is filled ({@code addConfig},
+     * {@code configureInstance}) and hand to {@link #reconfigure} or {@link #prepareReconfiguration}.
+     */
+    public Definitions<C> newDefinitions() {
+        return new Definitions<>();
+    }
+
+    /**
+     * Replaces every shared config and instance config with {@code definitions}, in place: the whole new set is
+     * resolved and checked first, and only when all of it is valid does every instance built so far take its
+     * new config (through {@link Reconfigurable#reconfigure}), keeping its state; instances built later use the
+     * new set. An instance whose own entry is gone falls back to {@code default}, like one that never had one.
+     * When anything is invalid, nothing changes.
+     *
+     * @throws InvalidConfigException when a level of the new set cannot be derived ({@link
+     *                                InvalidConfigException#level()} names it), or an instance refuses its new
+     *                                config
+     * @throws IllegalStateException  when an instance built so far cannot change in place (it does not
+     *                                implement {@link Reconfigurable}) or was built from a shared config the new
+     *                                set no longer defines
+     */
+    public void reconfigure(Definitions<C> definitions) {
+        prepareReconfiguration(definitions).apply();
+    }
+
+    /**
+     * The first half of {@link #reconfigure}: resolves and checks {@code definitions} against every instance
+     * built so far, changing nothing. Callers that change several registries together prepare each of them,
+     * then apply them all, so that one invalid setting anywhere applies nothing anywhere.
+     *
+     * @throws InvalidConfigException as {@link #reconfigure}
+     * @throws IllegalStateException  as {@link #reconfigure}
+     */
+    public Reconfiguration prepareReconfiguration(Definitions<C> definitions) {
+        Objects.requireNonNull(definitions, "definitions");
+        Table<C> next = definitions.table.copy();
+        validate(next);
+        Set<String> built = new TreeSet<>(instances.keySet());
+        return new Reconfiguration(next, built, resolveChanged(next, built));
+    }
+
+    /**
+     * The new config of each instance among {@code names} whose settings differ between the set in use and
+     * {@code next} (by {@code equals}), each checked by {@link #checkChange}. An instance whose settings do not
+     * change is left alone, keeping its config even where it was changed by hand ({@link Reconfigurable}).
+     */
+    private Map<String, C> resolveChanged(Table<C> next, Set<String> names) {
+        Map<String, C> changed = new TreeMap<>();
+        for (String name : names) {
+            P instance = instances.get(name);
+            String configName = builtFromConfig.get(name);
+            C config;
+            if (configName == null) {
+                config = instanceConfig(next, name);
+            } else if (DEFAULT_CONFIG.equals(configName) || next.configs.containsKey(configName)) {
+                config = config(next, configName);
+            } else {
+                throw new IllegalStateException("instance '" + name + "' was built from config '" + configName
+                        + "', which the new settings no longer define; known configs: " + next.configNames());
+            }
+            if (config.equals(resolvedNow(name, configName))) {
+                continue;
+            }
+            if (!(instance instanceof Reconfigurable<?>)) {
+                throw new IllegalStateException("instance '" + name + "' (" + instance.getClass().getName()
+                        + ") cannot change its settings in place: it does not implement "
+                        + Reconfigurable.class.getName());
+            }
+            try {
+                checkChange(instance, config);
+            } catch (InvalidConfigException refused) {
+                throw refused.level().isPresent() ? refused : refused.at(Level.instance(name));
+            }
+            changed.put(name, config);
+        }
+        return changed;
+    }
+
+    /** What the set in use resolves for instance {@code name}; {@code null} when it no longer can. */
+    private C resolvedNow(String name, String configName) {
+        try {
+            return configName == null ? instanceConfig(table, name) : config(table, configName);
+        } catch (IllegalArgumentException unresolvable) { // InvalidConfigException included
+            return null;
+        }
+    }
+
+    /**
+     * Whether {@code instance} can take {@code config} in place; a registry whose instances hold something a
+     * setting cannot change while they run overrides this to refuse such a change.
+     *
+     * @throws InvalidConfigException naming the setting that cannot change this way
+     */
+    protected void checkChange(P instance, C config) {
+        // Every setting of most policies changes in place.
+    }
+
+    /**
+     * A checked new set of configs ({@link #prepareReconfiguration}), not applied yet.
+     */
+    public final class Reconfiguration {
+
+        private final Table<C> next;
+        private final Set<String> built;
+        private final Map<String, C> changed;
+
+        private Reconfiguration(Table<C> next, Set<String> built, Map<String, C> changed) {
+            this.next = next;
+            this.built = built;
+            this.changed = changed;
+        }
+
+        /** The new config of each instance built when this was prepared whose settings change, by name. */
+        public Map<String, C> instanceConfigs() {
+            return Collections.unmodifiableMap(changed);
+        }
+
+        /**
+         * Swaps in the new set and hands each built instance whose settings change its new config. Instances
+         * built since this was prepared are resolved and checked too, first: if one of them cannot take its
+         * config, nothing changes.
+         *
+         * @throws InvalidConfigException as {@link PolicyRegistry#reconfigure}
+         * @throws IllegalStateException  as {@link PolicyRegistry#reconfigure}
+         */
+        @SuppressWarnings("unchecked")
+        public void apply() {
+            creationLock.lock();
+            try {
+                Map<String, C> configs = changed;
+                if (!built.containsAll(instances.keySet())) {
+                    Set<String> since = new TreeSet<>(instances.keySet());
+                    since.removeAll(built);
+                    configs = new TreeMap<>(changed);
+                    configs.putAll(resolveChanged(next, since));
+                }
+                table = next;
+                configs.forEach((name, config) -> ((Reconfigurable<C>) instances.get(name)).reconfigure(config));
+            } finally {
+                creationLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * A whole set of shared configs and instance configs, defined like a registry's own, for
+     * {@link #reconfigure}. Not thread-safe: fill it on one thread.
+     *
+     * @param <C> the config type
+     */
+    public static final class Definitions<C> {
+
+        private final Table<C> table = new Table<>();
+
+        private Definitions() {
+        }
+
+        /** As {@link PolicyRegistry#addConfig(String, Object)}. */
+        public Definitions<C> addConfig(String name, C config) {
+            table.addConfig(name, config);
+            return this;
+        }
+
+        /** As {@link PolicyRegistry#addConfig(String, String, UnaryOperator)}. */
+        public Definitions<C> addConfig(String name, String baseConfig, UnaryOperator<C> overrides) {
+            table.addConfig(name, baseConfig, overrides);
+            return this;
+        }
+
+        /** As {@link PolicyRegistry#configureDefault(UnaryOperator)}. */
+        public Definitions<C> configureDefault(UnaryOperator<C> overrides) {
+            table.configureDefault(overrides);
+            return this;
+        }
+
+        /** As {@link PolicyRegistry#configureInstance(String, Object)}. */
+        public Definitions<C> configureInstance(String name, C config) {
+            table.configureInstance(name, config);
+            return this;
+        }
+
+        /** As {@link PolicyRegistry#configureInstance(String, String, UnaryOperator)}. */
+        public Definitions<C> configureInstance(String name, String baseConfig, UnaryOperator<C> overrides) {
+            table.configureInstance(name, baseConfig, overrides);
+            return this;
         }
     }
 
     /** The instance {@code name}, built on first use. */
     public P instance(String name) {
         P existing = instances.get(name);
-        return existing != null ? existing : create(name, () -> instanceConfig(name));
+        return existing != null ? existing : create(name, null, () -> instanceConfig(name));
     }
 
     /** The instance {@code name}, built on first use from the shared config {@code configName}. */
     public P instance(String name, String configName) {
         P existing = instances.get(name);
-        return existing != null ? existing : create(name, () -> config(configName));
+        return existing != null ? existing : create(name, configName, () -> config(configName));
     }
 
     /**
@@ -236,7 +420,7 @@ public class PolicyRegistry<C, P> {
      * registrations, so a listener added while an instance is being created sees it exactly once. The config
      * is resolved outside any map computation, so resolving it may look up other instances.
      */
-    private P create(String name, Supplier<C> config) {
+    private P create(String name, String configName, Supplier<C> config) {
         validName(name);
         creationLock.lock();
         try {
@@ -245,6 +429,9 @@ public class PolicyRegistry<C, P> {
                 return existing;
             }
             P instance = factory.apply(name, config.get());
+            if (configName != null) {
+                builtFromConfig.put(name, configName);
+            }
             instances.put(name, instance);
             for (Consumer<P> listener : creationListeners) {
                 listener.accept(instance);
@@ -304,6 +491,73 @@ public class PolicyRegistry<C, P> {
     }
 
     private record ConfigSource<C>(String base, UnaryOperator<C> derive) {
+    }
+
+    /** Shared configs and instance configs by name, as defined (resolved on use). */
+    private static final class Table<C> {
+
+        final Map<String, ConfigSource<C>> configs = new ConcurrentHashMap<>();
+        final Map<String, ConfigSource<C>> instanceConfigs = new ConcurrentHashMap<>();
+
+        Table<C> copy() {
+            Table<C> copy = new Table<>();
+            copy.configs.putAll(configs);
+            copy.instanceConfigs.putAll(instanceConfigs);
+            return copy;
+        }
+
+        Set<String> configNames() {
+            Set<String> names = new TreeSet<>(configs.keySet());
+            names.add(DEFAULT_CONFIG);
+            return names;
+        }
+
+        void addConfig(String name, C config) {
+            Objects.requireNonNull(config, "config");
+            configs.put(validName(name), new ConfigSource<>(null, base -> config));
+        }
+
+        void addConfig(String name, String baseConfig, UnaryOperator<C> overrides) {
+            validName(name);
+            Objects.requireNonNull(overrides, "overrides");
+            Level level = Level.config(name);
+            String base;
+            if (DEFAULT_CONFIG.equals(name)) {
+                if (baseConfig != null && !DEFAULT_CONFIG.equals(baseConfig)) {
+                    throw new InvalidConfigException(BASE_CONFIG, baseConfig,
+                            "'default' or none (config 'default' derives from the built-in defaults)").at(level);
+                }
+                base = null;
+            } else {
+                base = baseConfig == null ? DEFAULT_CONFIG : baseName(baseConfig, level);
+            }
+            configs.put(name, new ConfigSource<>(base, overrides));
+        }
+
+        void configureDefault(UnaryOperator<C> overrides) {
+            Objects.requireNonNull(overrides, "overrides");
+            configs.put(DEFAULT_CONFIG, new ConfigSource<>(null, overrides));
+        }
+
+        void configureInstance(String name, C config) {
+            Objects.requireNonNull(config, "config");
+            instanceConfigs.put(validName(name), new ConfigSource<>(null, base -> config));
+        }
+
+        void configureInstance(String name, String baseConfig, UnaryOperator<C> overrides) {
+            validName(name);
+            Objects.requireNonNull(overrides, "overrides");
+            String base = baseConfig == null ? DEFAULT_CONFIG : baseName(baseConfig, Level.instance(name));
+            instanceConfigs.put(name, new ConfigSource<>(base, overrides));
+        }
+
+        private static String baseName(String baseConfig, Level level) {
+            try {
+                return notBlank(BASE_CONFIG, baseConfig);
+            } catch (InvalidConfigException blank) {
+                throw blank.at(level);
+            }
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.resilience.core.Reconfigurable;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
 import dev.resilience.core.internal.StageFactories;
@@ -17,7 +18,7 @@ import dev.resilience.core.spi.Clock;
  * re-configured, at run time; while off it costs one volatile read per call. Injected exceptions carry an
  * {@link InjectedFaultException} (or are one), and its own events and counters say what was injected.
  */
-public final class Chaos {
+public final class Chaos implements Reconfigurable<ChaosConfig> {
 
     static {
         StageFactories.register(Chaos.class, new ChaosStages());
@@ -73,6 +74,15 @@ public final class Chaos {
         events.publish(EventType.CHAOS_CHANGED, config.toString());
     }
 
+    /**
+     * As {@link #configure}: the next call uses {@code config}; the counters are kept. A
+     * {@link EventType#CHAOS_CHANGED} event is published.
+     */
+    @Override
+    public void reconfigure(ChaosConfig config) {
+        configure(config);
+    }
+
     /** Switches injection on or off, keeping the other settings. */
     public void enable(boolean enabled) {
         configure(ChaosConfig.from(settings.config).enabled(enabled).build());
@@ -121,6 +131,7 @@ public final class Chaos {
         return name;
     }
 
+    @Override
     public ChaosConfig config() {
         return settings.config;
     }

@@ -3,6 +3,7 @@ package dev.resilience.core.chaos;
 import static dev.resilience.core.internal.Validation.notNegative;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import dev.resilience.core.InvalidConfigException;
 
@@ -71,6 +72,31 @@ public final class ChaosConfig {
     /** For HTTP clients: the status a failed call is answered with, or 0 for an exception. */
     public int status() {
         return status;
+    }
+
+    /**
+     * Whether {@code other} holds the same settings: a registry leaves an instance alone when its new config
+     * equals the one in use.
+     */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof ChaosConfig that)) {
+            return false;
+        }
+        return Objects.equals(enabled, that.enabled)
+                && Objects.equals(faultRate, that.faultRate)
+                && Objects.equals(exception, that.exception)
+                && Objects.equals(latency, that.latency)
+                && Objects.equals(latencyRate, that.latencyRate)
+                && Objects.equals(status, that.status);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(enabled, faultRate, exception, latency, latencyRate, status);
     }
 
     @Override

@@ -53,6 +53,14 @@ abstract class BreakerState implements CircuitBreaker.Permit {
         return 0;
     }
 
+    /**
+     * The breaker's settings changed ({@link CircuitBreaker#reconfigure}): the equivalent of this state under
+     * them, to swap in, or {@code null} when this state applies them as it is.
+     */
+    BreakerState reconfigured() {
+        return null;
+    }
+
     /** {@code false} for DISABLED, which records nothing at all. */
     boolean recording() {
         return true;
@@ -63,11 +71,16 @@ abstract class BreakerState implements CircuitBreaker.Permit {
 
     @Override
     public final void onSuccess(long durationNanos) {
+        onSuccess(durationNanos, breaker.settings());
+    }
+
+    /** As {@link #onSuccess(long)}, judged by {@code settings}, those in use when the call started. */
+    final void onSuccess(long durationNanos, CircuitBreaker.Settings settings) {
         if (!recording()) {
             return;
         }
         breaker.publishCall(EventType.SUCCESS, null, durationNanos);
-        boolean slow = durationNanos >= breaker.slowCallThresholdNanos;
+        boolean slow = durationNanos >= settings.slowCallThresholdNanos;
         if (slow || !countsFastSuccesses()) {
             breaker.successful.increment();
         }
@@ -84,12 +97,17 @@ abstract class BreakerState implements CircuitBreaker.Permit {
 
     @Override
     public final void onResult(long durationNanos, Object result) {
+        onResult(durationNanos, result, breaker.settings());
+    }
+
+    /** As {@link #onResult(long, Object)}, judged by {@code settings}, those in use when the call started. */
+    final void onResult(long durationNanos, Object result, CircuitBreaker.Settings settings) {
         if (!recording()) {
             return;
         }
         boolean failedResult;
         try {
-            failedResult = breaker.isFailureResult(result);
+            failedResult = settings.recordResult != null && settings.recordResult.test(result);
         } catch (RuntimeException | Error predicateFailure) {
             // The outcome cannot be judged: count nothing, and never keep a half-open trial permit.
             release();
@@ -98,23 +116,28 @@ abstract class BreakerState implements CircuitBreaker.Permit {
         if (failedResult) {
             breaker.publishCall(EventType.ERROR, null, durationNanos);
             breaker.failed.increment();
-            recordFailure(durationNanos >= breaker.slowCallThresholdNanos);
+            recordFailure(durationNanos >= settings.slowCallThresholdNanos);
         } else {
-            onSuccess(durationNanos);
+            onSuccess(durationNanos, settings);
         }
     }
 
     @Override
     public final void onError(long durationNanos, Throwable failure) {
+        onError(durationNanos, failure, breaker.settings());
+    }
+
+    /** As {@link #onError(long, Throwable)}, judged by {@code settings}, those in use when the call started. */
+    final void onError(long durationNanos, Throwable failure, CircuitBreaker.Settings settings) {
         if (!recording()) {
             return;
         }
-        switch (breaker.classify(failure)) {
-            case SUCCESS -> onSuccess(durationNanos);
+        switch (breaker.classify(failure, settings)) {
+            case SUCCESS -> onSuccess(durationNanos, settings);
             case FAILURE -> {
                 breaker.publishCall(EventType.ERROR, failure, durationNanos);
                 breaker.failed.increment();
-                recordFailure(durationNanos >= breaker.slowCallThresholdNanos);
+                recordFailure(durationNanos >= settings.slowCallThresholdNanos);
             }
             case IGNORED -> onIgnored(durationNanos, failure);
         }

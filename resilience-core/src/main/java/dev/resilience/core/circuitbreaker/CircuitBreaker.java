@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.Outcomes;
+import dev.resilience.core.Reconfigurable;
 import dev.resilience.core.internal.Validation;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
@@ -48,7 +49,7 @@ import dev.resilience.core.internal.StageFactories;
  * after the wait comes first. The listeners of a transition made by such a task run on the clock's timer
  * thread, and must be short.
  */
-public final class CircuitBreaker {
+public final class CircuitBreaker implements Reconfigurable<CircuitBreakerConfig> {
 
     /** The states of a breaker. */
     public enum State {
@@ -94,12 +95,11 @@ public final class CircuitBreaker {
     }
 
     private final String name;
-    private final CircuitBreakerConfig config;
     private final Clock clock;
     private final EventPublisher events;
     private final AtomicReference<BreakerState> state;
-    final long slowCallThresholdNanos;
-    private final Predicate<Object> recordResult;
+    /** The config in use with what is derived from it, replaced whole by {@link #reconfigure}. */
+    private volatile Settings settings;
 
     /** Lifetime counts of calls recorded in CLOSED or HALF_OPEN (each window counts its own calls). */
     final LongAdder successful = new LongAdder();
@@ -112,11 +112,9 @@ public final class CircuitBreaker {
 
     private CircuitBreaker(String name, CircuitBreakerConfig config, Clock clock) {
         this.name = Validation.name(name);
-        this.config = Objects.requireNonNull(config, "config");
+        this.settings = new Settings(Objects.requireNonNull(config, "config"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
-        this.slowCallThresholdNanos = Clock.saturatedNanos(config.slowCallDurationThreshold());
-        this.recordResult = config.recordResult();
         this.state = new AtomicReference<>(newClosedState());
     }
 
@@ -162,7 +160,7 @@ public final class CircuitBreaker {
         notPermitted();
         BreakerState current = state.get();
         return new CircuitBreakerOpenException(name, current.name(), current.remainingOpenNanos(),
-                config.writableStackTrace());
+                settings.config.writableStackTrace());
     }
 
     private void notPermitted() {
@@ -245,8 +243,51 @@ public final class CircuitBreaker {
         return name;
     }
 
+    @Override
     public CircuitBreakerConfig config() {
-        return config;
+        return settings.config;
+    }
+
+    /**
+     * Uses {@code config} from now on, keeping the state, the counters and the transition history:
+     * <ul>
+     * <li>thresholds, the slow-call duration, recorded and ignored exceptions, the result predicate: at once,
+     * for the calls recorded from now on; a CLOSED breaker whose window already exceeds a new threshold opens
+     * now;</li>
+     * <li>the window's type or size (its shape): a CLOSED breaker starts a fresh, empty window of the new
+     * shape and stays CLOSED (calls still running report to the old window, and count nowhere but in the
+     * lifetime counts); any other state keeps its state and the next CLOSED state gets the new shape. A
+     * changed minimum number of calls keeps the window and its calls;</li>
+     * <li>the wait in OPEN: at once, counted from when the breaker opened (a wait that has already passed
+     * moves it to HALF_OPEN now);</li>
+     * <li>trial calls and the max wait in HALF_OPEN: from the next HALF_OPEN state (the trials under way
+     * finish under the old ones, and are judged by the new thresholds).</li>
+     * </ul>
+     * Not a state transition: nothing is added to {@link #transitions()}; a
+     * {@link EventType#CIRCUIT_BREAKER_CONFIG_CHANGED} event is published.
+     */
+    @Override
+    public synchronized void reconfigure(CircuitBreakerConfig config) {
+        settings = new Settings(Objects.requireNonNull(config, "config"));
+        // States made from now on read the new settings; a state made before holds the old window shape or
+        // wait, and is swapped for its equivalent. A transition racing with this may install a state made
+        // just before: the loop sees it and swaps it too.
+        while (true) {
+            BreakerState current = state.get();
+            BreakerState replacement = current.reconfigured();
+            if (replacement == null) {
+                break;
+            }
+            if (state.compareAndSet(current, replacement)) {
+                current.onExit();
+                replacement.onEntry();
+                break;
+            }
+        }
+        events.publish(EventType.CIRCUIT_BREAKER_CONFIG_CHANGED, config.toString());
+        if (state.get() instanceof ClosedState closed) {
+            closed.evaluate(); // the thresholds apply to the calls already in the window
+        }
     }
 
     /** Subscribe here to this breaker's events. */
@@ -263,7 +304,7 @@ public final class CircuitBreaker {
      * matter there and which costs a volatile read instead of a system clock call.
      */
     public boolean needsPreciseTiming() {
-        return slowCallThresholdNanos < COARSE_TIMING_FROM_NANOS;
+        return settings.preciseTiming;
     }
 
     /** The clock this breaker reads. */
@@ -296,7 +337,7 @@ public final class CircuitBreaker {
 
     enum Verdict { SUCCESS, FAILURE, IGNORED }
 
-    Verdict classify(Throwable thrown) {
+    Verdict classify(Throwable thrown, Settings settings) {
         if (Outcomes.isMarkedAsSuccess(thrown)) {
             return Verdict.SUCCESS;
         }
@@ -304,6 +345,7 @@ public final class CircuitBreaker {
             return Verdict.IGNORED;
         }
         Throwable failure = Outcomes.unwrap(thrown);
+        CircuitBreakerConfig config = settings.config;
         if (!config.countCallerInterruption() && isCallerInterruption(failure)) {
             return Verdict.IGNORED;
         }
@@ -321,12 +363,22 @@ public final class CircuitBreaker {
                 || (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException));
     }
 
-    boolean isFailureResult(Object result) {
-        return recordResult != null && recordResult.test(result);
+    /**
+     * The settings in use, with what the hot path derives from them: a call reads them once, when it starts,
+     * and its outcome is judged by them.
+     */
+    Settings settings() {
+        return settings;
+    }
+
+    /** The wait in OPEN now. */
+    long waitNanos() {
+        return settings.waitNanos;
     }
 
     /** Why the thresholds are exceeded, or {@code null} when they are not. */
     String thresholdExceeded(WindowMetrics metrics) {
+        CircuitBreakerConfig config = settings.config;
         float failureRate = metrics.failureRate();
         if (failureRate >= config.failureRateThreshold()) {
             return "failure rate " + percent(failureRate) + " >= " + percent(config.failureRateThreshold());
@@ -339,6 +391,7 @@ public final class CircuitBreaker {
     }
 
     String ratesBelowThresholds(WindowMetrics metrics) {
+        CircuitBreakerConfig config = settings.config;
         return "failure rate " + percent(metrics.failureRate()) + " < " + percent(config.failureRateThreshold())
                 + ", slow call rate " + percent(metrics.slowCallRate()) + " < "
                 + percent(config.slowCallRateThreshold());
@@ -350,6 +403,7 @@ public final class CircuitBreaker {
      */
     String trialsExceedThreshold(int failed, int slow, int trials) {
         WindowMetrics atLeast = new WindowMetrics(trials, failed, slow);
+        CircuitBreakerConfig config = settings.config;
         if (atLeast.failureRate() >= config.failureRateThreshold()) {
             return failed + " of " + trials + " failed, failure rate at least " + percent(atLeast.failureRate())
                     + " >= " + percent(config.failureRateThreshold());
@@ -367,6 +421,7 @@ public final class CircuitBreaker {
      */
     String trialsStayBelowThresholds(int finished, int failed, int slow, int trials) {
         int unknown = trials - finished;
+        CircuitBreakerConfig config = settings.config;
         WindowMetrics atMost = new WindowMetrics(trials, Math.min(trials, failed + unknown),
                 Math.min(trials, slow + unknown));
         if (atMost.failureRate() >= config.failureRateThreshold()
@@ -428,7 +483,8 @@ public final class CircuitBreaker {
         };
     }
 
-    private ClosedState newClosedState() {
+    ClosedState newClosedState() {
+        CircuitBreakerConfig config = settings.config;
         SlidingWindow window = config.slidingWindowType() == SlidingWindowType.COUNT_BASED
                 ? new CountBasedWindow(config.slidingWindowSize(), config.minimumNumberOfCalls())
                 : new TimeBasedWindow(config.slidingWindowSize(), clock);
@@ -444,5 +500,22 @@ public final class CircuitBreaker {
     @Override
     public String toString() {
         return "CircuitBreaker[" + name + ", " + state() + "]";
+    }
+
+    /** A config and what the hot path derives from it, read with one volatile read. */
+    static final class Settings {
+        final CircuitBreakerConfig config;
+        final long slowCallThresholdNanos;
+        final long waitNanos;
+        final boolean preciseTiming;
+        final Predicate<Object> recordResult;
+
+        Settings(CircuitBreakerConfig config) {
+            this.config = config;
+            this.recordResult = config.recordResult();
+            this.slowCallThresholdNanos = Clock.saturatedNanos(config.slowCallDurationThreshold());
+            this.waitNanos = Clock.saturatedNanos(config.waitDurationInOpenState());
+            this.preciseTiming = slowCallThresholdNanos < COARSE_TIMING_FROM_NANOS;
+        }
     }
 }

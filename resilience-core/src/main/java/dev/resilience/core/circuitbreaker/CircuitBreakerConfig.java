@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.Objects;
 
 import dev.resilience.core.ExceptionFilter;
 import dev.resilience.core.InvalidConfigException;
@@ -137,6 +138,38 @@ public final class CircuitBreakerConfig {
     /** Whether {@link CircuitBreakerOpenException} fills in its stack trace (off: rejection stays cheap). */
     public boolean writableStackTrace() {
         return writableStackTrace;
+    }
+
+    /**
+     * Whether {@code other} holds the same settings: a registry leaves an instance alone when its new config
+     * equals the one in use. The {@code recordResult} is compared by identity.
+     */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof CircuitBreakerConfig that)) {
+            return false;
+        }
+        return Objects.equals(slidingWindowType, that.slidingWindowType)
+                && Objects.equals(slidingWindowSize, that.slidingWindowSize)
+                && Objects.equals(minimumNumberOfCalls, that.minimumNumberOfCalls)
+                && Objects.equals(failureRateThreshold, that.failureRateThreshold)
+                && Objects.equals(slowCallDurationThreshold, that.slowCallDurationThreshold)
+                && Objects.equals(slowCallRateThreshold, that.slowCallRateThreshold)
+                && Objects.equals(waitDurationInOpenState, that.waitDurationInOpenState)
+                && Objects.equals(permittedCallsInHalfOpenState, that.permittedCallsInHalfOpenState)
+                && Objects.equals(maxWaitDurationInHalfOpenState, that.maxWaitDurationInHalfOpenState)
+                && Objects.equals(recordedFailures, that.recordedFailures)
+                && Objects.equals(countCallerInterruption, that.countCallerInterruption)
+                && Objects.equals(writableStackTrace, that.writableStackTrace)
+                && recordResult == that.recordResult;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(slidingWindowType, slidingWindowSize, minimumNumberOfCalls, failureRateThreshold, slowCallDurationThreshold, slowCallRateThreshold, waitDurationInOpenState, permittedCallsInHalfOpenState, maxWaitDurationInHalfOpenState, recordedFailures, countCallerInterruption, writableStackTrace);
     }
 
     @Override

@@ -33,9 +33,9 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
     }
 
     private static void recordFailure(BreakerState permit, StageContext context, long durationNanos,
-            Throwable failure) {
+            Throwable failure, CircuitBreaker.Settings settings) {
         if (context.isDownstreamFailure(failure)) {
-            permit.onError(durationNanos, failure);
+            permit.onError(durationNanos, failure, settings);
         } else {
             permit.onIgnored(durationNanos, failure);
         }
@@ -47,28 +47,28 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
         private final SyncStage inner;
         private final StageContext context;
         private final Clock clock;
-        private final boolean precise;
 
         Sync(CircuitBreaker breaker, SyncStage inner, StageContext context) {
             this.breaker = breaker;
             this.inner = inner;
             this.context = context;
             this.clock = context.clock();
-            this.precise = breaker.needsPreciseTiming();
         }
 
         @Override
         public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
             BreakerState permit = (BreakerState) breaker.acquirePermit();
+            CircuitBreaker.Settings settings = breaker.settings(); // once per call: they may change
+            boolean precise = settings.preciseTiming;
             long start = now(clock, precise);
             Object result;
             try {
                 result = inner.execute(call, kind, argument, start);
             } catch (Throwable failure) {
-                recordFailure(permit, context, now(clock, precise) - start, failure);
+                recordFailure(permit, context, now(clock, precise) - start, failure, settings);
                 throw failure;
             }
-            permit.onResult(now(clock, precise) - start, result);
+            permit.onResult(now(clock, precise) - start, result, settings);
             return result;
         }
 
@@ -84,14 +84,12 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
         private final AsyncStage inner;
         private final StageContext context;
         private final Clock clock;
-        private final boolean precise;
 
         Async(CircuitBreaker breaker, AsyncStage inner, StageContext context) {
             this.breaker = breaker;
             this.inner = inner;
             this.context = context;
             this.clock = context.clock();
-            this.precise = breaker.needsPreciseTiming();
         }
 
         @Override
@@ -102,17 +100,19 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
             } catch (CircuitBreakerOpenException rejected) {
                 return CompletableFuture.failedFuture(rejected);
             }
+            CircuitBreaker.Settings settings = breaker.settings(); // once per call: they may change
+            boolean precise = settings.preciseTiming;
             long start = now(clock, precise);
             CompletableFuture<Object> attempt = inner.execute(execution, start);
             if (succeededNow(attempt)) {
                 try {
-                    permit.onResult(now(clock, precise) - start, attempt.getNow(null));
+                    permit.onResult(now(clock, precise) - start, attempt.getNow(null), settings);
                 } catch (Throwable predicateFailure) {
                     return CompletableFuture.failedFuture(predicateFailure);
                 }
                 return attempt;
             }
-            Outcome outcome = new Outcome(execution, permit, start);
+            Outcome outcome = new Outcome(execution, permit, start, settings);
             attempt.whenComplete(outcome);
             return outcome;
         }
@@ -123,16 +123,18 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
             private final AsyncExecution execution;
             private final BreakerState permit;
             private final long startNanos;
+            private final CircuitBreaker.Settings settings;
 
-            Outcome(AsyncExecution execution, BreakerState permit, long startNanos) {
+            Outcome(AsyncExecution execution, BreakerState permit, long startNanos, CircuitBreaker.Settings settings) {
                 this.execution = execution;
                 this.permit = permit;
                 this.startNanos = startNanos;
+                this.settings = settings;
             }
 
             @Override
             public void accept(Object value, Throwable thrown) {
-                long duration = now(clock, precise) - startNanos;
+                long duration = now(clock, settings.preciseTiming) - startNanos;
                 if (thrown != null) {
                     Throwable failure = AsyncExecution.unwrap(thrown);
                     if (failure instanceof CancellationException && execution.isCancelled()) {
@@ -141,12 +143,12 @@ final class CircuitBreakerStages implements StageFactory<CircuitBreaker> {
                         completeExceptionally(failure);
                         return;
                     }
-                    recordFailure(permit, context, duration, failure);
+                    recordFailure(permit, context, duration, failure, settings);
                     completeExceptionally(failure);
                     return;
                 }
                 try {
-                    permit.onResult(duration, value);
+                    permit.onResult(duration, value, settings);
                 } catch (Throwable predicateFailure) {
                     completeExceptionally(predicateFailure);
                     return;

@@ -78,7 +78,7 @@ final class ClosedState extends BreakerState {
         evaluate();
     }
 
-    private void evaluate() {
+    void evaluate() {
         WindowMetrics metrics = window.metrics();
         if (!ratesAvailable(metrics)) {
             return;
@@ -92,6 +92,22 @@ final class ClosedState extends BreakerState {
     @Override
     WindowMetrics metrics() {
         return window.metrics();
+    }
+
+    /**
+     * A window of another type or size is replaced by a fresh one (the breaker stays CLOSED); a changed
+     * minimum number of calls applies to this window.
+     */
+    @Override
+    BreakerState reconfigured() {
+        CircuitBreakerConfig config = breaker.config();
+        if (window.type() != config.slidingWindowType() || window.size() != config.slidingWindowSize()) {
+            return breaker.newClosedState();
+        }
+        if (countingWindow != null) {
+            countingWindow.minimumNumberOfCalls(config.minimumNumberOfCalls());
+        }
+        return null;
     }
 
     @Override

@@ -16,7 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class CountBasedWindow implements SlidingWindow {
 
     private final int size;
-    private final int minimumNumberOfCalls;
+    /** Guarded by the lock. */
+    private int minimumNumberOfCalls;
     /** Fast successes counted here and not yet moved into the breaker's lifetime count. */
     private final LongAdder fastSuccesses = new LongAdder();
     /** Fast successes moved out of {@link #fastSuccesses}; guarded by the lock, like the next one. */
@@ -100,6 +101,32 @@ final class CountBasedWindow implements SlidingWindow {
                 minimumReached = true;
             }
             return new WindowMetrics(buffered, failures.count, slowCalls.count);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public SlidingWindowType type() {
+        return SlidingWindowType.COUNT_BASED;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    /**
+     * A new minimum number of calls, for the calls already here too: until {@link #metrics()} finds it
+     * reached, successes ask for the thresholds to be evaluated again (one may be the call that reaches it).
+     */
+    void minimumNumberOfCalls(int calls) {
+        lock.lock();
+        try {
+            if (calls != minimumNumberOfCalls) {
+                minimumNumberOfCalls = calls;
+                minimumReached = false;
+            }
         } finally {
             lock.unlock();
         }

@@ -18,6 +18,7 @@ import dev.resilience.core.spi.Clock;
 final class HalfOpenState extends BreakerState {
 
     private final int trials;
+    private final Duration maxWaitLimit;
     private final AtomicInteger permits;
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
@@ -29,6 +30,7 @@ final class HalfOpenState extends BreakerState {
     HalfOpenState(CircuitBreaker breaker) {
         super(breaker);
         this.trials = breaker.config().permittedCallsInHalfOpenState();
+        this.maxWaitLimit = breaker.config().maxWaitDurationInHalfOpenState();
         this.permits = new AtomicInteger(trials);
     }
 
@@ -39,14 +41,13 @@ final class HalfOpenState extends BreakerState {
 
     @Override
     void onEntry() {
-        Duration limit = breaker.config().maxWaitDurationInHalfOpenState();
-        if (!limit.isZero()) {
-            maxWait.start(breaker.clock(), this::maxWaitElapsed, Clock.saturatedNanos(limit));
+        if (!maxWaitLimit.isZero()) {
+            maxWait.start(breaker.clock(), this::maxWaitElapsed, Clock.saturatedNanos(maxWaitLimit));
         }
     }
 
     private void maxWaitElapsed() {
-        long limitMillis = Clock.saturatedNanos(breaker.config().maxWaitDurationInHalfOpenState()) / 1_000_000;
+        long limitMillis = Clock.saturatedNanos(maxWaitLimit) / 1_000_000;
         breaker.transition(this, CircuitBreaker.State.OPEN, "no decision within max wait duration in half-open state "
                 + limitMillis + "ms: " + Math.min(finished.get(), trials) + " of " + trials + " trial calls finished");
     }

@@ -1,7 +1,5 @@
 package dev.resilience.core.circuitbreaker;
 
-import dev.resilience.core.spi.Clock;
-
 /**
  * Rejects calls until the wait duration has passed, then gives way to HALF_OPEN: at the end of the wait, by a
  * task scheduled on the breaker's clock when this state is entered, or by the first call after it, whichever
@@ -20,10 +18,25 @@ final class OpenState extends BreakerState {
     OpenState(CircuitBreaker breaker, long openedAtNanos, BreakerState previous) {
         super(breaker);
         this.openedAtNanos = openedAtNanos;
-        this.waitNanos = Clock.saturatedNanos(breaker.config().waitDurationInOpenState());
+        this.waitNanos = breaker.waitNanos();
         // Keep showing what made the breaker open.
         this.metricsWhenOpened = previous.metrics();
         this.ratesAvailable = previous.ratesAvailable(metricsWhenOpened);
+    }
+
+    /** The same OPEN state (opened at the same time, showing the same calls) with the breaker's wait now. */
+    private OpenState(OpenState open) {
+        super(open.breaker);
+        this.openedAtNanos = open.openedAtNanos;
+        this.waitNanos = open.breaker.waitNanos();
+        this.metricsWhenOpened = open.metricsWhenOpened;
+        this.ratesAvailable = open.ratesAvailable;
+    }
+
+    /** A new wait counts from when the breaker opened. */
+    @Override
+    BreakerState reconfigured() {
+        return breaker.waitNanos() == waitNanos ? null : new OpenState(this);
     }
 
     @Override
@@ -33,7 +46,7 @@ final class OpenState extends BreakerState {
 
     @Override
     void onEntry() {
-        endOfWait.start(breaker.clock(), this::waitEnded, remainingOpenNanos());
+        endOfWait.start(breaker.clock(), this::waitEnded, Math.max(0, remainingOpenNanos()));
     }
 
     @Override

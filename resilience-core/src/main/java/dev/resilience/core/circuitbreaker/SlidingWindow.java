@@ -16,4 +16,10 @@ interface SlidingWindow {
 
     /** The counts now. */
     WindowMetrics metrics();
+
+    /** The window's type, part of its shape. */
+    SlidingWindowType type();
+
+    /** Calls or seconds, the other part of its shape. */
+    int size();
 }

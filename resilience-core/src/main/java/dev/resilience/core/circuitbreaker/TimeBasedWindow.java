@@ -61,6 +61,16 @@ final class TimeBasedWindow implements SlidingWindow {
         return new WindowMetrics(calls, failed, slow);
     }
 
+    @Override
+    public SlidingWindowType type() {
+        return SlidingWindowType.TIME_BASED;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
     private Bucket currentBucket() {
         long second = second();
         int index = (int) Math.floorMod(second, (long) size);

@@ -50,7 +50,33 @@ public enum EventType {
     CHAOS_CHANGED(PolicyKind.CHAOS),
 
     /** A fallback supplied the result for a failure. */
-    FALLBACK_USED(PolicyKind.FALLBACK);
+    FALLBACK_USED(PolicyKind.FALLBACK),
+
+    /** A circuit breaker's settings changed at run time, in place; detail: the settings now in use. */
+    CIRCUIT_BREAKER_CONFIG_CHANGED(PolicyKind.CIRCUIT_BREAKER),
+    /** A change of a circuit breaker's settings was rejected: nothing changed; detail: the property and why. */
+    CIRCUIT_BREAKER_CONFIG_CHANGE_REJECTED(PolicyKind.CIRCUIT_BREAKER),
+    /** A retry's settings changed at run time, in place; detail: the settings now in use. */
+    RETRY_CONFIG_CHANGED(PolicyKind.RETRY),
+    /** A change of a retry's settings was rejected: nothing changed; detail: the property and why. */
+    RETRY_CONFIG_CHANGE_REJECTED(PolicyKind.RETRY),
+    /** A timeout's settings changed at run time, in place; detail: the settings now in use. */
+    TIMEOUT_CONFIG_CHANGED(PolicyKind.TIMEOUT),
+    /** A change of a timeout's settings was rejected: nothing changed; detail: the property and why. */
+    TIMEOUT_CONFIG_CHANGE_REJECTED(PolicyKind.TIMEOUT),
+    /** A bulkhead's settings changed at run time, in place; detail: the settings now in use. */
+    BULKHEAD_CONFIG_CHANGED(PolicyKind.BULKHEAD),
+    /** A change of a bulkhead's settings was rejected: nothing changed; detail: the property and why. */
+    BULKHEAD_CONFIG_CHANGE_REJECTED(PolicyKind.BULKHEAD),
+    /** A rate limiter's settings changed at run time, in place; detail: the settings now in use. */
+    RATE_LIMITER_CONFIG_CHANGED(PolicyKind.RATE_LIMITER),
+    /** A change of a rate limiter's settings was rejected: nothing changed; detail: the property and why. */
+    RATE_LIMITER_CONFIG_CHANGE_REJECTED(PolicyKind.RATE_LIMITER),
+    /**
+     * A change of fault injection's settings was rejected: nothing changed; detail: the property and why (an
+     * applied change is {@link #CHAOS_CHANGED}).
+     */
+    CHAOS_CONFIG_CHANGE_REJECTED(PolicyKind.CHAOS);
 
     private final PolicyKind policy;
 

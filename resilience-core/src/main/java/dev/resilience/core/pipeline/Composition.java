@@ -31,8 +31,7 @@ final class Composition implements StageContext {
     private final String description;
     private final Clock clock;
     private final Executor executor;
-    private final boolean retriesOpenBreaker;
-    private final boolean retriesRateLimited;
+    private final Retry retry;
 
     /** @param policies by {@link Position#ordinal()}; {@code null} where the pipeline has no such policy */
     Composition(Object[] policies, String description, Clock clock, Executor executor) {
@@ -40,11 +39,7 @@ final class Composition implements StageContext {
         this.description = description;
         this.clock = clock;
         this.executor = executor;
-        Retry retry = (Retry) this.policies[Position.RETRY.ordinal()];
-        this.retriesOpenBreaker = retry != null
-                && retry.config().retryExceptions().contains(CircuitBreakerOpenException.class);
-        this.retriesRateLimited = retry != null
-                && retry.config().retryExceptions().contains(RateLimitExceededException.class);
+        this.retry = (Retry) this.policies[Position.RETRY.ordinal()];
     }
 
     SyncStage syncStages() {
@@ -100,13 +95,18 @@ final class Composition implements StageContext {
 
     /**
      * Retrying into an open breaker or a spent rate limit only burns attempts, unless the retry names that
-     * rejection itself (a rate limit's rejection then says how long to wait).
+     * rejection itself (a rate limit's rejection then says how long to wait). Read from the retry's config in use
+     * (it may change at run time); asked only after a failure.
      */
     @Override
     public boolean mayRetry(Throwable failure) {
         if (failure instanceof CircuitBreakerOpenException) {
-            return retriesOpenBreaker;
+            return names(CircuitBreakerOpenException.class);
         }
-        return retriesRateLimited || !(failure instanceof RateLimitExceededException);
+        return !(failure instanceof RateLimitExceededException) || names(RateLimitExceededException.class);
+    }
+
+    private boolean names(Class<? extends Throwable> rejection) {
+        return retry != null && retry.config().retryExceptions().contains(rejection);
     }
 }

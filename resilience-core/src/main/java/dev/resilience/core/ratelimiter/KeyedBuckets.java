@@ -19,7 +19,7 @@ final class KeyedBuckets {
     private final RateLimiterConfig config;
     private final PermitBuckets factory;
     private final Clock clock;
-    private final int maxKeys;
+    private volatile int maxKeys;
     private final ConcurrentHashMap<Object, Entry> buckets = new ConcurrentHashMap<>();
 
     KeyedBuckets(String name, RateLimiterConfig config, PermitBuckets factory, Clock clock) {
@@ -40,6 +40,11 @@ final class KeyedBuckets {
         }
         entry.lastUsed = clock.coarseNanoTime();
         return entry.bucket;
+    }
+
+    /** A new bound, applied when the next new key arrives. */
+    void maxKeys(int maxKeys) {
+        this.maxKeys = maxKeys;
     }
 
     int size() {

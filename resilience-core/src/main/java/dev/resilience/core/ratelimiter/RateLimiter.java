@@ -5,6 +5,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.resilience.core.InvalidConfigException;
+import dev.resilience.core.Reconfigurable;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
 import dev.resilience.core.internal.StageFactories;
@@ -20,32 +22,109 @@ import dev.resilience.core.spi.Clock;
  *
  * <p>A permit is one CAS on the bucket and one counter: no lock, no allocation.
  */
-public final class RateLimiter {
+public final class RateLimiter implements Reconfigurable<RateLimiterConfig> {
 
     static {
         StageFactories.register(RateLimiter.class, new RateLimiterStages());
     }
 
     private final String name;
-    private final RateLimiterConfig config;
     private final Clock clock;
     private final EventPublisher events;
     private final PermitBuckets factory;
-    private final PermitBucket bucket;
-    private final long maxWaitNanos;
-    private volatile KeyedBuckets keyed;
+    /** The config in use with its buckets, replaced whole by {@link #reconfigure}. */
+    private volatile Settings settings;
     private final LongAdder permitted = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final AtomicInteger waiting = new AtomicInteger();
 
     private RateLimiter(String name, RateLimiterConfig config, Clock clock, PermitBuckets factory) {
         this.name = Validation.name(name);
-        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.factory = Objects.requireNonNull(factory, "factory");
         this.events = new EventPublisher(name, clock);
-        this.bucket = factory.create(name, null, config);
-        this.maxWaitNanos = Clock.saturatedNanos(config.maxWaitDuration());
+        this.settings = new Settings(config, factory.create(name, null, config), null);
+    }
+
+    /**
+     * A config with the buckets made from it. The keyed buckets are made on the first call with a key, and kept
+     * with the shared bucket while the settings that shape buckets stay the same.
+     */
+    private static final class Settings {
+        final RateLimiterConfig config;
+        final PermitBucket bucket;
+        final long maxWaitNanos;
+        volatile KeyedBuckets keyed;
+
+        Settings(RateLimiterConfig config, PermitBucket bucket, KeyedBuckets keyed) {
+            this.config = config;
+            this.bucket = bucket;
+            this.maxWaitNanos = Clock.saturatedNanos(config.maxWaitDuration());
+            this.keyed = keyed;
+        }
+    }
+
+    /**
+     * Uses {@code config} from the next permit on, keeping the counters and the calls waiting for a reserved
+     * permit (each waits out its reservation). A new max wait or max number of keys applies to the buckets
+     * as they are. A new limit, period or type makes new buckets: the shared one and each key's start again,
+     * full, under the new limit (permits taken under the old one are not carried over). A cluster-scoped
+     * limiter's buckets live on its engine: those settings, its scope, expected instances and engine-failure
+     * mode cannot change while it runs ({@link #checkChange}). A {@link EventType#RATE_LIMITER_CONFIG_CHANGED}
+     * event is published.
+     *
+     * @throws InvalidConfigException as {@link #checkChange}, changing nothing
+     */
+    @Override
+    public synchronized void reconfigure(RateLimiterConfig config) {
+        checkChange(config);
+        Settings current = settings;
+        if (sameBuckets(current.config, config)) {
+            KeyedBuckets keyed = current.keyed;
+            if (keyed != null) {
+                keyed.maxKeys(config.maxKeys());
+            }
+            settings = new Settings(config, current.bucket, keyed);
+        } else {
+            settings = new Settings(config, factory.create(name, null, config), null);
+        }
+        events.publish(EventType.RATE_LIMITER_CONFIG_CHANGED, config.toString());
+    }
+
+    /**
+     * Whether {@link #reconfigure} would take {@code config}.
+     *
+     * @throws InvalidConfigException naming the first setting that shapes the buckets of a cluster-scoped limiter
+     *                                (or its scope) and differs in {@code config}
+     */
+    public void checkChange(RateLimiterConfig config) {
+        RateLimiterConfig current = settings.config;
+        if (current.scope() != RateLimiterScope.CLUSTER && config.scope() != RateLimiterScope.CLUSTER) {
+            return;
+        }
+        unchanged("scope", current.scope(), config.scope());
+        unchanged("limitForPeriod", current.limitForPeriod(), config.limitForPeriod());
+        unchanged("limitRefreshPeriod", current.limitRefreshPeriod(), config.limitRefreshPeriod());
+        unchanged("type", current.type(), config.type());
+        unchanged("expectedInstances", current.expectedInstances(), config.expectedInstances());
+        unchanged("onEngineFailure", current.onEngineFailure(), config.onEngineFailure());
+    }
+
+    private static void unchanged(String setting, Object current, Object next) {
+        if (!current.equals(next)) {
+            throw new InvalidConfigException(setting, next, n -> "unchanged while a cluster-scoped rate limiter runs "
+                    + "(its engine holds the shared buckets; restart the application to change it)",
+                    n -> "stay " + n.value(current) + " while a cluster-scoped rate limiter runs (its engine holds the "
+                            + "shared buckets; restart the application to change it)");
+        }
+    }
+
+    /** Whether buckets made from {@code a} and from {@code b} are alike (the max wait and keys aside). */
+    private static boolean sameBuckets(RateLimiterConfig a, RateLimiterConfig b) {
+        return a.limitForPeriod() == b.limitForPeriod() && a.limitRefreshPeriod().equals(b.limitRefreshPeriod())
+                && a.type() == b.type() && a.scope() == b.scope() && a.expectedInstances() == b.expectedInstances()
+                && a.onEngineFailure() == b.onEngineFailure();
     }
 
     public static RateLimiter of(String name, RateLimiterConfig config) {
@@ -91,7 +170,7 @@ public final class RateLimiter {
      * @throws RateLimitExceededException when no permit frees within the max wait
      */
     long acquire(PermitBucket from) {
-        long result = from.acquire(maxWaitNanos);
+        long result = from.acquire(settings.maxWaitNanos);
         if (result >= 0) {
             onPermitted(result);
             return result;
@@ -100,16 +179,17 @@ public final class RateLimiter {
     }
 
     PermitBucket bucketFor(Object key) {
+        Settings current = settings;
         if (key == null) {
-            return bucket;
+            return current.bucket;
         }
-        KeyedBuckets buckets = keyed;
+        KeyedBuckets buckets = current.keyed;
         if (buckets == null) {
-            synchronized (this) {
-                buckets = keyed;
+            synchronized (current) {
+                buckets = current.keyed;
                 if (buckets == null) {
-                    buckets = new KeyedBuckets(name, config, factory, clock);
-                    keyed = buckets;
+                    buckets = new KeyedBuckets(name, current.config, factory, clock);
+                    current.keyed = buckets;
                 }
             }
         }
@@ -145,8 +225,9 @@ public final class RateLimiter {
         return name;
     }
 
+    @Override
     public RateLimiterConfig config() {
-        return config;
+        return settings.config;
     }
 
     public Clock clock() {
@@ -159,7 +240,7 @@ public final class RateLimiter {
 
     /** Permits free now in the shared bucket. */
     public long availablePermits() {
-        return bucket.availablePermits();
+        return settings.bucket.availablePermits();
     }
 
     /** Calls waiting for a permit now. */
@@ -179,7 +260,7 @@ public final class RateLimiter {
 
     /** Keys with a bucket of their own now. */
     public int keys() {
-        KeyedBuckets buckets = keyed;
+        KeyedBuckets buckets = settings.keyed;
         return buckets == null ? 0 : buckets.size();
     }
 
@@ -190,9 +271,10 @@ public final class RateLimiter {
      * keep their reservation.
      */
     public void resetToInitialState() {
-        bucket.resetToInitialState();
-        synchronized (this) {
-            keyed = null;
+        Settings current = settings;
+        current.bucket.resetToInitialState();
+        synchronized (current) {
+            current.keyed = null;
         }
         permitted.reset();
         rejected.reset();

@@ -5,6 +5,7 @@ import static dev.resilience.core.internal.Validation.notNegative;
 import static dev.resilience.core.internal.Validation.positive;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import dev.resilience.core.InvalidConfigException;
 
@@ -91,6 +92,33 @@ public final class RateLimiterConfig {
     /** What a cluster-wide limiter does while its engine is unreachable. */
     public EngineFailureMode onEngineFailure() {
         return onEngineFailure;
+    }
+
+    /**
+     * Whether {@code other} holds the same settings: a registry leaves an instance alone when its new config
+     * equals the one in use.
+     */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof RateLimiterConfig that)) {
+            return false;
+        }
+        return Objects.equals(limitForPeriod, that.limitForPeriod)
+                && Objects.equals(limitRefreshPeriod, that.limitRefreshPeriod)
+                && Objects.equals(type, that.type)
+                && Objects.equals(maxWaitDuration, that.maxWaitDuration)
+                && Objects.equals(maxKeys, that.maxKeys)
+                && Objects.equals(scope, that.scope)
+                && Objects.equals(expectedInstances, that.expectedInstances)
+                && Objects.equals(onEngineFailure, that.onEngineFailure);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(limitForPeriod, limitRefreshPeriod, type, maxWaitDuration, maxKeys, scope, expectedInstances, onEngineFailure);
     }
 
     @Override

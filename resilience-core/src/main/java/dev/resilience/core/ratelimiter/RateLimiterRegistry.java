@@ -17,6 +17,12 @@ public class RateLimiterRegistry extends PolicyRegistry<RateLimiterConfig, RateL
                 RateLimiter::name);
     }
 
+    /** A cluster-scoped limiter keeps the settings that shape its engine's buckets: see {@link RateLimiter#checkChange}. */
+    @Override
+    protected void checkChange(RateLimiter limiter, RateLimiterConfig config) {
+        limiter.checkChange(config);
+    }
+
     /** A registry on the system clock. */
     public RateLimiterRegistry() {
         this(Clock.system());

@@ -6,9 +6,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.Outcomes;
+import dev.resilience.core.Reconfigurable;
 import dev.resilience.core.internal.Validation;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
@@ -24,7 +26,7 @@ import dev.resilience.core.internal.StageFactories;
  * breaker is not retried either unless {@code retryExceptions} names {@code CircuitBreakerOpenException}:
  * that rule belongs to the composition.
  */
-public final class Retry {
+public final class Retry implements Reconfigurable<RetryConfig> {
 
     static {
         StageFactories.register(Retry.class, new RetryStages());
@@ -33,28 +35,71 @@ public final class Retry {
     private static final int MAX_CAUSE_DEPTH = 16;
 
     private final String name;
-    private final RetryConfig config;
     private final Clock clock;
     private final EventPublisher events;
-    // The configured durations in nanoseconds, converted once.
-    private final long waitNanos;
-    private final long maxWaitNanos;
-    private final long maxDurationNanos;
+    /** The config in use with what is derived from it, replaced whole by {@link #reconfigure}. */
+    private volatile Settings settings;
     private final LongAdder successfulWithoutRetry = new LongAdder();
     private final LongAdder successfulWithRetry = new LongAdder();
     private final LongAdder failedWithRetry = new LongAdder();
     private final LongAdder failedWithoutRetry = new LongAdder();
-    private final RetryBudget budget;
 
     private Retry(String name, RetryConfig config, Clock clock) {
         this.name = Validation.name(name);
-        this.config = Objects.requireNonNull(config, "config");
+        this.settings = new Settings(Objects.requireNonNull(config, "config"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
-        this.waitNanos = Clock.saturatedNanos(config.waitDuration());
-        this.maxWaitNanos = Clock.saturatedNanos(config.maxWaitDuration());
-        this.maxDurationNanos = Clock.saturatedNanos(config.maxDuration());
-        this.budget = config.budget();
+    }
+
+    /**
+     * A config and what is derived from it. An execution reads it once, at its first attempt, and keeps it to
+     * its end: a change applies to the executions that start after it.
+     */
+    static final class Settings {
+        final RetryConfig config;
+        final int maxAttempts;
+        // The configured durations in nanoseconds, converted once.
+        final long waitNanos;
+        final long maxWaitNanos;
+        final long maxDurationNanos;
+        final RetryBudget budget;
+        final Predicate<Object> retryOnResult;
+
+        Settings(RetryConfig config) {
+            this.config = config;
+            this.retryOnResult = config.retryOnResult();
+            this.maxAttempts = config.maxAttempts();
+            this.waitNanos = Clock.saturatedNanos(config.waitDuration());
+            this.maxWaitNanos = Clock.saturatedNanos(config.maxWaitDuration());
+            this.maxDurationNanos = Clock.saturatedNanos(config.maxDuration());
+            this.budget = config.budget();
+        }
+
+        /** Whether the attempts share a time budget ({@code maxDuration}), which needs the start time read. */
+        boolean hasTimeBudget() {
+            return maxDurationNanos != 0;
+        }
+
+        /** Whether retries come from a shared {@link RetryBudget}, which counts first attempts. */
+        boolean hasRetryBudget() {
+            return budget != null;
+        }
+    }
+
+    /** The settings an execution starting now uses. */
+    Settings settings() {
+        return settings;
+    }
+
+    /**
+     * Uses {@code config} for the executions that start from now on (one under way finishes with the settings
+     * it started with); the counters are kept. A different {@link RetryConfig#budget() budget} is taken from
+     * by the executions that start from now on. A {@link EventType#RETRY_CONFIG_CHANGED} event is published.
+     */
+    @Override
+    public void reconfigure(RetryConfig config) {
+        settings = new Settings(Objects.requireNonNull(config, "config"));
+        events.publish(EventType.RETRY_CONFIG_CHANGED, config.toString());
     }
 
     public static Retry ofDefaults(String name) {
@@ -71,15 +116,23 @@ public final class Retry {
 
     /** Whether a failed attempt that threw {@code thrown} may be tried again (attempts left aside). */
     boolean isRetryable(Throwable thrown) {
+        return isRetryable(settings, thrown);
+    }
+
+    static boolean isRetryable(Settings settings, Throwable thrown) {
         if (Outcomes.isMarked(thrown) || thrown instanceof InterruptedException) {
             return false;
         }
-        return config.retriedFailures().matches(thrown);
+        return settings.config.retriedFailures().matches(thrown);
     }
 
     /** Whether a returned value is not acceptable and the attempt should be retried. */
     boolean isRetryableResult(Object result) {
-        return config.retryOnResult() != null && config.retryOnResult().test(result);
+        return isRetryableResult(settings, result);
+    }
+
+    static boolean isRetryableResult(Settings settings, Object result) {
+        return settings.retryOnResult != null && settings.retryOnResult.test(result);
     }
 
     /**
@@ -90,12 +143,18 @@ public final class Retry {
      * backing off at the cap never retry in the same instant.
      */
     long delayNanos(int failedAttempt, Throwable failure) {
+        return delayNanos(settings, failedAttempt, failure);
+    }
+
+    static long delayNanos(Settings settings, int failedAttempt, Throwable failure) {
+        long maxWaitNanos = settings.maxWaitNanos;
+        RetryConfig config = settings.config;
         Optional<Duration> hint = retryAfterHint(failure);
         if (hint.isPresent()) {
             // A server's hint can be any size; an absurd one is capped like any other, not an overflow.
             return Math.min(Math.max(0, Clock.saturatedNanos(hint.get())), maxWaitNanos);
         }
-        double wait = Math.min(waitNanos * Math.pow(config.backoffMultiplier(), failedAttempt - 1), maxWaitNanos);
+        double wait = Math.min(settings.waitNanos * Math.pow(config.backoffMultiplier(), failedAttempt - 1), maxWaitNanos);
         double jitter = config.jitter();
         if (jitter > 0) {
             // Uniform over [wait·(1−jitter), wait·(1+jitter)], with the upper end held to the cap.
@@ -125,6 +184,11 @@ public final class Retry {
      * started at {@code startNanos}.
      */
     boolean withinBudget(long startNanos, long delayNanos) {
+        return withinBudget(settings, startNanos, delayNanos);
+    }
+
+    boolean withinBudget(Settings settings, long startNanos, long delayNanos) {
+        long maxDurationNanos = settings.maxDurationNanos;
         return maxDurationNanos == 0 || clock.nanoTime() - startNanos + delayNanos <= maxDurationNanos;
     }
 
@@ -165,14 +229,9 @@ public final class Retry {
         }
     }
 
-    /** Whether retries come from a shared {@link RetryBudget}, which counts first attempts. */
-    boolean hasRetryBudget() {
-        return budget != null;
-    }
-
-    /** An execution starts its first attempt: its budget counts it. */
-    void onFirstAttempt() {
-        budget.recordFirstAttempt();
+    /** An execution with {@code settings} starts its first attempt: its budget counts it. */
+    static void onFirstAttempt(Settings settings) {
+        settings.budget.recordFirstAttempt();
     }
 
     /**
@@ -180,7 +239,8 @@ public final class Retry {
      * is taken from the budget for a retry that would not happen anyway. When it refuses, {@code failure}
      * carries a suppressed {@link RetryBudgetExhaustedException} (fallbacks still match the real failure).
      */
-    boolean budgetAllowsRetry(Throwable failure) {
+    boolean budgetAllowsRetry(Settings settings, Throwable failure) {
+        RetryBudget budget = settings.budget;
         if (budget == null || budget.tryRetry()) {
             return true;
         }
@@ -198,20 +258,16 @@ public final class Retry {
 
     /** The retry budget this retry takes from, or {@code null}. */
     public RetryBudget budget() {
-        return budget;
-    }
-
-    /** Whether the attempts share a time budget ({@code maxDuration}), which needs the start time read. */
-    boolean hasTimeBudget() {
-        return maxDurationNanos != 0;
+        return settings.budget;
     }
 
     public String name() {
         return name;
     }
 
+    @Override
     public RetryConfig config() {
-        return config;
+        return settings.config;
     }
 
     public Clock clock() {
@@ -248,6 +304,7 @@ public final class Retry {
         successfulWithRetry.reset();
         failedWithRetry.reset();
         failedWithoutRetry.reset();
+        RetryBudget budget = settings.budget;
         if (budget != null) {
             budget.resetToInitialState();
         }
@@ -255,6 +312,6 @@ public final class Retry {
 
     @Override
     public String toString() {
-        return "Retry[" + name + ", maxAttempts=" + config.maxAttempts() + "]";
+        return "Retry[" + name + ", maxAttempts=" + settings.maxAttempts + "]";
     }
 }

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.resilience.core.Reconfigurable;
 import dev.resilience.core.internal.Validation;
 import dev.resilience.core.spi.Clock;
 
@@ -16,15 +17,14 @@ import dev.resilience.core.spi.Clock;
  * <p>The window is ten slots; counting is a few atomic adds and no lock. Under contention the bound may be
  * passed by the few retries decided in the same instant.
  */
-public final class RetryBudget {
+public final class RetryBudget implements Reconfigurable<RetryBudgetConfig> {
 
     private static final int SLOTS = 10;
 
     private final String name;
-    private final RetryBudgetConfig config;
     private final Clock clock;
-    private final long slotNanos;
-    private final double floor;
+    /** The config in use with what is derived from it, replaced whole by {@link #reconfigure}. */
+    private volatile Settings settings;
     /** Per slot: the slot number it holds counts for, first attempts, retries. */
     private final AtomicLongArray slotOf = new AtomicLongArray(SLOTS);
     private final AtomicLongArray firstAttempts = new AtomicLongArray(SLOTS);
@@ -33,10 +33,8 @@ public final class RetryBudget {
 
     private RetryBudget(String name, RetryBudgetConfig config, Clock clock) {
         this.name = Validation.name(name);
-        this.config = Objects.requireNonNull(config, "config");
+        this.settings = new Settings(Objects.requireNonNull(config, "config"));
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.slotNanos = Math.max(1, config.window().toNanos() / SLOTS);
-        this.floor = config.minRetriesPerSecond() * config.window().toNanos() / 1e9;
         for (int i = 0; i < SLOTS; i++) {
             slotOf.set(i, -1);
         }
@@ -50,9 +48,37 @@ public final class RetryBudget {
         return new RetryBudget(name, config, Clock.system());
     }
 
+    /** A config and what is derived from it. */
+    private static final class Settings {
+        final RetryBudgetConfig config;
+        final long slotNanos;
+        final double floor;
+
+        Settings(RetryBudgetConfig config) {
+            this.config = config;
+            this.slotNanos = Math.max(1, config.window().toNanos() / SLOTS);
+            this.floor = config.minRetriesPerSecond() * config.window().toNanos() / 1e9;
+        }
+    }
+
+    /**
+     * Uses {@code config} from now on. A new ratio or minimum applies at once to the attempts and retries
+     * already counted; a new window length starts an empty window (its slots measure time differently). The
+     * count of refused retries is kept.
+     */
+    @Override
+    public synchronized void reconfigure(RetryBudgetConfig config) {
+        Settings next = new Settings(Objects.requireNonNull(config, "config"));
+        boolean newWindow = next.slotNanos != settings.slotNanos;
+        settings = next;
+        if (newWindow) {
+            clearSlots();
+        }
+    }
+
     /** An execution made its first attempt. */
     void recordFirstAttempt() {
-        firstAttempts.incrementAndGet(current());
+        firstAttempts.incrementAndGet(current(settings.slotNanos));
     }
 
     /**
@@ -61,7 +87,8 @@ public final class RetryBudget {
      * @return {@code false} (counted as rejected) when retries have reached their share of the window
      */
     boolean tryRetry() {
-        int index = current();
+        Settings current = settings;
+        int index = current(current.slotNanos);
         long slot = slotOf.get(index);
         long firsts = 0;
         long retried = 0;
@@ -72,7 +99,7 @@ public final class RetryBudget {
                 retried += retries.get(i);
             }
         }
-        if (retried + 1 > Math.max(floor, config.maxRetryRatio() * firsts)) {
+        if (retried + 1 > Math.max(current.floor, current.config.maxRetryRatio() * firsts)) {
             rejected.increment();
             return false;
         }
@@ -81,7 +108,7 @@ public final class RetryBudget {
     }
 
     /** The index of the slot for now, cleared first when it still holds an older slot's counts. */
-    private int current() {
+    private int current(long slotNanos) {
         long slot = clock.nanoTime() / slotNanos;
         int index = (int) Math.floorMod(slot, (long) SLOTS);
         long held = slotOf.get(index);
@@ -94,7 +121,7 @@ public final class RetryBudget {
 
     /** Retries as a fraction of first attempts over the window now; 0 when there were none. */
     public double ratio() {
-        long slot = clock.nanoTime() / slotNanos;
+        long slot = clock.nanoTime() / settings.slotNanos;
         long firsts = 0;
         long retried = 0;
         for (int i = 0; i < SLOTS; i++) {
@@ -114,24 +141,29 @@ public final class RetryBudget {
 
     /** Back to how it was built: no attempt counted, no retry refused. */
     void resetToInitialState() {
+        clearSlots();
+        rejected.reset();
+    }
+
+    private void clearSlots() {
         for (int i = 0; i < SLOTS; i++) {
             slotOf.set(i, -1);
             firstAttempts.set(i, 0);
             retries.set(i, 0);
         }
-        rejected.reset();
     }
 
     public String name() {
         return name;
     }
 
+    @Override
     public RetryBudgetConfig config() {
-        return config;
+        return settings.config;
     }
 
     @Override
     public String toString() {
-        return "RetryBudget[" + name + ", " + config + "]";
+        return "RetryBudget[" + name + ", " + settings.config + "]";
     }
 }

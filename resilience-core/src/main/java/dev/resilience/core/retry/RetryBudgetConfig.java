@@ -3,6 +3,7 @@ package dev.resilience.core.retry;
 import static dev.resilience.core.internal.Validation.positive;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import dev.resilience.core.InvalidConfigException;
 
@@ -41,6 +42,28 @@ public final class RetryBudgetConfig {
 
     public double minRetriesPerSecond() {
         return minRetriesPerSecond;
+    }
+
+    /**
+     * Whether {@code other} holds the same settings: a registry leaves an instance alone when its new config
+     * equals the one in use.
+     */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof RetryBudgetConfig that)) {
+            return false;
+        }
+        return Objects.equals(maxRetryRatio, that.maxRetryRatio)
+                && Objects.equals(window, that.window)
+                && Objects.equals(minRetriesPerSecond, that.minRetriesPerSecond);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(maxRetryRatio, window, minRetriesPerSecond);
     }
 
     @Override

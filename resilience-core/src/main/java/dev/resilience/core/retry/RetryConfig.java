@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.Objects;
 
 import dev.resilience.core.ExceptionFilter;
 import dev.resilience.core.InvalidConfigException;
@@ -109,6 +110,34 @@ public final class RetryConfig {
     /** The retry budget this retry takes its retries from, or {@code null}: retries limited by attempts only. */
     public RetryBudget budget() {
         return budget;
+    }
+
+    /**
+     * Whether {@code other} holds the same settings: a registry leaves an instance alone when its new config
+     * equals the one in use. The {@code retryOnResult} and {@code budget} are compared by identity.
+     */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof RetryConfig that)) {
+            return false;
+        }
+        return Objects.equals(maxAttempts, that.maxAttempts)
+                && Objects.equals(waitDuration, that.waitDuration)
+                && Objects.equals(backoffMultiplier, that.backoffMultiplier)
+                && Objects.equals(maxWaitDuration, that.maxWaitDuration)
+                && Objects.equals(jitter, that.jitter)
+                && Objects.equals(maxDuration, that.maxDuration)
+                && Objects.equals(retriedFailures, that.retriedFailures)
+                && retryOnResult == that.retryOnResult
+                && budget == that.budget;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(maxAttempts, waitDuration, backoffMultiplier, maxWaitDuration, jitter, maxDuration, retriedFailures);
     }
 
     @Override

@@ -26,8 +26,8 @@ final class RetryStages implements StageFactory<Retry> {
     }
 
     /** Whether another attempt may follow {@code failure} (attempts left and time budget aside). */
-    private static boolean retryable(Retry retry, StageContext context, Throwable failure) {
-        return retry.isRetryable(failure) && context.mayRetry(failure);
+    private static boolean retryable(Retry.Settings settings, StageContext context, Throwable failure) {
+        return Retry.isRetryable(settings, failure) && context.mayRetry(failure);
     }
 
     private static final class Sync extends SyncStage {
@@ -35,53 +35,55 @@ final class RetryStages implements StageFactory<Retry> {
         private final Retry retry;
         private final SyncStage inner;
         private final StageContext context;
-        private final int maxAttempts;
 
         Sync(Retry retry, SyncStage inner, StageContext context) {
             this.retry = retry;
             this.inner = inner;
             this.context = context;
-            this.maxAttempts = retry.config().maxAttempts();
         }
 
         /** The first attempt, kept small so the JIT inlines it: a first-try success is the hot path. */
         @Override
         public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
             // The budget needs a start time; without one, a first-try success reads no clock at all.
-            long start = retry.hasTimeBudget() ? retry.clock().nanoTime() : 0;
-            if (retry.hasRetryBudget()) {
-                retry.onFirstAttempt();
+            Retry.Settings settings = retry.settings(); // kept to the execution's end
+            long start = settings.hasTimeBudget() ? retry.clock().nanoTime() : 0;
+            if (settings.hasRetryBudget()) {
+                Retry.onFirstAttempt(settings);
             }
             Object result;
             try {
                 result = inner.execute(call, kind, argument, Invocation.NO_TIME);
             } catch (Throwable failure) {
-                return retrying(call, kind, argument, start, 1, failure, null);
+                return retrying(settings, call, kind, argument, start, 1, failure, null);
             }
-            if (!retry.isRetryableResult(result)) {
+            if (!Retry.isRetryableResult(settings, result)) {
                 retry.onFirstTrySuccess();
                 return result;
             }
-            return retrying(call, kind, argument, start, 1, null, result);
+            return retrying(settings, call, kind, argument, start, 1, null, result);
         }
 
         /**
          * After attempt {@code attempt} threw {@code failure} (or, when that is {@code null}, returned the
          * retryable {@code result}): waits and tries again while attempts and the time budget allow.
          */
-        private Object retrying(Object call, int kind, Object argument, long start, int attempt, Throwable failure,
-                Object result) throws Throwable {
+        private Object retrying(Retry.Settings settings, Object call, int kind, Object argument, long start,
+                int attempt, Throwable failure, Object result) throws Throwable {
+            int maxAttempts = settings.maxAttempts;
             while (true) {
                 long delay;
                 if (failure != null) {
-                    if (attempt >= maxAttempts || !retryable(retry, context, failure)
-                            || !retry.withinBudget(start, delay = retry.delayNanos(attempt, failure))
-                            || !retry.budgetAllowsRetry(failure)) {
+                    if (attempt >= maxAttempts || !retryable(settings, context, failure)
+                            || !retry.withinBudget(settings, start,
+                                    delay = Retry.delayNanos(settings, attempt, failure))
+                            || !retry.budgetAllowsRetry(settings, failure)) {
                         retry.onFailure(attempt, failure);
                         throw failure;
                     }
-                } else if (attempt >= maxAttempts || !retry.withinBudget(start, delay = retry.delayNanos(attempt, null))
-                        || !retry.budgetAllowsRetry(null)) {
+                } else if (attempt >= maxAttempts
+                        || !retry.withinBudget(settings, start, delay = Retry.delayNanos(settings, attempt, null))
+                        || !retry.budgetAllowsRetry(settings, null)) {
                     retry.onFailure(attempt, null);
                     return result;
                 }
@@ -95,7 +97,7 @@ final class RetryStages implements StageFactory<Retry> {
                     failure = thrown;
                     continue;
                 }
-                if (!retry.isRetryableResult(result)) {
+                if (!Retry.isRetryableResult(settings, result)) {
                     retry.onSuccess(attempt);
                     return result;
                 }
@@ -127,27 +129,26 @@ final class RetryStages implements StageFactory<Retry> {
         private final Retry retry;
         private final AsyncStage inner;
         private final StageContext context;
-        private final int maxAttempts;
 
         Async(Retry retry, AsyncStage inner, StageContext context) {
             this.retry = retry;
             this.inner = inner;
             this.context = context;
-            this.maxAttempts = retry.config().maxAttempts();
         }
 
         @Override
         public CompletableFuture<Object> execute(AsyncExecution execution, long startNanos) {
-            long start = retry.hasTimeBudget() ? retry.clock().nanoTime() : 0;
-            if (retry.hasRetryBudget()) {
-                retry.onFirstAttempt();
+            Retry.Settings settings = retry.settings(); // kept to the execution's end
+            long start = settings.hasTimeBudget() ? retry.clock().nanoTime() : 0;
+            if (settings.hasRetryBudget()) {
+                Retry.onFirstAttempt(settings);
             }
             CompletableFuture<Object> first = inner.execute(execution, Invocation.NO_TIME);
-            if (succeededNow(first) && retry.config().retryOnResult() == null) {
+            if (succeededNow(first) && settings.retryOnResult == null) {
                 retry.onFirstTrySuccess(); // the common case: nothing scheduled, nothing allocated
                 return first;
             }
-            Attempts attempts = new Attempts(execution, start);
+            Attempts attempts = new Attempts(settings, execution, start);
             first.whenComplete(attempts);
             return attempts;
         }
@@ -159,11 +160,13 @@ final class RetryStages implements StageFactory<Retry> {
         private final class Attempts extends CompletableFuture<Object> implements BiConsumer<Object, Throwable>,
                 Runnable {
 
+            private final Retry.Settings settings;
             private final AsyncExecution execution;
             private final long startNanos;
             private volatile int attempt = 1;
 
-            Attempts(AsyncExecution execution, long startNanos) {
+            Attempts(Retry.Settings settings, AsyncExecution execution, long startNanos) {
+                this.settings = settings;
                 this.execution = execution;
                 this.startNanos = startNanos;
             }
@@ -185,9 +188,10 @@ final class RetryStages implements StageFactory<Retry> {
             private void decide(Object value, Throwable failure) {
                 int current = attempt;
                 if (failure != null) {
-                    if (current < maxAttempts && retryable(retry, context, failure)) {
-                        long delay = retry.delayNanos(current, failure);
-                        if (retry.withinBudget(startNanos, delay) && retry.budgetAllowsRetry(failure)) {
+                    if (current < settings.maxAttempts && retryable(settings, context, failure)) {
+                        long delay = Retry.delayNanos(settings, current, failure);
+                        if (retry.withinBudget(settings, startNanos, delay)
+                                && retry.budgetAllowsRetry(settings, failure)) {
                             retry.onRetryScheduled(current, delay, failure);
                             schedule(delay, failure);
                             return;
@@ -197,10 +201,11 @@ final class RetryStages implements StageFactory<Retry> {
                     completeExceptionally(Outcomes.unwrap(failure));
                     return;
                 }
-                if (retry.isRetryableResult(value)) {
-                    if (current < maxAttempts) {
-                        long delay = retry.delayNanos(current, null);
-                        if (retry.withinBudget(startNanos, delay) && retry.budgetAllowsRetry(null)) {
+                if (Retry.isRetryableResult(settings, value)) {
+                    if (current < settings.maxAttempts) {
+                        long delay = Retry.delayNanos(settings, current, null);
+                        if (retry.withinBudget(settings, startNanos, delay)
+                                && retry.budgetAllowsRetry(settings, null)) {
                             retry.onRetryScheduled(current, delay, null);
                             schedule(delay, null);
                             return;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.resilience.core.Reconfigurable;
 import dev.resilience.core.spi.Cancellable;
 import dev.resilience.core.spi.Clock;
 import dev.resilience.core.internal.Validation;
@@ -29,13 +30,13 @@ import dev.resilience.core.internal.StageFactories;
  *
  * <p>Run calls through a {@code ResiliencePipeline}; this class holds the limit, its counters and events.
  */
-public final class Timeout {
+public final class Timeout implements Reconfigurable<TimeoutConfig> {
 
     private final String name;
-    private final TimeoutConfig config;
     private final Clock clock;
     private final EventPublisher events;
-    private final long durationNanos;
+    /** The config in use, replaced whole by {@link #reconfigure}. */
+    private volatile Settings settings;
     private final LongAdder successful = new LongAdder();
     private final LongAdder failedInTime = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
@@ -46,10 +47,35 @@ public final class Timeout {
 
     private Timeout(String name, TimeoutConfig config, Clock clock) {
         this.name = Validation.name(name);
-        this.config = Objects.requireNonNull(config, "config");
+        this.settings = new Settings(Objects.requireNonNull(config, "config"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
-        this.durationNanos = Clock.saturatedNanos(config.duration());
+    }
+
+    /** A config and its limit in nanoseconds. */
+    static final class Settings {
+        final TimeoutConfig config;
+        final long durationNanos;
+
+        Settings(TimeoutConfig config) {
+            this.config = config;
+            this.durationNanos = Clock.saturatedNanos(config.duration());
+        }
+    }
+
+    /** The settings a call starting now uses. */
+    Settings settings() {
+        return settings;
+    }
+
+    /**
+     * Uses {@code config} for the calls that start from now on; a call under way keeps the deadline it
+     * started with. The counters are kept. A {@link EventType#TIMEOUT_CONFIG_CHANGED} event is published.
+     */
+    @Override
+    public void reconfigure(TimeoutConfig config) {
+        settings = new Settings(Objects.requireNonNull(config, "config"));
+        events.publish(EventType.TIMEOUT_CONFIG_CHANGED, config.toString());
     }
 
     public static Timeout of(String name, Duration duration) {
@@ -69,8 +95,9 @@ public final class Timeout {
      * of {@link #succeeded} and {@link #failed}, on the same thread.
      */
     TimedCall start() {
-        TimedCall timed = new TimedCall(Thread.currentThread());
-        timed.timer = clock.schedule(timed, durationNanos);
+        Settings current = settings;
+        TimedCall timed = new TimedCall(Thread.currentThread(), current.config.duration());
+        timed.timer = clock.schedule(timed, current.durationNanos);
         return timed;
     }
 
@@ -107,16 +134,17 @@ public final class Timeout {
     private TimeoutExceededException timedOut(TimedCall timed, Throwable cause) {
         timed.awaitInterruptAndClear();
         timedOut.increment();
-        publishTimeout();
-        return new TimeoutExceededException(name, config.duration(), cause, true);
+        publishTimeout(timed.limit);
+        return new TimeoutExceededException(name, timed.limit, cause, true);
     }
 
     public String name() {
         return name;
     }
 
+    @Override
     public TimeoutConfig config() {
-        return config;
+        return settings.config;
     }
 
     public EventPublisher events() {
@@ -140,7 +168,7 @@ public final class Timeout {
 
     /** The limit in nanoseconds. */
     long durationNanos() {
-        return durationNanos;
+        return settings.durationNanos;
     }
 
     void countSuccess() {
@@ -156,8 +184,8 @@ public final class Timeout {
     }
 
     /** Reports a deadline that passed. */
-    void publishTimeout() {
-        events.publish(EventType.TIMEOUT, "", null, null, config.duration());
+    void publishTimeout(Duration limit) {
+        events.publish(EventType.TIMEOUT, "", null, null, limit);
     }
 
     /** Calls that passed their deadline. */
@@ -177,7 +205,7 @@ public final class Timeout {
 
     @Override
     public String toString() {
-        return "Timeout[" + name + ", " + config.duration() + "]";
+        return "Timeout[" + name + ", " + settings.config.duration() + "]";
     }
 
     /**
@@ -202,12 +230,15 @@ public final class Timeout {
         private static final int INTERRUPTED = 3;
 
         private final Thread thread;
+        /** The limit this call started with. */
+        private final Duration limit;
         @SuppressWarnings("unused") // accessed through STATE
         private volatile int state;
         private Cancellable timer;
 
-        private TimedCall(Thread thread) {
+        private TimedCall(Thread thread, Duration limit) {
             this.thread = thread;
+            this.limit = limit;
         }
 
         /** On the timer thread, at the deadline. Not for callers. */

@@ -3,6 +3,7 @@ package dev.resilience.core.timeout;
 import static dev.resilience.core.internal.Validation.positive;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /** Immutable, validated settings of a {@link Timeout}. Build with {@link #builder()}. */
 public final class TimeoutConfig {
@@ -48,6 +49,27 @@ public final class TimeoutConfig {
      */
     public boolean cancelRunningFuture() {
         return cancelRunningFuture;
+    }
+
+    /**
+     * Whether {@code other} holds the same settings: a registry leaves an instance alone when its new config
+     * equals the one in use.
+     */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof TimeoutConfig that)) {
+            return false;
+        }
+        return Objects.equals(duration, that.duration)
+                && Objects.equals(cancelRunningFuture, that.cancelRunningFuture);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(duration, cancelRunningFuture);
     }
 
     @Override

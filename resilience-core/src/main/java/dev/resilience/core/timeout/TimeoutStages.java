@@ -63,13 +63,11 @@ final class TimeoutStages implements StageFactory<Timeout> {
         private final Timeout timeout;
         private final AsyncStage inner;
         private final Clock clock;
-        private final boolean cancelRunning;
 
         Async(Timeout timeout, AsyncStage inner) {
             this.timeout = timeout;
             this.inner = inner;
             this.clock = timeout.clock();
-            this.cancelRunning = timeout.config().cancelRunningFuture();
         }
 
         /**
@@ -79,6 +77,7 @@ final class TimeoutStages implements StageFactory<Timeout> {
          */
         @Override
         public CompletableFuture<Object> execute(AsyncExecution execution, long startNanos) {
+            Timeout.Settings settings = timeout.settings(); // the call keeps the settings it started with
             long start = clock.coarseNanoTime();
             CompletableFuture<Object> attempt = inner.execute(execution, startNanos);
             if (attempt.isDone()) {
@@ -89,8 +88,8 @@ final class TimeoutStages implements StageFactory<Timeout> {
                 }
                 return attempt;
             }
-            long left = timeout.durationNanos() - (clock.coarseNanoTime() - start);
-            Race race = new Race(execution);
+            long left = settings.durationNanos - (clock.coarseNanoTime() - start);
+            Race race = new Race(execution, settings.config);
             race.timer = clock.schedule(race, Math.max(0, left));
             attempt.whenComplete(race);
             return race;
@@ -113,13 +112,15 @@ final class TimeoutStages implements StageFactory<Timeout> {
             }
 
             private final AsyncExecution execution;
+            private final TimeoutConfig config;
             @SuppressWarnings("unused") // through DECIDED
             private volatile boolean decided;
             /** Set before the attempt can complete into {@link #accept}. */
             volatile Cancellable timer;
 
-            Race(AsyncExecution execution) {
+            Race(AsyncExecution execution, TimeoutConfig config) {
                 this.execution = execution;
+                this.config = config;
             }
 
             private boolean decide() {
@@ -136,7 +137,7 @@ final class TimeoutStages implements StageFactory<Timeout> {
                     return; // finished in time, or the caller cancelled
                 }
                 timeout.countTimeout();
-                if (cancelRunning || execution.attemptsStopWhenCancelled()) {
+                if (config.cancelRunningFuture() || execution.attemptsStopWhenCancelled()) {
                     execution.stopCurrent();
                 }
                 execution.attemptTimedOut();
@@ -148,9 +149,8 @@ final class TimeoutStages implements StageFactory<Timeout> {
             }
 
             private void timeOut() {
-                completeExceptionally(new TimeoutExceededException(timeout.name(), timeout.config().duration(),
-                        null, false));
-                timeout.publishTimeout();
+                completeExceptionally(new TimeoutExceededException(timeout.name(), config.duration(), null, false));
+                timeout.publishTimeout(config.duration());
             }
 
             @Override

@@ -20,6 +20,8 @@ import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.chaos.Chaos;
 import dev.resilience.core.chaos.ChaosConfig;
 import dev.resilience.core.chaos.ChaosRegistry;
+import dev.resilience.core.event.PolicyKind;
+import dev.resilience.spring.reconfigure.ConfigChanges;
 
 /**
  * {@code /actuator/chaos}: every fault-injection instance's settings and what it injected so far; one instance;
@@ -37,6 +39,7 @@ public class ChaosEndpoint {
     private final ChaosRegistry registry;
     private final boolean chaosEnabled;
     private final ClassLoader classLoader;
+    private final ConfigChanges changes;
 
     /**
      * @param chaosEnabled whether {@code resilience.chaos.enabled} is true (shown; without it, no call has a
@@ -44,9 +47,16 @@ public class ChaosEndpoint {
      * @param classLoader  loads the exception classes a POST names
      */
     public ChaosEndpoint(ChaosRegistry registry, boolean chaosEnabled, ClassLoader classLoader) {
+        this(registry, chaosEnabled, classLoader, ConfigChanges.NONE);
+    }
+
+    /** @param changes the last live change of the settings of each instance, shown in its detail once there is one */
+    public ChaosEndpoint(ChaosRegistry registry, boolean chaosEnabled, ClassLoader classLoader,
+            ConfigChanges changes) {
         this.registry = registry;
         this.chaosEnabled = chaosEnabled;
         this.classLoader = classLoader;
+        this.changes = changes;
     }
 
     @ReadOperation
@@ -63,8 +73,12 @@ public class ChaosEndpoint {
 
     @ReadOperation
     public WebEndpointResponse<Object> instance(@Selector String name) {
-        return registry.find(name).<WebEndpointResponse<Object>>map(chaos -> new WebEndpointResponse<>(view(chaos)))
-                .orElseGet(() -> notFound(name));
+        return registry.find(name).<WebEndpointResponse<Object>>map(chaos -> {
+            Map<String, Object> detail = view(chaos);
+            changes.lastChange(PolicyKind.CHAOS, chaos.name())
+                    .ifPresent(change -> detail.put("lastConfigChange", change.toMap()));
+            return new WebEndpointResponse<>(detail);
+        }).orElseGet(() -> notFound(name));
     }
 
     /**

@@ -21,6 +21,8 @@ import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerSnapshot;
 import dev.resilience.core.circuitbreaker.StateTransition;
+import dev.resilience.core.event.PolicyKind;
+import dev.resilience.spring.reconfigure.ConfigChanges;
 
 /**
  * {@code /actuator/circuitbreakers}: every breaker's state and counts; one breaker with its config and recent
@@ -35,9 +37,16 @@ public class CircuitBreakersEndpoint {
             .map(Enum::name).toList();
 
     private final CircuitBreakerRegistry registry;
+    private final ConfigChanges changes;
 
     public CircuitBreakersEndpoint(CircuitBreakerRegistry registry) {
+        this(registry, ConfigChanges.NONE);
+    }
+
+    /** @param changes the last live change of the settings of each breaker, shown in its detail once there is one */
+    public CircuitBreakersEndpoint(CircuitBreakerRegistry registry, ConfigChanges changes) {
         this.registry = registry;
+        this.changes = changes;
     }
 
     @ReadOperation
@@ -99,7 +108,7 @@ public class CircuitBreakersEndpoint {
         return summary;
     }
 
-    private static Map<String, Object> details(CircuitBreaker breaker) {
+    private Map<String, Object> details(CircuitBreaker breaker) {
         Map<String, Object> details = summary(breaker);
         details.put("config", config(breaker.config()));
         List<Map<String, Object>> transitions = new ArrayList<>();
@@ -112,6 +121,8 @@ public class CircuitBreakersEndpoint {
             transitions.add(0, entry); // newest first
         }
         details.put("transitions", transitions);
+        changes.lastChange(PolicyKind.CIRCUIT_BREAKER, breaker.name())
+                .ifPresent(change -> details.put("lastConfigChange", change.toMap()));
         return details;
     }
 

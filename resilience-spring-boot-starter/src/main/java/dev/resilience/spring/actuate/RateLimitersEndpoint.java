@@ -11,6 +11,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import dev.resilience.core.ratelimiter.RateLimiter;
 import dev.resilience.core.ratelimiter.RateLimiterConfig;
 import dev.resilience.core.ratelimiter.RateLimiterRegistry;
+import dev.resilience.core.event.PolicyKind;
+import dev.resilience.spring.reconfigure.ConfigChanges;
 
 /**
  * {@code /actuator/ratelimiters}: every rate limiter's limit, its shared bucket's free permits, the calls waiting
@@ -20,9 +22,16 @@ import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 public class RateLimitersEndpoint {
 
     private final RateLimiterRegistry registry;
+    private final ConfigChanges changes;
 
     public RateLimitersEndpoint(RateLimiterRegistry registry) {
+        this(registry, ConfigChanges.NONE);
+    }
+
+    /** @param changes the last live change of the settings of each limiter, shown in its detail once there is one */
+    public RateLimitersEndpoint(RateLimiterRegistry registry, ConfigChanges changes) {
         this.registry = registry;
+        this.changes = changes;
     }
 
     @ReadOperation
@@ -36,9 +45,16 @@ public class RateLimitersEndpoint {
 
     @ReadOperation
     public WebEndpointResponse<Object> rateLimiter(@Selector String name) {
-        return registry.find(name).<WebEndpointResponse<Object>>map(limiter -> new WebEndpointResponse<>(view(limiter)))
+        return registry.find(name).<WebEndpointResponse<Object>>map(limiter -> new WebEndpointResponse<>(detail(limiter)))
                 .orElseGet(() -> new WebEndpointResponse<>(Map.of("error", "no rate limiter named '" + name + "'"),
                         WebEndpointResponse.STATUS_NOT_FOUND));
+    }
+
+    private Map<String, Object> detail(RateLimiter limiter) {
+        Map<String, Object> detail = view(limiter);
+        changes.lastChange(PolicyKind.RATE_LIMITER, limiter.name())
+                .ifPresent(change -> detail.put("lastConfigChange", change.toMap()));
+        return detail;
     }
 
     private static Map<String, Object> view(RateLimiter limiter) {

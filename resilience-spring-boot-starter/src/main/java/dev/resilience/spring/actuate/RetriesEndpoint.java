@@ -12,6 +12,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import dev.resilience.core.retry.Retry;
 import dev.resilience.core.retry.RetryBudget;
 import dev.resilience.core.retry.RetryRegistry;
+import dev.resilience.core.event.PolicyKind;
+import dev.resilience.spring.reconfigure.ConfigChanges;
 
 /**
  * {@code /actuator/retries}: every retry's outcome counts (and the budget it takes its retries from, if any), and
@@ -22,6 +24,7 @@ public class RetriesEndpoint {
 
     private final RetryRegistry registry;
     private final Collection<RetryBudget> budgets;
+    private final ConfigChanges changes;
 
     public RetriesEndpoint(RetryRegistry registry) {
         this(registry, List.of());
@@ -32,8 +35,14 @@ public class RetriesEndpoint {
      *                anyway)
      */
     public RetriesEndpoint(RetryRegistry registry, Collection<RetryBudget> budgets) {
+        this(registry, budgets, ConfigChanges.NONE);
+    }
+
+    /** @param changes the last live change of the settings of each retry, shown in its view once there is one */
+    public RetriesEndpoint(RetryRegistry registry, Collection<RetryBudget> budgets, ConfigChanges changes) {
         this.registry = registry;
         this.budgets = budgets;
+        this.changes = changes;
     }
 
     @ReadOperation
@@ -53,6 +62,8 @@ public class RetriesEndpoint {
                 view.put("budget", budget.name());
                 budgetsByName.putIfAbsent(budget.name(), budget);
             }
+            changes.lastChange(PolicyKind.RETRY, retry.name())
+                    .ifPresent(change -> view.put("lastConfigChange", change.toMap()));
             retries.put(retry.name(), view);
         }
         Map<String, Object> budgetViews = new LinkedHashMap<>();

@@ -73,6 +73,33 @@ final class ConfigRegistrar<S extends PolicySettings, C, B> {
         }
     }
 
+    /**
+     * The yml levels as a whole new set of configs for {@code registry}, resolved and checked against every instance
+     * it has built (see {@link PolicyRegistry#prepareReconfiguration}); nothing changes until the returned action
+     * runs.
+     *
+     * @throws InvalidResilienceConfigException naming the property path of the first invalid setting, or the
+     *                                          policy's prefix when a built instance cannot change in place
+     */
+    <P> Runnable prepare(PolicyRegistry<C, P> registry) {
+        try {
+            PolicyRegistry.Definitions<C> definitions = registry.newDefinitions();
+            properties.getConfigs().forEach((name, settings) -> definitions.addConfig(name, baseOf(settings),
+                    overrides(settings, prefix + ".configs." + name)));
+            properties.getInstances().forEach((name, settings) -> definitions.configureInstance(name,
+                    baseOf(settings), overrides(settings, prefix + ".instances." + name)));
+            return registry.prepareReconfiguration(definitions)::apply;
+        } catch (InvalidConfigException invalid) {
+            throw toPropertyError(invalid);
+        } catch (IllegalStateException cannotChange) {
+            if (cannotChange instanceof InvalidResilienceConfigException named) {
+                throw named;
+            }
+            throw new InvalidResilienceConfigException(prefix, "cannot change in place: "
+                    + cannotChange.getMessage());
+        }
+    }
+
     /** Unset or blank: {@code default} (for {@code default} itself, the built-in defaults). */
     private static String baseOf(PolicySettings settings) {
         String base = settings.getBaseConfig();

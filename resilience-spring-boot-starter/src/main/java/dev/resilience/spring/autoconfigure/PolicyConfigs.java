@@ -57,6 +57,45 @@ final class PolicyConfigs {
                 .configure(registry);
     }
 
+    // ---- the same levels as a new set for a running registry (live reconfiguration) --------------------------
+
+    static Runnable prepare(CircuitBreakerRegistry registry, CircuitBreakerProperties properties, ClassLoader loader) {
+        return new ConfigRegistrar<CircuitBreakerProperties.Settings, CircuitBreakerConfig, CircuitBreakerConfig.Builder>(
+                "resilience.circuitbreaker", properties, CircuitBreakerConfig::from,
+                (s, b, path) -> apply(s, b, path, loader), CircuitBreakerConfig.Builder::build).prepare(registry);
+    }
+
+    static Runnable prepare(RetryRegistry registry, RetryProperties properties, ClassLoader loader,
+            RetryBudgets budgets) {
+        return new ConfigRegistrar<RetryProperties.Settings, RetryConfig, RetryConfig.Builder>("resilience.retry",
+                properties, RetryConfig::from, (s, b, path) -> apply(s, b, path, loader, budgets),
+                RetryConfig.Builder::build).prepare(registry);
+    }
+
+    static Runnable prepare(RateLimiterRegistry registry, RateLimiterProperties properties) {
+        return new ConfigRegistrar<RateLimiterProperties.Settings, RateLimiterConfig, RateLimiterConfig.Builder>(
+                "resilience.ratelimiter", properties, RateLimiterConfig::from, PolicyConfigs::apply,
+                RateLimiterConfig.Builder::build).prepare(registry);
+    }
+
+    static Runnable prepare(TimeoutRegistry registry, TimeoutProperties properties) {
+        return new ConfigRegistrar<TimeoutProperties.Settings, TimeoutConfig, TimeoutConfig.Builder>(
+                "resilience.timeout", properties, TimeoutConfig::from, PolicyConfigs::apply,
+                TimeoutConfig.Builder::build).prepare(registry);
+    }
+
+    static Runnable prepare(BulkheadRegistry registry, BulkheadProperties properties) {
+        return new ConfigRegistrar<BulkheadProperties.Settings, BulkheadConfig, BulkheadConfig.Builder>(
+                "resilience.bulkhead", properties, BulkheadConfig::from, PolicyConfigs::apply,
+                BulkheadConfig.Builder::build).prepare(registry);
+    }
+
+    static Runnable prepare(ChaosRegistry registry, ChaosProperties properties, ClassLoader loader) {
+        return new ConfigRegistrar<ChaosProperties.Settings, ChaosConfig, ChaosConfig.Builder>("resilience.chaos",
+                properties, ChaosConfig::from, (s, b, path) -> apply(s, b, path, loader), ChaosConfig.Builder::build)
+                .prepare(registry);
+    }
+
     private static void apply(CircuitBreakerProperties.Settings s, CircuitBreakerConfig.Builder b, String path,
             ClassLoader loader) {
         if (s.getSlidingWindowType() != null) {

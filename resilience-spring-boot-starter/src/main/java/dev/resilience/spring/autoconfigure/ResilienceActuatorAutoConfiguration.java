@@ -32,20 +32,23 @@ import dev.resilience.spring.actuate.ResilienceInfoContributor;
 import dev.resilience.spring.actuate.RetriesEndpoint;
 import dev.resilience.spring.actuate.TimeoutsEndpoint;
 import dev.resilience.spring.events.RecentEvents;
+import dev.resilience.spring.reconfigure.ConfigChanges;
+import dev.resilience.spring.reconfigure.ResilienceReconfiguration;
 
 /**
  * Actuator endpoints, the {@code circuitBreakers} health component and the {@code resilience} info section,
  * when the application has Spring Boot Actuator.
  */
-@AutoConfiguration(after = ResilienceAutoConfiguration.class)
+@AutoConfiguration(after = { ResilienceAutoConfiguration.class, ResilienceReconfigurationAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
 public class ResilienceActuatorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    public CircuitBreakersEndpoint circuitBreakersEndpoint(CircuitBreakerRegistry registry) {
-        return new CircuitBreakersEndpoint(registry);
+    public CircuitBreakersEndpoint circuitBreakersEndpoint(CircuitBreakerRegistry registry,
+            ObjectProvider<ResilienceReconfiguration> reconfiguration) {
+        return new CircuitBreakersEndpoint(registry, changes(reconfiguration));
     }
 
     @Bean
@@ -58,23 +61,27 @@ public class ResilienceActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    public RetriesEndpoint retriesEndpoint(RetryRegistry registry, ObjectProvider<RetryBudgets> budgets) {
+    public RetriesEndpoint retriesEndpoint(RetryRegistry registry, ObjectProvider<RetryBudgets> budgets,
+            ObjectProvider<ResilienceReconfiguration> reconfiguration) {
         RetryBudgets configured = budgets.getIfAvailable();
-        return new RetriesEndpoint(registry, configured == null ? List.of() : configured.all());
+        return new RetriesEndpoint(registry, configured == null ? List.of() : configured.all(),
+                changes(reconfiguration));
     }
 
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    public RateLimitersEndpoint rateLimitersEndpoint(RateLimiterRegistry registry) {
-        return new RateLimitersEndpoint(registry);
+    public RateLimitersEndpoint rateLimitersEndpoint(RateLimiterRegistry registry,
+            ObjectProvider<ResilienceReconfiguration> reconfiguration) {
+        return new RateLimitersEndpoint(registry, changes(reconfiguration));
     }
 
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    public TimeoutsEndpoint timeoutsEndpoint(TimeoutRegistry registry) {
-        return new TimeoutsEndpoint(registry);
+    public TimeoutsEndpoint timeoutsEndpoint(TimeoutRegistry registry,
+            ObjectProvider<ResilienceReconfiguration> reconfiguration) {
+        return new TimeoutsEndpoint(registry, changes(reconfiguration));
     }
 
     /** Read-only unless {@code management.endpoint.chaos.access=unrestricted}: its POST is a write. */
@@ -82,8 +89,9 @@ public class ResilienceActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
     public ChaosEndpoint chaosEndpoint(ChaosRegistry registry, ResilienceProperties properties,
-            ResourceLoader resources) {
-        return new ChaosEndpoint(registry, properties.getChaos().isEnabled(), resources.getClassLoader());
+            ResourceLoader resources, ObjectProvider<ResilienceReconfiguration> reconfiguration) {
+        return new ChaosEndpoint(registry, properties.getChaos().isEnabled(), resources.getClassLoader(),
+                changes(reconfiguration));
     }
 
     @Bean
@@ -100,6 +108,12 @@ public class ResilienceActuatorAutoConfiguration {
             RetryRegistry retries, RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts,
             BulkheadRegistry bulkheads, Clock clock) {
         return new ResilienceInfoContributor(circuitBreakers, retries, rateLimiters, timeouts, bulkheads, clock);
+    }
+
+    /** The last live change of each instance's settings, when the application has live reconfiguration. */
+    private static ConfigChanges changes(ObjectProvider<ResilienceReconfiguration> reconfiguration) {
+        ConfigChanges changes = reconfiguration.getIfUnique();
+        return changes == null ? ConfigChanges.NONE : changes;
     }
 
     /** Separate so the health module stays optional. */

@@ -53,6 +53,10 @@ public class ResilienceProperties {
     @NestedConfigurationProperty
     private final ResilienceWebProperties web = new ResilienceWebProperties();
 
+    /** Live reconfiguration: changed policy settings applied in place while the application runs. */
+    @NestedConfigurationProperty
+    private final Reconfiguration reconfiguration = new Reconfiguration();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -97,6 +101,10 @@ public class ResilienceProperties {
         return web;
     }
 
+    public Reconfiguration getReconfiguration() {
+        return reconfiguration;
+    }
+
     /** {@code resilience.events.*}. */
     public static class Events {
 
@@ -113,6 +121,24 @@ public class ResilienceProperties {
 
         public void setBufferSize(int bufferSize) {
             this.bufferSize = bufferSize;
+        }
+    }
+
+    /** {@code resilience.reconfiguration.*}. */
+    public static class Reconfiguration {
+
+        /**
+         * Whether changed resilience.* settings apply in place when Spring Cloud announces an environment change
+         * (EnvironmentChangeEvent: /actuator/refresh, a config server, Kubernetes config maps).
+         */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
     }
 }

@@ -20,11 +20,51 @@ public final class RetryBudgets {
 
     private static final String PREFIX = "resilience.retry.budgets";
 
-    private final Map<String, RetryBudget> budgets;
+    /** Replaced whole when a live reconfiguration changes the set ({@link #prepare}). */
+    private volatile Map<String, RetryBudget> budgets;
 
     /** @param budgets the budgets by name */
     public RetryBudgets(Map<String, RetryBudget> budgets) {
         this.budgets = Collections.unmodifiableMap(new TreeMap<>(budgets));
+    }
+
+    /**
+     * The budgets {@code properties} define, checked against these: a budget keeps its instance (and counts) and
+     * takes its new settings when the returned change is applied; one no longer defined is dropped then. A name
+     * not defined at start-up is refused: budgets are made, and metered, at start-up.
+     *
+     * @throws InvalidResilienceConfigException naming the property of the first invalid setting or new budget
+     */
+    Change prepare(Map<String, RetryProperties.Budget> properties) {
+        Map<String, RetryBudgetConfig> configs = new TreeMap<>();
+        Map<String, RetryBudget> next = new TreeMap<>();
+        Map<String, RetryBudget> current = budgets;
+        new TreeMap<>(properties).forEach((name, settings) -> {
+            RetryBudget budget = current.get(name);
+            if (budget == null) {
+                throw new InvalidResilienceConfigException(PREFIX + "." + name, "is a new budget, but budgets are "
+                        + "made at start-up (known budgets: " + (current.isEmpty() ? "none"
+                                : String.join(", ", current.keySet())) + "); restart the application to add one");
+            }
+            configs.put(name, config(name, settings));
+            next.put(name, budget);
+        });
+        return new Change(new RetryBudgets(next), () -> {
+            configs.forEach((name, config) -> {
+                RetryBudget budget = next.get(name);
+                if (!budget.config().equals(config)) {
+                    budget.reconfigure(config);
+                }
+            });
+            budgets = Collections.unmodifiableMap(next);
+        });
+    }
+
+    /**
+     * A checked new set of budgets: {@code next} to resolve the retries' {@code budget} settings against, and
+     * {@code apply} to put it in place.
+     */
+    record Change(RetryBudgets next, Runnable apply) {
     }
 
     /**

@@ -1,0 +1,63 @@
+package dev.resilience.spring.autoconfigure;
+
+import java.util.List;
+import java.util.Objects;
+
+import dev.resilience.core.bulkhead.BulkheadRegistry;
+import dev.resilience.core.chaos.ChaosRegistry;
+import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.ratelimiter.RateLimiterRegistry;
+import dev.resilience.core.retry.RetryRegistry;
+import dev.resilience.core.timeout.TimeoutRegistry;
+
+/**
+ * Hands a new binding of {@code resilience.*} to the running registries (and the retry budgets), in two steps:
+ * {@link #prepare} checks every policy's new settings against every instance built so far and changes nothing;
+ * the action it returns applies them all, in place. So one invalid setting anywhere applies nothing anywhere.
+ * The machinery behind {@code ResilienceReconfiguration}; applications call that.
+ */
+public final class PolicyReconfigurer {
+
+    private final CircuitBreakerRegistry circuitBreakers;
+    private final RetryRegistry retries;
+    private final RateLimiterRegistry rateLimiters;
+    private final TimeoutRegistry timeouts;
+    private final BulkheadRegistry bulkheads;
+    private final ChaosRegistry chaos;
+    private final RetryBudgets budgets;
+    private final ClassLoader classLoader;
+
+    /**
+     * @param classLoader resolves the exception classes the settings name
+     */
+    public PolicyReconfigurer(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+            RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads, ChaosRegistry chaos,
+            RetryBudgets budgets, ClassLoader classLoader) {
+        this.circuitBreakers = Objects.requireNonNull(circuitBreakers, "circuitBreakers");
+        this.retries = Objects.requireNonNull(retries, "retries");
+        this.rateLimiters = Objects.requireNonNull(rateLimiters, "rateLimiters");
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+        this.bulkheads = Objects.requireNonNull(bulkheads, "bulkheads");
+        this.chaos = Objects.requireNonNull(chaos, "chaos");
+        this.budgets = Objects.requireNonNull(budgets, "budgets");
+        this.classLoader = classLoader;
+    }
+
+    /**
+     * Checks the policies' settings in {@code next}, every policy before any is changed.
+     *
+     * @return what applies them all
+     * @throws InvalidResilienceConfigException naming the first property at fault
+     */
+    public Runnable prepare(ResilienceProperties next) {
+        RetryBudgets.Change budgetChange = budgets.prepare(next.getRetry().getBudgets());
+        List<Runnable> steps = List.of(budgetChange.apply(),
+                PolicyConfigs.prepare(circuitBreakers, next.getCircuitbreaker(), classLoader),
+                PolicyConfigs.prepare(retries, next.getRetry(), classLoader, budgetChange.next()),
+                PolicyConfigs.prepare(rateLimiters, next.getRatelimiter()),
+                PolicyConfigs.prepare(timeouts, next.getTimeout()),
+                PolicyConfigs.prepare(bulkheads, next.getBulkhead()),
+                PolicyConfigs.prepare(chaos, next.getChaos(), classLoader));
+        return () -> steps.forEach(Runnable::run);
+    }
+}
