@@ -50,7 +50,12 @@ public enum EventType {
     CHAOS_CHANGED(PolicyKind.CHAOS),
 
     /** A fallback supplied the result for a failure. */
-    FALLBACK_USED(PolicyKind.FALLBACK);
+    FALLBACK_USED(PolicyKind.FALLBACK),
+
+    /** A hedge launched an extra attempt beside a slow one. */
+    HEDGE_LAUNCHED(PolicyKind.HEDGE),
+    /** An extra attempt of a hedge won: its result was used and the others were cancelled. */
+    HEDGE_WON(PolicyKind.HEDGE);
 
     private final PolicyKind policy;
 
