@@ -31,6 +31,8 @@ import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
 import dev.resilience.spring.actuate.ResilienceInfoContributor;
 import dev.resilience.spring.actuate.RetriesEndpoint;
 import dev.resilience.spring.actuate.TimeoutsEndpoint;
+import dev.resilience.spring.actuate.HedgesEndpoint;
+import dev.resilience.core.hedge.HedgeRegistry;
 import dev.resilience.spring.events.RecentEvents;
 
 /**
@@ -75,6 +77,13 @@ public class ResilienceActuatorAutoConfiguration {
     @ConditionalOnAvailableEndpoint
     public TimeoutsEndpoint timeoutsEndpoint(TimeoutRegistry registry) {
         return new TimeoutsEndpoint(registry);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    public HedgesEndpoint hedgesEndpoint(HedgeRegistry registry) {
+        return new HedgesEndpoint(registry);
     }
 
     /** Read-only unless {@code management.endpoint.chaos.access=unrestricted}: its POST is a write. */

@@ -30,7 +30,7 @@ public class EventLogger implements EventListener {
             case CHAOS_CHANGED -> log.info("chaos '{}' changed: {}", event.name(), event.detail());
             case RETRY_SCHEDULED, RETRY_EXHAUSTED, RETRY_SUCCEEDED, NOT_PERMITTED, BULKHEAD_REJECTED, TIMEOUT,
                     FALLBACK_USED, RATE_LIMITER_REJECTED, RETRY_BUDGET_EXHAUSTED, CHAOS_FAULT_INJECTED,
-                    CHAOS_LATENCY_INJECTED -> {
+                    CHAOS_LATENCY_INJECTED, HEDGE_LAUNCHED, HEDGE_WON -> {
                 if (log.isDebugEnabled()) {
                     log.debug("{} '{}' {}{}{}{}", event.policy().id(), event.name(), event.type(),
                             event.detail().isEmpty() ? "" : ": " + event.detail(),
