@@ -259,7 +259,7 @@ public class MethodPipelineFactory {
 
     /**
      * The {@code name} a method's calls are observed under: the instance name of its outermost policy in the
-     * pipeline's order (retry, circuit breaker, rate limiter, timeout, bulkhead), whose metrics it then
+     * pipeline's order (retry, hedge, circuit breaker, rate limiter, timeout, bulkhead), whose metrics it then
      * shares; the method's default name for a method with {@code @Fallback} alone.
      */
     static String observedName(ResiliencePipeline pipeline) {
@@ -293,6 +293,9 @@ public class MethodPipelineFactory {
         names.add(description);
         if (policies.retry() != null) {
             names.add(nameOr(policies.retry().name(), description));
+        }
+        if (policies.hedge() != null) {
+            names.add(nameOr(policies.hedge().name(), description));
         }
         if (policies.circuitBreaker() != null) {
             names.add(nameOr(policies.circuitBreaker().name(), description));
