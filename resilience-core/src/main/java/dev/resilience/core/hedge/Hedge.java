@@ -27,8 +27,9 @@ import dev.resilience.core.spi.Clock;
  * <p>A synchronous call's first attempt runs on the caller's thread; the extra attempts on the configured
  * executor (or the pipeline's). The delay of a synchronous call is not a timer per call: one sweep per hedge
  * looks at the calls in flight when the earliest of them is due, so a call that returns before its delay costs
- * a clock read, two atomic writes and its small record. A percentile delay follows the latency of the last
- * {@value LatencyWindow#SIZE} attempts.
+ * a clock read, a CAS into a slot and one out of it, and its small record. A percentile delay follows the
+ * latency of the last {@value LatencyWindow#SIZE} measured attempts (every call's until 50 are measured, then
+ * one call in {@value LatencyWindow#SAMPLE_EVERY}, chosen before it starts).
  *
  * <p>In a pipeline, a hedge sits inside the retry and outside the breaker, limits and timeout: each attempt
  * passes through them, and each extra attempt is taken from the retry's budget, if it has one.
@@ -58,7 +59,7 @@ public final class Hedge implements Reconfigurable<HedgeConfig> {
         this.events = new EventPublisher(name, clock);
         this.settings = new Settings(config);
         this.latencies = new LatencyWindow(config.delay().isPercentile() ? config.delay().percentile() : 50);
-        this.watch = new SyncWatch(clock);
+        this.watch = new SyncWatch(this);
     }
 
     public static Hedge ofDefaults(String name) {
@@ -103,9 +104,13 @@ public final class Hedge implements Reconfigurable<HedgeConfig> {
         if (!current.percentile) {
             return current.fixedNanos;
         }
-        long measured = latencies.percentileNanos();
-        return latencies.measured() >= HedgeConfig.MIN_MEASURED_CALLS && measured > 0 ? measured
-                : current.fallbackNanos;
+        long measured = latencies.percentileNanos(); // 0 until enough attempts are measured
+        return measured > 0 ? measured : current.fallbackNanos;
+    }
+
+    /** Whether the latency of the call starting now is measured (a percentile delay samples its calls). */
+    boolean sampleLatency(Settings current) {
+        return current.percentile && latencies.sample();
     }
 
     /** An attempt took {@code nanos}: measured for a percentile delay. */
@@ -183,7 +188,10 @@ public final class Hedge implements Reconfigurable<HedgeConfig> {
         return Duration.ofNanos(delayNanos(settings));
     }
 
-    /** Attempts measured for a percentile delay (counting from creation, not only those in the window). */
+    /**
+     * Attempts measured for a percentile delay (counting from creation, not only those in the window). Counted
+     * without a lock: under contention it may lag behind a little.
+     */
     public long measuredAttempts() {
         return latencies.measured();
     }

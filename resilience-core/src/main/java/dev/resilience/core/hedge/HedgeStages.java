@@ -130,16 +130,19 @@ final class HedgeStages implements StageFactory<Hedge> {
             this.defaultExecutor = context.executor();
         }
 
-        /** A call that returns before its delay: a clock read, a slot taken and given back, one small object. */
+        /**
+         * A call that returns before its delay: a clock read, one small object, a CAS into a slot of the hedge's
+         * table and one out of it (and, for a percentile delay, a second clock read and a store into the window).
+         */
         @Override
         public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
             Hedge.Settings settings = hedge.settings();
             Clock clock = hedge.clock();
             long start = clock.nanoTime();
-            long delay = hedge.delayNanos(settings);
-            SyncCall watched = new SyncCall(this, settings, call, kind, argument, start, delay);
+            boolean measured = hedge.sampleLatency(settings);
+            SyncCall watched = new SyncCall(this, call, kind, argument, start, measured);
             SyncWatch watch = hedge.watch();
-            int slot = watch.register(watched, delay);
+            int slot = watch.register(watched, hedge.delayNanos(settings));
             hedge.onCall();
             Object result = null;
             Throwable failure = null;
@@ -148,9 +151,8 @@ final class HedgeStages implements StageFactory<Hedge> {
             } catch (Throwable thrown) {
                 failure = thrown;
             }
-            if (watched.finishUnhedged()) {
-                watch.release(slot);
-                if (settings.percentile) {
+            if (watch.finish(slot, watched)) {
+                if (measured) {
                     hedge.recordLatency(settings, clock.nanoTime() - start);
                 }
                 if (failure != null) {
@@ -158,14 +160,10 @@ final class HedgeStages implements StageFactory<Hedge> {
                 }
                 return result;
             }
-            try {
-                return watched.firstAttemptEnded(result, failure);
-            } finally {
-                watch.release(slot);
-            }
+            return watched.awaitRace().firstAttemptEnded(result, failure);
         }
 
-        Executor executor(Hedge.Settings settings) {
+        Executor executor() {
             Executor configured = hedge.config().executor();
             return configured != null ? configured : defaultExecutor;
         }
@@ -176,104 +174,105 @@ final class HedgeStages implements StageFactory<Hedge> {
         }
     }
 
-    /** One synchronous call through a hedge: watched until it ends, raced once an extra attempt starts. */
+    /** One synchronous call through a hedge while it is watched: what an extra attempt needs to run. */
     static final class SyncCall {
 
-        private static final VarHandle PHASE;
+        final Sync stage;
+        final Object call;
+        final int kind;
+        final Object argument;
+        final Thread caller;
+        final long start;
+        /** Whether its attempts' latency goes into the hedge's window (decided before the call). */
+        final boolean measured;
+        /** Set by the sweep before it takes the call out of its slot; read by the caller after it found it gone. */
+        private volatile SyncRace race;
 
-        static {
-            try {
-                PHASE = MethodHandles.lookup().findVarHandle(SyncCall.class, "phase", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private static final int PLAIN = 0;
-        private static final int FINISHED = 1;
-        private static final int HEDGED = 2;
-
-        private final Sync stage;
-        private final Hedge.Settings settings;
-        private final Object call;
-        private final int kind;
-        private final Object argument;
-        private final Thread caller;
-        private final long start;
-        private final long delay;
-        /** When the sweep should launch the next extra attempt; {@link SyncWatch#NONE} when no more will come. */
-        volatile long nextHedgeAt;
-        @SuppressWarnings("unused") // through PHASE
-        private volatile int phase;
-        // Set before the CAS to HEDGED, read after it: the race, under its own lock.
-        private Outcome outcome;
-        private SyncAttempt[] attempts;
-
-        SyncCall(Sync stage, Hedge.Settings settings, Object call, int kind, Object argument, long start,
-                long delay) {
+        SyncCall(Sync stage, Object call, int kind, Object argument, long start, boolean measured) {
             this.stage = stage;
-            this.settings = settings;
             this.call = call;
             this.kind = kind;
             this.argument = argument;
             this.caller = Thread.currentThread();
             this.start = start;
+            this.measured = measured;
+        }
+
+        /** On the sweep, before it claims the call: the race the call becomes if the claim succeeds. */
+        SyncRace prepareRace(long delay) {
+            SyncRace prepared = new SyncRace(this, stage.hedge.settings(), delay);
+            race = prepared;
+            return prepared;
+        }
+
+        /** On the caller's thread, once it found its call claimed by the sweep. */
+        SyncRace awaitRace() {
+            SyncRace current = race;
+            while (current == null) { // set before the claim: only a reordering could show it missing
+                Thread.onSpinWait();
+                current = race;
+            }
+            return current;
+        }
+    }
+
+    /** A synchronous call whose first extra attempt started: its attempts, one on the caller's thread. */
+    static final class SyncRace implements Runnable {
+
+        private final SyncCall owner;
+        private final Hedge.Settings settings;
+        private final long delay;
+        private final Outcome outcome;
+        private final SyncAttempt[] attempts;
+        /** The timer of the next extra attempt, when more may follow. */
+        private volatile Cancellable timer = Cancellable.NONE;
+
+        SyncRace(SyncCall owner, Hedge.Settings settings, long delay) {
+            this.owner = owner;
+            this.settings = settings;
             this.delay = delay;
-            this.nextHedgeAt = start + delay;
+            this.outcome = new Outcome(settings.maxHedges);
+            this.outcome.launched = 1;
+            this.attempts = new SyncAttempt[settings.maxHedges + 1];
+            this.attempts[0] = new SyncAttempt(this, 0, owner.caller, owner.start);
         }
 
-        /** The first attempt ended before any extra one started: the call is over. */
-        boolean finishUnhedged() {
-            return PHASE.compareAndSet(this, PLAIN, FINISHED);
+        /** On the sweep, once it claimed the call: the first extra attempt. */
+        void hedge(long now) {
+            owner.stage.hedge.onHedged();
+            launchNext(now);
         }
 
-        /** On the sweep: the next extra attempt is due. @return when the one after is due, or NONE */
-        synchronized long due(long now) {
-            int current = (int) PHASE.getVolatile(this);
-            if (current == FINISHED) {
-                return nextHedgeAt = SyncWatch.NONE;
-            }
-            if (current == PLAIN) {
-                Outcome race = new Outcome(settings.maxHedges);
-                race.launched = 1;
-                SyncAttempt[] all = new SyncAttempt[settings.maxHedges + 1];
-                all[0] = new SyncAttempt(this, 0, caller, start);
-                outcome = race;
-                attempts = all;
-                if (!PHASE.compareAndSet(this, PLAIN, HEDGED)) {
-                    return nextHedgeAt = SyncWatch.NONE;
-                }
-                stage.hedge.onHedged();
-            }
-            return nextHedgeAt = launchNext(now);
+        /** On the timer thread: the next extra attempt is due. */
+        @Override
+        public void run() {
+            launchNext(owner.stage.hedge.clock().nanoTime());
         }
 
-        private long launchNext(long now) {
+        private void launchNext(long now) {
             SyncAttempt attempt;
             int number;
             synchronized (outcome) {
                 number = outcome.launched;
-                if (outcome.decided || number > settings.maxHedges) {
-                    return SyncWatch.NONE;
-                }
-                if (!stage.context.tryExtraAttempt()) {
-                    return SyncWatch.NONE; // the retry budget is spent: the attempts under way decide
+                if (outcome.decided || number > settings.maxHedges || !owner.stage.context.tryExtraAttempt()) {
+                    return; // decided, all launched, or the retry budget is spent: the attempts under way decide
                 }
                 attempt = new SyncAttempt(this, number, null, 0);
                 attempts[number] = attempt;
                 outcome.launched = number + 1;
             }
-            stage.hedge.onLaunched(number, now - start);
+            owner.stage.hedge.onLaunched(number, now - owner.start);
+            if (number < settings.maxHedges) {
+                timer = owner.stage.hedge.clock().schedule(this, delay);
+            }
             try {
-                stage.executor(settings).execute(attempt);
+                owner.stage.executor().execute(attempt);
             } catch (Throwable rejected) {
                 ended(attempt, null, rejected, false);
-                return SyncWatch.NONE;
             }
-            return number < settings.maxHedges ? start + (number + 1) * delay : SyncWatch.NONE;
         }
 
-        /** On the caller's thread, once its own attempt ended and the call had been hedged. */
+        /** On the caller's thread, once its own attempt ended. */
         Object firstAttemptEnded(Object result, Throwable failure) throws Throwable {
             SyncAttempt first = attempts[0];
             boolean stopped = !first.finish();
@@ -292,12 +291,11 @@ final class HedgeStages implements StageFactory<Hedge> {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            Outcome race = outcome;
-            synchronized (race) {
-                if (race.failure != null) {
-                    throw race.failure;
+            synchronized (outcome) {
+                if (outcome.failure != null) {
+                    throw outcome.failure;
                 }
-                return race.value;
+                return outcome.value;
             }
         }
 
@@ -317,6 +315,7 @@ final class HedgeStages implements StageFactory<Hedge> {
                 outcome.decideWithoutWinner();
                 losers = attempts.clone();
             }
+            timer.cancel();
             for (SyncAttempt loser : losers) {
                 if (loser != null && loser.number != 0) {
                     loser.interrupt();
@@ -326,7 +325,8 @@ final class HedgeStages implements StageFactory<Hedge> {
 
         /** Attempt {@code attempt} ended with {@code result} or {@code thrown}; {@code stopped} if it lost. */
         void ended(SyncAttempt attempt, Object result, Throwable thrown, boolean stopped) {
-            long now = stage.hedge.clock().nanoTime();
+            Hedge hedge = owner.stage.hedge;
+            long now = hedge.clock().nanoTime();
             boolean winning = false;
             if (thrown == null && !stopped) {
                 try {
@@ -337,30 +337,29 @@ final class HedgeStages implements StageFactory<Hedge> {
             }
             boolean decided;
             SyncAttempt[] losers = null;
-            Outcome race = outcome;
-            synchronized (race) {
+            synchronized (outcome) {
                 // A stopped attempt lost to a decision already made: what it produced is not used.
-                decided = race.ended(attempt.number, result, thrown, winning && !stopped);
-                if (decided && race.winner >= 0) {
+                decided = outcome.ended(attempt.number, result, thrown, winning && !stopped);
+                if (decided && outcome.winner >= 0) {
                     losers = attempts.clone();
                 }
             }
-            if (attempt.ran()) {
-                stage.hedge.recordLatency(settings, now - attempt.startNanos());
+            if (owner.measured && attempt.ran()) {
+                hedge.recordLatency(settings, now - attempt.startNanos());
             }
             if (decided) {
+                timer.cancel();
                 if (losers != null) {
                     for (SyncAttempt loser : losers) {
-                        if (loser != null && loser.number != race.winner) {
+                        if (loser != null && loser.number != outcome.winner) {
                             loser.interrupt();
                         }
                     }
-                    if (race.winner > 0) {
-                        stage.hedge.onWon(race.winner);
+                    if (outcome.winner > 0) {
+                        hedge.onWon(outcome.winner);
                     }
                 }
-                nextHedgeAt = SyncWatch.NONE;
-                LockSupport.unpark(caller);
+                LockSupport.unpark(owner.caller);
             }
         }
 
@@ -368,15 +367,14 @@ final class HedgeStages implements StageFactory<Hedge> {
         void run(SyncAttempt attempt) {
             synchronized (outcome) {
                 if (outcome.decided) {
-                    outcome.ended++;
                     return;
                 }
-                attempt.begin(Thread.currentThread(), stage.hedge.clock().nanoTime());
+                attempt.begin(Thread.currentThread(), owner.stage.hedge.clock().nanoTime());
             }
             Object result = null;
             Throwable failure = null;
             try {
-                result = stage.inner.execute(call, kind, argument, Invocation.NO_TIME);
+                result = owner.stage.inner.execute(owner.call, owner.kind, owner.argument, Invocation.NO_TIME);
             } catch (Throwable thrown) {
                 failure = thrown;
             }
@@ -410,15 +408,15 @@ final class HedgeStages implements StageFactory<Hedge> {
         private static final int INTERRUPTING = 3;
         private static final int INTERRUPTED = 4;
 
-        private final SyncCall owner;
+        private final SyncRace race;
         final int number;
         private Thread thread;
         private long startNanos;
         @SuppressWarnings("unused") // through STATE
-        private volatile int state;
+        private volatile int state = WAITING;
 
-        SyncAttempt(SyncCall owner, int number, Thread thread, long startNanos) {
-            this.owner = owner;
+        SyncAttempt(SyncRace race, int number, Thread thread, long startNanos) {
+            this.race = race;
             this.number = number;
             this.thread = thread;
             this.startNanos = startNanos;
@@ -445,7 +443,7 @@ final class HedgeStages implements StageFactory<Hedge> {
 
         @Override
         public void run() {
-            owner.run(this);
+            race.run(this);
         }
 
         boolean finish() {
@@ -487,6 +485,7 @@ final class HedgeStages implements StageFactory<Hedge> {
             Hedge.Settings settings = hedge.settings();
             Clock clock = hedge.clock();
             long start = clock.nanoTime();
+            boolean measured = hedge.sampleLatency(settings);
             hedge.onCall();
             AsyncExecution first = execution.fork();
             CompletableFuture<Object> attempt;
@@ -496,12 +495,12 @@ final class HedgeStages implements StageFactory<Hedge> {
                 attempt = CompletableFuture.failedFuture(unexpected);
             }
             if (attempt.isDone()) {
-                if (settings.percentile) {
+                if (measured) {
                     hedge.recordLatency(settings, clock.nanoTime() - start);
                 }
                 return attempt;
             }
-            Race race = new Race(execution, settings, start, hedge.delayNanos(settings));
+            Race race = new Race(execution, settings, start, hedge.delayNanos(settings), measured);
             race.begin(first, attempt);
             return race;
         }
@@ -513,15 +512,17 @@ final class HedgeStages implements StageFactory<Hedge> {
             private final Hedge.Settings settings;
             private final long start;
             private final long delay;
+            private final boolean measured;
             private final Outcome outcome;
             private final AsyncAttempt[] attempts;
             private volatile Cancellable timer = Cancellable.NONE;
 
-            Race(AsyncExecution execution, Hedge.Settings settings, long start, long delay) {
+            Race(AsyncExecution execution, Hedge.Settings settings, long start, long delay, boolean measured) {
                 this.execution = execution;
                 this.settings = settings;
                 this.start = start;
                 this.delay = delay;
+                this.measured = measured;
                 this.outcome = new Outcome(settings.maxHedges);
                 this.attempts = new AsyncAttempt[settings.maxHedges + 1];
             }
@@ -604,7 +605,7 @@ final class HedgeStages implements StageFactory<Hedge> {
                     late = outcome.decided;
                     decided = outcome.ended(attempt.number, value, failure, winning);
                 }
-                if (attempt.execution != null) {
+                if (measured && attempt.execution != null) {
                     hedge.recordLatency(settings, now - attempt.startNanos);
                 }
                 if (late) {

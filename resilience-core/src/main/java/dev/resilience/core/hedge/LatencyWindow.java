@@ -1,23 +1,29 @@
 package dev.resilience.core.hedge;
 
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The latency of the last {@value #SIZE} attempts of a hedge, as a histogram, and a percentile of it.
+ * The latency of the last {@value #SIZE} attempts of a hedge, and a percentile of it.
  *
- * <p>Recording is four atomic operations and no lock: the ring says which bucket each of the last attempts
- * fell in, so the bucket counts always describe exactly the attempts in the ring (each overwritten entry
- * takes its count back). Buckets are log-linear: 32 per power of two of microseconds, so a percentile is
- * never more than about 3% above the true value (it is read as the upper edge of its bucket). The
- * percentile is computed off the calls' path: by the recording that brings the count to
- * {@link HedgeConfig#MIN_MEASURED_CALLS}, then by every {@value #RECOMPUTE_EVERY}th one (a scan of the
- * counts, about a microsecond, amortised to a few nanoseconds per call), and read as one volatile field.
+ * <p>Which calls are measured is decided before each call ({@link #sample()}): all of the first
+ * {@link HedgeConfig#MIN_MEASURED_CALLS}, then one in {@value #SAMPLE_EVERY}, so most calls never read the clock
+ * a second time. Recording is a plain increment of a cursor and a release store into a ring: no lock, no
+ * atomic read-modify-write, nothing allocated. Under contention two threads may write the same entry (one
+ * sample lost, the window stays a fair sample of recent calls). The percentile is computed off the calls'
+ * path: by the recording that brings the count to {@link HedgeConfig#MIN_MEASURED_CALLS}, then by every
+ * {@value #RECOMPUTE_EVERY}th one, into a log-linear histogram kept for it (32 buckets per power of two of
+ * microseconds, so the result, the upper edge of its bucket, is never more than about 3% above the true
+ * value). That scan takes a few microseconds once per {@value #RECOMPUTE_EVERY} recordings, a few nanoseconds
+ * a call; one thread computes at a time and the result is one volatile field.
  */
 final class LatencyWindow {
 
     static final int SIZE = 1024;
-    private static final int RECOMPUTE_EVERY = 128;
+    /** After the first calls, one call in this many is measured. */
+    static final int SAMPLE_EVERY = 8;
+    private static final int RECOMPUTE_EVERY = 256;
     private static final int SUB_BITS = 5;
     private static final int SUB_COUNT = 1 << SUB_BITS;
     /** Units of 1024 ns (about a microsecond); latencies beyond 2^40 units (some 13 days) share the top bucket. */
@@ -25,10 +31,15 @@ final class LatencyWindow {
     private static final long MAX_UNITS = (1L << 40) - 1;
     private static final int BUCKETS = (40 - SUB_BITS + 1) * SUB_COUNT;
 
-    private final AtomicIntegerArray counts = new AtomicIntegerArray(BUCKETS);
-    /** The bucket of each of the last attempts, plus one (0: empty). */
-    private final AtomicIntegerArray ring = new AtomicIntegerArray(SIZE);
-    private final AtomicLong recorded = new AtomicLong();
+    /** Each of the last attempts' latency plus one (0: empty). */
+    private final AtomicLongArray ring = new AtomicLongArray(SIZE);
+    /** Attempts recorded; a plain field, incremented without a lock (a lost increment loses one sample). */
+    private long recorded;
+    /** Calls that asked {@link #sample()}; a plain field too. */
+    private long ticks;
+    private final AtomicBoolean computing = new AtomicBoolean();
+    /** The histogram a computation fills; used by one computing thread at a time. */
+    private final int[] counts = new int[BUCKETS];
     private volatile double percentile;
     private volatile long percentileNanos;
 
@@ -36,27 +47,37 @@ final class LatencyWindow {
         this.percentile = percentile;
     }
 
+    /**
+     * Whether the call starting now is measured: each of the first {@link HedgeConfig#MIN_MEASURED_CALLS}
+     * calls, then one in {@value #SAMPLE_EVERY}. Decided before the call, so the sample is fair (a slow call is
+     * as likely to be measured as a quick one); a plain counter, like {@link #recorded}.
+     */
+    boolean sample() {
+        long tick = ticks;
+        ticks = tick + 1;
+        return tick < HedgeConfig.MIN_MEASURED_CALLS || (tick & (SAMPLE_EVERY - 1)) == 0;
+    }
+
     /** Adds one attempt's latency. */
     void record(long nanos) {
-        int bucket = bucket(nanos);
-        long position = recorded.getAndIncrement();
-        int evicted = ring.getAndSet((int) (position & (SIZE - 1)), bucket + 1);
-        counts.incrementAndGet(bucket);
-        if (evicted != 0) {
-            counts.decrementAndGet(evicted - 1);
-        }
+        long position = recorded;
+        recorded = position + 1;
+        ring.lazySet((int) (position & (SIZE - 1)), Math.max(0, nanos) + 1);
         long count = position + 1;
         if (count == HedgeConfig.MIN_MEASURED_CALLS || (count & (RECOMPUTE_EVERY - 1)) == 0) {
             recompute();
         }
     }
 
-    /** Attempts recorded since creation (or the last reset). */
+    /** Attempts recorded since creation (or the last reset); may lag under contention. */
     long measured() {
-        return recorded.get();
+        return recorded;
     }
 
-    /** The configured percentile of the window as last computed, in nanoseconds; 0 before any computation. */
+    /**
+     * The configured percentile of the window as last computed, in nanoseconds; 0 until
+     * {@link HedgeConfig#MIN_MEASURED_CALLS} attempts are measured.
+     */
     long percentileNanos() {
         return percentileNanos;
     }
@@ -64,40 +85,48 @@ final class LatencyWindow {
     /** Uses {@code newPercentile} from now on and recomputes at once. */
     void percentile(double newPercentile) {
         this.percentile = newPercentile;
-        recompute();
+        if (recorded >= HedgeConfig.MIN_MEASURED_CALLS) {
+            recompute();
+        }
     }
 
     void recompute() {
-        int[] snapshot = new int[BUCKETS];
-        long total = 0;
-        for (int i = 0; i < BUCKETS; i++) {
-            int count = Math.max(0, counts.get(i)); // a racing decrement may show briefly below zero
-            snapshot[i] = count;
-            total += count;
+        if (!computing.compareAndSet(false, true)) {
+            return; // another thread is at it; the next turn of the window computes again
         }
-        if (total == 0) {
-            return;
-        }
-        long rank = Math.max(1, (long) Math.ceil(percentile / 100.0 * total));
-        long seen = 0;
-        for (int i = 0; i < BUCKETS; i++) {
-            seen += snapshot[i];
-            if (seen >= rank) {
-                percentileNanos = upperEdgeNanos(i);
+        try {
+            Arrays.fill(counts, 0);
+            int total = 0;
+            for (int i = 0; i < SIZE; i++) {
+                long entry = ring.get(i);
+                if (entry != 0) {
+                    counts[bucket(entry - 1)]++;
+                    total++;
+                }
+            }
+            if (total == 0) {
                 return;
             }
+            long rank = Math.max(1, (long) Math.ceil(percentile / 100.0 * total));
+            long seen = 0;
+            for (int i = 0; i < BUCKETS; i++) {
+                seen += counts[i];
+                if (seen >= rank) {
+                    percentileNanos = upperEdgeNanos(i);
+                    return;
+                }
+            }
+        } finally {
+            computing.set(false);
         }
-        percentileNanos = upperEdgeNanos(BUCKETS - 1);
     }
 
     void reset() {
         for (int i = 0; i < SIZE; i++) {
             ring.set(i, 0);
         }
-        for (int i = 0; i < BUCKETS; i++) {
-            counts.set(i, 0);
-        }
-        recorded.set(0);
+        recorded = 0;
+        ticks = 0;
         percentileNanos = 0;
     }
 

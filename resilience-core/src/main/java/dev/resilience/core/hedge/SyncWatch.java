@@ -6,32 +6,37 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import dev.resilience.core.spi.Clock;
 
 /**
- * The synchronous calls of one hedge that are in flight, and the one timer task that launches their extra
- * attempts when they are due. A timer per call would cost each call a scheduled task and its cancellation
- * under the timer's lock; here a call costs a CAS into a free slot and a plain release, and the sweep runs
- * once per earliest deadline, on the clock's timer thread.
+ * The synchronous calls of one hedge that are in flight, and the one timer task that starts the first extra
+ * attempt of those that are due. A timer per call would cost each call a scheduled task and its cancellation
+ * under the timer's lock; here a call costs a CAS into a free slot and a CAS out of it, and the sweep runs once
+ * per earliest deadline, on the clock's timer thread.
  *
- * <p>The sweep is scheduled by the call that finds none pending, for that call's deadline; a sweep reschedules
- * itself for the earliest deadline it sees, or goes idle and looks once more, so a call registered while it
- * went idle is not missed (each side writes before it reads the other's flag). Up to {@value #SLOTS} calls of
- * one hedge are watched at a time; a call that finds no free slot among those it probes runs unhedged.
+ * <p>A slot is the call's ownership: the caller takes its call out when it returns (then no extra attempt
+ * will come), the sweep takes it out when it is due (then the caller, finding it gone, waits for the race).
+ * Exactly one CAS succeeds. The sweep is scheduled by the call that finds none pending, for that call's
+ * deadline; a sweep reschedules itself for the earliest deadline it sees, or goes idle and looks once more, so
+ * a call registered while it went idle is not missed (each side writes before it reads the other's flag). Up
+ * to {@value #SLOTS} calls of one hedge are watched at a time; a call that finds no free slot among those it
+ * probes runs unhedged.
  */
 final class SyncWatch implements Runnable {
 
     static final int SLOTS = 1024;
     private static final int PROBES = 64;
-    static final long NONE = Long.MAX_VALUE;
+    private static final long NONE = Long.MAX_VALUE;
 
     private final AtomicReferenceArray<HedgeStages.SyncCall> slots = new AtomicReferenceArray<>(SLOTS);
     /** 1 while a sweep is scheduled or running. */
     private final AtomicInteger sweeping = new AtomicInteger();
+    private final Hedge hedge;
     private final Clock clock;
 
-    SyncWatch(Clock clock) {
-        this.clock = clock;
+    SyncWatch(Hedge hedge) {
+        this.hedge = hedge;
+        this.clock = hedge.clock();
     }
 
-    /** Watches {@code call}, due at its {@code nextHedgeAt}. @return its slot, or -1 when none was free */
+    /** Watches {@code call}, due {@code delayNanos} after its start. @return its slot, or -1 when none was free */
     @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+
     int register(HedgeStages.SyncCall call, long delayNanos) {
         int start = (int) (Thread.currentThread().getId() * 0x9E3779B97F4A7C15L >>> 54);
@@ -47,14 +52,17 @@ final class SyncWatch implements Runnable {
         return -1;
     }
 
-    /** {@code call} is over. */
-    void release(int slot) {
-        if (slot >= 0) {
-            slots.lazySet(slot, null); // a sweep that still sees it finds it over and skips it
-        }
+    /**
+     * The caller's attempt ended: takes {@code call} out of its slot.
+     *
+     * @return {@code true} when no extra attempt was started (the call is over); {@code false} when the sweep
+     *         took it first (the caller waits for the race)
+     */
+    boolean finish(int slot, HedgeStages.SyncCall call) {
+        return slot < 0 || slots.compareAndSet(slot, call, null);
     }
 
-    /** The sweep, on the timer thread: launches what is due, then waits for the next deadline or goes idle. */
+    /** The sweep, on the timer thread: hedges what is due, then waits for the next deadline or goes idle. */
     @Override
     public void run() {
         long next = sweep();
@@ -70,17 +78,20 @@ final class SyncWatch implements Runnable {
 
     private long sweep() {
         long now = clock.nanoTime();
+        long delay = hedge.delayNanos(hedge.settings());
         long earliest = NONE;
         for (int i = 0; i < SLOTS; i++) {
             HedgeStages.SyncCall call = slots.get(i);
             if (call == null) {
                 continue;
             }
-            long due = call.nextHedgeAt;
-            if (due != NONE && due - now <= 0) {
-                due = call.due(now);
-            }
-            if (due != NONE && (earliest == NONE || due - earliest < 0)) {
+            long due = call.start + delay;
+            if (due - now <= 0) {
+                HedgeStages.SyncRace race = call.prepareRace(delay);
+                if (slots.compareAndSet(i, call, null)) {
+                    race.hedge(now); // the caller will find its call gone and wait for the race
+                }
+            } else if (earliest == NONE || due - earliest < 0) {
                 earliest = due;
             }
         }

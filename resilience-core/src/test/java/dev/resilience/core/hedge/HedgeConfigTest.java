@@ -71,4 +71,21 @@ class HedgeConfigTest {
             }
         }
     }
+
+    @Test
+    void everyCallIsMeasuredUntilFiftyThenOneInEightAndThePercentileFollowsTheWindow() {
+        LatencyWindow window = new LatencyWindow(95);
+        int sampled = 0;
+        for (int call = 0; call < 50 + 8 * 100; call++) {
+            if (window.sample()) {
+                sampled++;
+                window.record(call < 50 ? 2_000_000 : (sampled % 20 == 0 ? 900_000_000 : 10_000_000));
+            }
+        }
+        assertThat(sampled).isEqualTo(50 + 100);
+        assertThat(window.measured()).isEqualTo(150);
+        window.recompute();
+        // 150 samples: 50 of 2 ms, 95 of 10 ms, 5 of 900 ms; the 95th percentile (143rd) is a 10 ms one
+        assertThat(window.percentileNanos()).isEqualTo(LatencyWindow.upperEdgeNanos(LatencyWindow.bucket(10_000_000)));
+    }
 }
