@@ -121,4 +121,40 @@ class HedgeAsyncTest {
         assertThat(result.get()).isEqualTo("second");
         assertThat(bulkhead.availablePermits()).isEqualTo(5);
     }
+
+    @Test
+    void aReconfiguredHedgeUsesItsNewSettingsFromTheNextCallKeepingItsCounters() throws Exception {
+        CompletableFuture<Object> before = pipeline.executeAsync(this::pendingAttempt);
+        attempts.get(0).complete("quick");
+        assertThat(before.get()).isEqualTo("quick");
+
+        hedge.reconfigure(HedgeConfig.builder().delay(Duration.ofMillis(30)).maxHedges(1).build());
+        assertThat(hedge.config().delay()).isEqualTo(HedgeDelay.of(Duration.ofMillis(30)));
+        assertThat(hedge.currentDelay()).isEqualTo(Duration.ofMillis(30));
+        CompletableFuture<Object> after = pipeline.executeAsync(this::pendingAttempt);
+        clock.advance(Duration.ofMillis(30));
+        assertThat(attempts).hasSize(3);
+        clock.advance(Duration.ofMillis(300));
+        assertThat(attempts).as("maxHedges 1 now").hasSize(3);
+        attempts.get(2).complete("extra");
+        assertThat(after.get()).isEqualTo("extra");
+        assertThat(hedge.calls()).isEqualTo(2);
+    }
+
+    @Test
+    void aPercentileDelayUsesItsFallbackUntilFiftyCallsAreMeasuredThenTheLearntOne() throws Exception {
+        Hedge learning = Hedge.of("learning", HedgeConfig.builder().delay("p95")
+                .delayFallback(Duration.ofMillis(500)).build(), clock);
+        ResiliencePipeline hedged = ResiliencePipeline.builder().hedge(learning).asyncExecutor(Runnable::run)
+                .clock(clock).build();
+        for (int call = 0; call < 50; call++) {
+            assertThat(learning.currentDelay()).as("call %d", call).isEqualTo(Duration.ofMillis(500));
+            CompletableFuture<Object> result = hedged.executeAsync(this::pendingAttempt);
+            clock.advance(Duration.ofMillis(20));
+            attempts.get(attempts.size() - 1).complete("ok");
+            assertThat(result.get()).isEqualTo("ok");
+        }
+        assertThat(learning.currentDelay()).isBetween(Duration.ofMillis(20), Duration.ofMillis(21));
+        assertThat(learning.hedgesLaunched()).isZero();
+    }
 }
