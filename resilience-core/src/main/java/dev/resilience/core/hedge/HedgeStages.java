@@ -359,7 +359,9 @@ final class HedgeStages implements StageFactory<Hedge> {
                         hedge.onWon(outcome.winner);
                     }
                 }
-                LockSupport.unpark(owner.caller);
+                if (Thread.currentThread() != owner.caller) {
+                    LockSupport.unpark(owner.caller); // not its own: a permit left over would wake a later park
+                }
             }
         }
 
