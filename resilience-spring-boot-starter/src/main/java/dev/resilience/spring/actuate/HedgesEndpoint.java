@@ -7,6 +7,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 import dev.resilience.core.hedge.Hedge;
+import dev.resilience.core.hedge.HedgeDelay;
 import dev.resilience.core.hedge.HedgeRegistry;
 
 /** {@code /actuator/hedges}: every hedge's settings, counts and the delay a call starting now would wait. */
@@ -25,8 +26,7 @@ public class HedgesEndpoint {
         for (Hedge hedge : registry.all()) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("maxHedges", hedge.config().maxHedges());
-            view.put("delay", hedge.config().delay().isPercentile() ? hedge.config().delay().toString()
-                    : hedge.config().delay().duration().toMillis() + "ms");
+            view.put("delay", delay(hedge.config().delay()));
             view.put("currentDelayMillis", hedge.currentDelay().toNanos() / 1e6);
             view.put("calls", hedge.calls());
             view.put("hedgedCalls", hedge.hedgedCalls());
@@ -35,5 +35,14 @@ public class HedgesEndpoint {
             hedges.put(hedge.name(), view);
         }
         return Map.of("hedges", hedges);
+    }
+
+    /** {@code p95} as configured, or a fixed delay in milliseconds ({@code 100ms}; ISO-8601 below a millisecond). */
+    private static String delay(HedgeDelay delay) {
+        if (delay.isPercentile()) {
+            return delay.toString();
+        }
+        java.time.Duration duration = delay.duration();
+        return duration.toNanos() % 1_000_000 == 0 ? duration.toMillis() + "ms" : duration.toString();
     }
 }
