@@ -298,4 +298,44 @@ class HedgeSyncTest {
             throw new IOException("checked");
         })).isInstanceOf(IOException.class).hasMessage("checked");
     }
+
+    @Test
+    void aCallerInterruptedWhileWaitingForTheExtraAttemptGetsTheFirstFailureKeepsItsInterruptAndStopsTheOthers()
+            throws Exception {
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch extraStarted = new CountDownLatch(1);
+        CountDownLatch extraEnded = new CountDownLatch(1);
+        AtomicReference<Thread> callerThread = new AtomicReference<>();
+        AtomicInteger attempts = new AtomicInteger();
+        Future<Object[]> caller = callOnAnotherThread(pipeline(), () -> {
+            if (attempts.incrementAndGet() == 1) {
+                callerThread.set(Thread.currentThread());
+                firstStarted.countDown();
+                extraStarted.await();
+                throw new IOException("first");
+            }
+            extraStarted.countDown();
+            try {
+                new CountDownLatch(1).await();
+                return "extra";
+            } finally {
+                extraEnded.countDown();
+            }
+        });
+        await(firstStarted);
+        clock.advance(Duration.ofMillis(100));
+        await(extraStarted);
+        // the first attempt fails; the caller waits for the extra one, until it is interrupted
+        while (!(java.util.concurrent.locks.LockSupport.getBlocker(callerThread.get())
+                instanceof HedgeStages.SyncRace)) {
+            Thread.onSpinWait(); // parked in the race, waiting for the extra attempt
+        }
+        callerThread.get().interrupt();
+        Object[] outcome = caller.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat((Throwable) outcome[0]).isInstanceOf(IOException.class).hasMessage("first");
+        assertThat(outcome[1]).as("the caller's own interrupt is kept").isEqualTo(true);
+        await(extraEnded);
+        assertHedgeThreadsNotInterrupted();
+        assertThat(bulkhead.availablePermits()).isEqualTo(5);
+    }
 }
