@@ -451,6 +451,11 @@ def main(paths):
         print("\n".join(chaos_lines))
         print()
         missed += chaos_missed
+    hedge_lines, hedge_missed = hedge_table(results)
+    if hedge_lines:
+        print("\n".join(hedge_lines))
+        print()
+        missed += hedge_missed
     noisy_lines = [noisy[sid][1] for sid in NOISY if sid in noisy]
     if noisy_lines:
         print("Means and the 99.9 % interval of each mean (as JMH computes its score error: over all iterations of "
@@ -467,6 +472,39 @@ def main(paths):
     if incomplete:
         print("Incomplete (failed part-way, see the JMH log): " + ", ".join(incomplete))
     return 0
+
+
+# Scenario 15, ours only (no Java peer hedges a synchronous call): a call through a hedge that returns before
+# the delay, against the direct call in the same class; its overhead must stay within this many nanoseconds.
+HEDGE = ("15", "HedgeBeforeDelay.direct", [("fixed 100 ms delay", "HedgeBeforeDelay.oursFixedDelay"),
+                                           ("p95 delay (latency recorded)", "HedgeBeforeDelay.oursPercentileDelay")],
+         100.0)
+
+
+def hedge_table(results):
+    """Scenario 15's table lines and its missed targets; nothing when it was not run."""
+    sid, direct_name, variants, limit = HEDGE
+    direct = results.get(direct_name)
+    if not direct or direct["ns"] is None:
+        return [], []
+    header = ["#", "scenario", "ours", "direct call", "overhead", "target", "time"]
+    rows, missed = [], []
+    for label, name in variants:
+        r = results.get(name)
+        if not r or r["ns"] is None:
+            continue
+        overhead = r["ns"] - direct["ns"]
+        verdict = "MET" if overhead <= limit else "MISSED"
+        if verdict == "MISSED":
+            missed.append(f"{sid} {label}")
+        rows.append([sid, "Hedge, call returns before the delay: " + label, cell(r), cell(direct),
+                     f"{overhead:+.1f} ns", f"≤ {limit:g} ns", verdict])
+    if not rows:
+        return [], []
+    widths = [max(len(x[i]) for x in [header] + rows) for i in range(len(header))]
+    lines = ["| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |" for values in [header] + rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return lines, missed
 
 
 def observation_cost(results):

@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Runs a {@link Mono} or {@link Flux} through a {@link ResiliencePipeline}, in the pipeline's one order
- * (Fallback → Retry → CircuitBreaker → RateLimiter → Timeout → Bulkhead → subscription):
+ * (Fallback → Retry → Hedge → CircuitBreaker → RateLimiter → Timeout → Bulkhead → subscription):
  *
  * <pre>{@code
  * Mono<Stock> stock = webClient.get().uri("/stock/{id}", id).retrieve().bodyToMono(Stock.class)

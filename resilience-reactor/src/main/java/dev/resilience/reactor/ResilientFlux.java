@@ -44,6 +44,13 @@ final class ResilientFlux<T> extends Flux<T> {
 
     static <T> Flux<T> of(Publisher<?> source, ResiliencePipeline pipeline, FallbackFunction<?> fallback,
             Object key) {
+        if (pipeline.hedge() != null) {
+            // Attempts race side by side, but a Flux's elements reach the subscriber as they come: a loser's
+            // elements could not be taken back.
+            throw new IllegalArgumentException("pipeline '" + pipeline.description() + "' has a hedge, which cannot "
+                    + "run a Flux (the elements of several attempts would interleave); hedge a Mono, e.g. the "
+                    + "Flux's collectList()");
+        }
         return onAssembly(new ResilientFlux<>(source, pipeline, fallback, key));
     }
 

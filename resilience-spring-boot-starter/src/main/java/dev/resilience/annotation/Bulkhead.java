@@ -13,7 +13,7 @@ import java.lang.annotation.Target;
  * annotation of the same kind on a method wins. Settings
  * come from {@code resilience.bulkhead.instances.<name>} (falling back to {@code resilience.bulkhead.configs.default}).
  * Combined with the other annotations, the nesting is always
- * Fallback → Retry → CircuitBreaker → RateLimiter → Timeout → Bulkhead → method.
+ * Fallback → Retry → Hedge → CircuitBreaker → RateLimiter → Timeout → Bulkhead → method.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)

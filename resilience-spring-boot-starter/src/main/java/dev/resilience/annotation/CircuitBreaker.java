@@ -14,7 +14,7 @@ import java.lang.annotation.Target;
  * annotation of the same kind on a method wins. Settings
  * come from {@code resilience.circuitbreaker.instances.<name>} (falling back to {@code resilience.circuitbreaker.configs.default}).
  * Combined with the other annotations, the nesting is always
- * Fallback → Retry → CircuitBreaker → RateLimiter → Timeout → Bulkhead → method.
+ * Fallback → Retry → Hedge → CircuitBreaker → RateLimiter → Timeout → Bulkhead → method.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)

@@ -20,7 +20,7 @@ import java.lang.annotation.Target;
  * annotation of the same kind on a method wins. Settings come from
  * {@code resilience.ratelimiter.instances.<name>} (falling back to {@code resilience.ratelimiter.configs.default}).
  * Combined with the other annotations, the nesting is always
- * Fallback → Retry → CircuitBreaker → RateLimiter → Timeout → Bulkhead → method: every retry attempt takes
+ * Fallback → Retry → Hedge → CircuitBreaker → RateLimiter → Timeout → Bulkhead → method: every retry attempt takes
  * a permit of its own.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })

@@ -89,7 +89,8 @@ public final class EventRecorder implements EventListener, AutoCloseable, Before
             });
         } else if (source instanceof ResiliencePipeline pipeline) {
             for (Object policy : new Object[] { pipeline.fallback(), pipeline.retry(), pipeline.circuitBreaker(),
-                    pipeline.rateLimiter(), pipeline.timeout(), pipeline.chaos(), pipeline.bulkhead() }) {
+                    pipeline.rateLimiter(), pipeline.timeout(), pipeline.chaos(), pipeline.bulkhead(),
+                    pipeline.hedge() }) {
                 if (policy != null) {
                     recordOne(policy);
                 }
@@ -116,6 +117,8 @@ public final class EventRecorder implements EventListener, AutoCloseable, Before
             return chaos.events();
         } else if (source instanceof Fallback<?> fallback) {
             return fallback.events();
+        } else if (source instanceof dev.resilience.core.hedge.Hedge hedge) {
+            return hedge.events();
         }
         throw new IllegalArgumentException("cannot record the events of " + source + " (" + source.getClass().getName()
                 + "): give a policy, a pipeline, a registry or an EventPublisher");

@@ -27,7 +27,8 @@ import dev.resilience.core.timeout.Timeout;
  * test that leaves a call hanging leaves it to the next test;</li>
  * <li>rate limiter: its bucket full, per-key buckets dropped, counters at zero. A cluster-wide bucket (scope
  * cluster) lives in the cluster and keeps its state;</li>
- * <li>chaos: the settings and random source it was built with, counters at zero.</li>
+ * <li>chaos: the settings and random source it was built with, counters at zero;</li>
+ * <li>hedge: counters at zero, no latency measured (a percentile delay uses its fallback again).</li>
  * </ul>
  * Configs are not touched, and instances are not rebuilt: whatever holds one (an annotated bean's pipeline,
  * a protected HTTP client) keeps the same, now fresh, object. Event listeners stay subscribed.
@@ -70,13 +71,15 @@ public final class ResilienceTesting {
             limiter.resetToInitialState();
         } else if (source instanceof Chaos chaos) {
             chaos.resetToInitialState();
+        } else if (source instanceof dev.resilience.core.hedge.Hedge hedge) {
+            hedge.resetToInitialState();
         } else if (source instanceof PolicyRegistry<?, ?> registry) {
             for (Object instance : registry.all()) {
                 resetIfPolicy(instance);
             }
         } else if (source instanceof ResiliencePipeline pipeline) {
             for (Object policy : new Object[] { pipeline.retry(), pipeline.circuitBreaker(), pipeline.rateLimiter(),
-                    pipeline.timeout(), pipeline.chaos(), pipeline.bulkhead() }) {
+                    pipeline.timeout(), pipeline.chaos(), pipeline.bulkhead(), pipeline.hedge() }) {
                 if (policy != null) {
                     resetIfPolicy(policy);
                 }

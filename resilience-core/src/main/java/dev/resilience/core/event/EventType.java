@@ -76,7 +76,16 @@ public enum EventType {
      * A change of fault injection's settings was rejected: nothing changed; detail: the property and why (an
      * applied change is {@link #CHAOS_CHANGED}).
      */
-    CHAOS_CONFIG_CHANGE_REJECTED(PolicyKind.CHAOS);
+    CHAOS_CONFIG_CHANGE_REJECTED(PolicyKind.CHAOS),
+
+    /** A hedge launched an extra attempt beside a slow one. */
+    HEDGE_LAUNCHED(PolicyKind.HEDGE),
+    /** An extra attempt of a hedge won: its result was used and the others were cancelled. */
+    HEDGE_WON(PolicyKind.HEDGE),
+    /** A hedge's settings changed at run time, in place; detail: the settings now in use. */
+    HEDGE_CONFIG_CHANGED(PolicyKind.HEDGE),
+    /** A change of a hedge's settings was rejected: nothing changed; detail: the property and why. */
+    HEDGE_CONFIG_CHANGE_REJECTED(PolicyKind.HEDGE);
 
     private final PolicyKind policy;
 

@@ -10,7 +10,8 @@ public enum PolicyKind {
     BULKHEAD("bulkhead"),
     RATE_LIMITER("ratelimiter"),
     CHAOS("chaos"),
-    FALLBACK("fallback");
+    FALLBACK("fallback"),
+    HEDGE("hedge");
 
     private final String id;
 
@@ -35,6 +36,6 @@ public enum PolicyKind {
             }
         }
         throw new IllegalArgumentException("unknown policy '" + id + "'; expected one of circuitbreaker, retry, "
-                + "timeout, bulkhead, ratelimiter, chaos, fallback");
+                + "timeout, bulkhead, ratelimiter, chaos, fallback, hedge");
     }
 }

@@ -75,6 +75,17 @@ public final class AsyncExecution extends CompletableFuture<Object> implements B
         }
     }
 
+    /**
+     * A new execution for one of several attempts running side by side (a hedge): the same call, fallback,
+     * context, executor and discard hook, with its own step under way and its own attempt observer, so that
+     * cancelling it stops that attempt alone. The stage that forks it completes the parent.
+     */
+    public AsyncExecution fork() {
+        AsyncExecution child = new AsyncExecution(call, fallback, context, executor, attemptsStopWhenCancelled);
+        child.discarder = discarder;
+        return child;
+    }
+
     /** The call as given to the pipeline: stages read what it carries (e.g. a rate-limit key). */
     public Object call() {
         return call;

@@ -33,4 +33,14 @@ public interface StageContext {
      * into an open breaker only burns attempts, unless the retry names that rejection explicitly.
      */
     boolean mayRetry(Throwable failure);
+
+    /**
+     * Takes one attempt beyond an execution's first, made side by side with it (a hedge), from whatever bounds
+     * extra attempts in this composition (a retry budget). Refused, the attempt is not made.
+     *
+     * @return whether the attempt may be made
+     */
+    default boolean tryExtraAttempt() {
+        return true;
+    }
 }

@@ -22,6 +22,7 @@ import dev.resilience.core.internal.Invocation;
 import dev.resilience.core.internal.SyncStage;
 import dev.resilience.core.internal.Validation;
 import dev.resilience.core.pipeline.Composition.Position;
+import dev.resilience.core.hedge.Hedge;
 import dev.resilience.core.ratelimiter.RateLimiter;
 import dev.resilience.core.retry.Retry;
 import dev.resilience.core.spi.Clock;
@@ -30,7 +31,7 @@ import dev.resilience.core.timeout.Timeout;
 
 /**
  * Runs code under any subset of the policies, always nested in one order, outermost first:
- * <b>Fallback → Retry → CircuitBreaker → RateLimiter → Timeout → Bulkhead → call</b> (see
+ * <b>Fallback → Retry → Hedge → CircuitBreaker → RateLimiter → Timeout → Bulkhead → call</b> (see
  * {@link Composition}). Every retry attempt passes through the breaker, the rate limiter, the timeout and the
  * bulkhead again.
  *
@@ -81,6 +82,7 @@ public final class ResiliencePipeline {
         Timeout timeout = (Timeout) b.policies[Position.TIMEOUT.ordinal()];
         Retry retry = (Retry) b.policies[Position.RETRY.ordinal()];
         RateLimiter limiter = (RateLimiter) b.policies[Position.RATE_LIMITER.ordinal()];
+        Hedge hedge = (Hedge) b.policies[Position.HEDGE.ordinal()];
         if (breaker != null) {
             return breaker.clock();
         }
@@ -92,6 +94,9 @@ public final class ResiliencePipeline {
         }
         if (limiter != null) {
             return limiter.clock();
+        }
+        if (hedge != null) {
+            return hedge.clock();
         }
         return retry != null ? retry.clock() : Clock.system();
     }
@@ -213,6 +218,10 @@ public final class ResiliencePipeline {
         return (Retry) composition.policy(Position.RETRY);
     }
 
+    public Hedge hedge() {
+        return (Hedge) composition.policy(Position.HEDGE);
+    }
+
     public CircuitBreaker circuitBreaker() {
         return (CircuitBreaker) composition.policy(Position.CIRCUIT_BREAKER);
     }
@@ -267,6 +276,12 @@ public final class ResiliencePipeline {
 
         public Builder retry(Retry retry) {
             policies[Position.RETRY.ordinal()] = retry;
+            return this;
+        }
+
+        /** Hedges each call (for idempotent calls only): inside the retry, outside the breaker and the rest. */
+        public Builder hedge(Hedge hedge) {
+            policies[Position.HEDGE.ordinal()] = hedge;
             return this;
         }
 

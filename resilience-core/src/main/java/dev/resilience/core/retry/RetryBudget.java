@@ -107,6 +107,16 @@ public final class RetryBudget implements Reconfigurable<RetryBudgetConfig> {
         return true;
     }
 
+    /**
+     * Takes one attempt made beside an execution's first (a hedge) from the budget, counted as a retry: the
+     * pipeline asks this, so other policies share the bound without knowing the retry.
+     *
+     * @return {@code false} (counted as rejected) when retries have reached their share of the window
+     */
+    public boolean tryAdditionalAttempt() {
+        return tryRetry();
+    }
+
     /** The index of the slot for now, cleared first when it still holds an older slot's counts. */
     private int current(long slotNanos) {
         long slot = clock.nanoTime() / slotNanos;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class PackageDependenciesTest {
 
     private static final String ROOT = "dev.resilience.core";
-    private static final Set<String> POLICIES = Set.of("bulkhead", "circuitbreaker", "fallback", "retry", "timeout");
+    private static final Set<String> POLICIES = Set.of("bulkhead", "circuitbreaker", "fallback", "retry", "timeout", "hedge");
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.resilience\\.core((?:\\.[a-z]\\w*)*)\\.[A-Z]");
 
     /** Package (relative to the root, "" for the root) to the packages it refers to. */

@@ -14,6 +14,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
+import dev.resilience.annotation.Hedge;
 import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
@@ -25,9 +26,9 @@ import dev.resilience.annotation.Timeout;
  * class-level one of the same kind.
  */
 record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter,
-        Timeout timeout, Bulkhead bulkhead) {
+        Timeout timeout, Bulkhead bulkhead, Hedge hedge) {
 
-    static final AnnotatedPolicies NONE = new AnnotatedPolicies(null, null, null, null, null, null);
+    static final AnnotatedPolicies NONE = new AnnotatedPolicies(null, null, null, null, null, null, null);
 
     private static final Set<String> OBJECT_METHODS = Arrays.stream(Object.class.getDeclaredMethods())
             .map(AnnotatedPolicies::signature).collect(Collectors.toUnmodifiableSet());
@@ -47,7 +48,8 @@ record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitB
                 find(method, targetClass, CircuitBreaker.class, classLevelApplies),
                 find(method, targetClass, RateLimiter.class, classLevelApplies),
                 find(method, targetClass, Timeout.class, classLevelApplies),
-                find(method, targetClass, Bulkhead.class, classLevelApplies));
+                find(method, targetClass, Bulkhead.class, classLevelApplies),
+                find(method, targetClass, Hedge.class, false)); // @Hedge: on the method only (idempotent)
         return found.isEmpty() ? NONE : found;
     }
 
@@ -71,13 +73,13 @@ record AnnotatedPolicies(Fallback fallback, Retry retry, CircuitBreaker circuitB
 
     /** The annotations present, in nesting order, for messages: {@code @Retry @Timeout}. */
     String names() {
-        return Stream.of(fallback, retry, circuitBreaker, rateLimiter, timeout, bulkhead).filter(Objects::nonNull)
+        return Stream.of(fallback, retry, hedge, circuitBreaker, rateLimiter, timeout, bulkhead).filter(Objects::nonNull)
                 .map(annotation -> "@" + annotation.annotationType().getSimpleName())
                 .collect(Collectors.joining(" "));
     }
 
     boolean isEmpty() {
         return fallback == null && retry == null && circuitBreaker == null && rateLimiter == null && timeout == null
-                && bulkhead == null;
+                && bulkhead == null && hedge == null;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
@@ -17,11 +18,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
+import org.springframework.core.ReactiveAdapter;
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.util.ClassUtils;
 
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
+import dev.resilience.annotation.Hedge;
 import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
@@ -30,6 +34,7 @@ import dev.resilience.core.spi.ContextPropagation;
 import dev.resilience.core.pipeline.ResiliencePipeline;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.hedge.HedgeRegistry;
 import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
@@ -68,6 +73,10 @@ public class MethodPipelineFactory {
     private Supplier<ResilienceObservations> observationsSource = () -> null;
     private ResilienceObservations observations;
     private boolean observationsResolved;
+    /** The hedges of {@code @Hedge} methods; none until {@link #hedgeWith} gives them. */
+    private volatile HedgeRegistry hedges;
+    /** Whether the application has an executor for the extra attempts of synchronous hedged methods. */
+    private volatile BooleanSupplier hedgeExecutorAvailable = () -> false;
     /** The first method seen to default to each instance name, per annotation type. */
     private final Map<DefaultName, AnnotatedMethod> defaultNameOwners = new ConcurrentHashMap<>();
 
@@ -130,6 +139,17 @@ public class MethodPipelineFactory {
         return this;
     }
 
+    /**
+     * Gives {@code @Hedge} methods their hedges from {@code hedges}. {@code executorAvailable} says whether the
+     * application has an executor for the extra attempts of synchronous methods: without one, such a method
+     * fails the start-up.
+     */
+    public MethodPipelineFactory hedgeWith(HedgeRegistry hedges, BooleanSupplier executorAvailable) {
+        this.hedges = Objects.requireNonNull(hedges, "hedges");
+        this.hedgeExecutorAvailable = Objects.requireNonNull(executorAvailable, "executorAvailable");
+        return this;
+    }
+
     /** The observations pipelines are built with, or {@code null}: calls are not observed. */
     public synchronized ResilienceObservations observations() {
         if (!observationsResolved) {
@@ -174,6 +194,9 @@ public class MethodPipelineFactory {
         if (policies.retry() != null) {
             builder.retry(retries.instance(nameOr(policies.retry().name(), description)));
         }
+        if (policies.hedge() != null) {
+            builder.hedge(hedge(policies, method, userClass, description, async, reactive));
+        }
         if (policies.circuitBreaker() != null) {
             builder.circuitBreaker(circuitBreakers.instance(nameOr(policies.circuitBreaker().name(), description)));
         }
@@ -208,13 +231,43 @@ public class MethodPipelineFactory {
     }
 
     /**
+     * The hedge of a {@code @Hedge} method, after the checks that must fail the start-up: a Flux cannot be
+     * hedged, and a synchronous method needs the application's executor for its extra attempts.
+     */
+    private dev.resilience.core.hedge.Hedge hedge(AnnotatedPolicies policies, Method method, Class<?> userClass,
+            String description, boolean async, boolean reactive) {
+        String where = "@Hedge on " + new AnnotatedMethod(userClass, method);
+        if (hedges == null) {
+            throw new IllegalStateException(where + " cannot be used: this MethodPipelineFactory was built without "
+                    + "a HedgeRegistry (call hedgeWith)");
+        }
+        ReactiveAdapter adapter = reactive ? ReactiveAdapterRegistry.getSharedInstance()
+                .getAdapter(method.getReturnType()) : null;
+        if (adapter != null && adapter.isMultiValue()) {
+            throw new IllegalStateException(where + " cannot be used: it returns " + method.getReturnType().getName()
+                    + ", whose elements reach the subscriber as they come, so the attempts' elements would "
+                    + "interleave. Hedge a method returning a Mono (e.g. collectList()), a CompletionStage or a value.");
+        }
+        if (!async && !reactive && !hedgeExecutorAvailable.getAsBoolean()) {
+            throw new IllegalStateException(where + " needs an executor for its extra attempts, and the application "
+                    + "has none: define a bean named 'resilienceAsyncExecutor' or an AsyncTaskExecutor, or keep "
+                    + "Spring Boot's 'applicationTaskExecutor' (task execution auto-configuration; virtual threads "
+                    + "with spring.threads.virtual.enabled=true). The common ForkJoinPool is never used.");
+        }
+        return hedges.instance(nameOr(policies.hedge().name(), description));
+    }
+
+    /**
      * The {@code name} a method's calls are observed under: the instance name of its outermost policy in the
-     * pipeline's order (retry, circuit breaker, rate limiter, timeout, bulkhead), whose metrics it then
+     * pipeline's order (retry, hedge, circuit breaker, rate limiter, timeout, bulkhead), whose metrics it then
      * shares; the method's default name for a method with {@code @Fallback} alone.
      */
     static String observedName(ResiliencePipeline pipeline) {
         if (pipeline.retry() != null) {
             return pipeline.retry().name();
+        }
+        if (pipeline.hedge() != null) {
+            return pipeline.hedge().name();
         }
         if (pipeline.circuitBreaker() != null) {
             return pipeline.circuitBreaker().name();
@@ -240,6 +293,9 @@ public class MethodPipelineFactory {
         names.add(description);
         if (policies.retry() != null) {
             names.add(nameOr(policies.retry().name(), description));
+        }
+        if (policies.hedge() != null) {
+            names.add(nameOr(policies.hedge().name(), description));
         }
         if (policies.circuitBreaker() != null) {
             names.add(nameOr(policies.circuitBreaker().name(), description));
@@ -324,6 +380,9 @@ public class MethodPipelineFactory {
         List<Class<? extends Annotation>> unnamed = new ArrayList<>(5);
         if (policies.retry() != null && isBlank(policies.retry().name())) {
             unnamed.add(Retry.class);
+        }
+        if (policies.hedge() != null && isBlank(policies.hedge().name())) {
+            unnamed.add(Hedge.class);
         }
         if (policies.circuitBreaker() != null && isBlank(policies.circuitBreaker().name())) {
             unnamed.add(CircuitBreaker.class);

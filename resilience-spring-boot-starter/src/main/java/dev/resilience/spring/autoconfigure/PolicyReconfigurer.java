@@ -6,6 +6,7 @@ import java.util.Objects;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.chaos.ChaosRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.hedge.HedgeRegistry;
 import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
@@ -24,6 +25,7 @@ public final class PolicyReconfigurer {
     private final TimeoutRegistry timeouts;
     private final BulkheadRegistry bulkheads;
     private final ChaosRegistry chaos;
+    private final HedgeRegistry hedges;
     private final RetryBudgets budgets;
     private final ClassLoader classLoader;
 
@@ -32,13 +34,14 @@ public final class PolicyReconfigurer {
      */
     public PolicyReconfigurer(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads, ChaosRegistry chaos,
-            RetryBudgets budgets, ClassLoader classLoader) {
+            HedgeRegistry hedges, RetryBudgets budgets, ClassLoader classLoader) {
         this.circuitBreakers = Objects.requireNonNull(circuitBreakers, "circuitBreakers");
         this.retries = Objects.requireNonNull(retries, "retries");
         this.rateLimiters = Objects.requireNonNull(rateLimiters, "rateLimiters");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.bulkheads = Objects.requireNonNull(bulkheads, "bulkheads");
         this.chaos = Objects.requireNonNull(chaos, "chaos");
+        this.hedges = Objects.requireNonNull(hedges, "hedges");
         this.budgets = Objects.requireNonNull(budgets, "budgets");
         this.classLoader = classLoader;
     }
@@ -57,7 +60,8 @@ public final class PolicyReconfigurer {
                 PolicyConfigs.prepare(rateLimiters, next.getRatelimiter()),
                 PolicyConfigs.prepare(timeouts, next.getTimeout()),
                 PolicyConfigs.prepare(bulkheads, next.getBulkhead()),
-                PolicyConfigs.prepare(chaos, next.getChaos(), classLoader));
+                PolicyConfigs.prepare(chaos, next.getChaos(), classLoader),
+                HedgeConfigs.prepare(hedges, next.getHedge(), classLoader));
         return () -> steps.forEach(Runnable::run);
     }
 }

@@ -31,6 +31,8 @@ import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
 import dev.resilience.spring.actuate.ResilienceInfoContributor;
 import dev.resilience.spring.actuate.RetriesEndpoint;
 import dev.resilience.spring.actuate.TimeoutsEndpoint;
+import dev.resilience.spring.actuate.HedgesEndpoint;
+import dev.resilience.core.hedge.HedgeRegistry;
 import dev.resilience.spring.events.RecentEvents;
 import dev.resilience.spring.reconfigure.ConfigChanges;
 import dev.resilience.spring.reconfigure.ResilienceReconfiguration;
@@ -82,6 +84,14 @@ public class ResilienceActuatorAutoConfiguration {
     public TimeoutsEndpoint timeoutsEndpoint(TimeoutRegistry registry,
             ObjectProvider<ResilienceReconfiguration> reconfiguration) {
         return new TimeoutsEndpoint(registry, changes(reconfiguration));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    public HedgesEndpoint hedgesEndpoint(HedgeRegistry registry,
+            ObjectProvider<ResilienceReconfiguration> reconfiguration) {
+        return new HedgesEndpoint(registry, changes(reconfiguration));
     }
 
     /** Read-only unless {@code management.endpoint.chaos.access=unrestricted}: its POST is a write. */

@@ -24,6 +24,7 @@ import dev.resilience.core.ratelimiter.PermitBuckets;
 import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
+import dev.resilience.core.hedge.HedgeRegistry;
 import dev.resilience.spring.aop.MethodPipelineFactory;
 import dev.resilience.spring.aop.ResilienceAnnotationBeanPostProcessor;
 import dev.resilience.spring.chaos.ChaosTargets;
@@ -113,6 +114,19 @@ public class ResilienceAutoConfiguration {
     }
 
     /**
+     * Hedges from {@code resilience.hedge.*}, validated at start-up. The extra attempts of synchronous methods
+     * run on the application's executor ({@link HedgeExecutors}), looked up at their first use.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public HedgeRegistry hedgeRegistry(ResilienceProperties properties, Clock clock, BeanFactory beanFactory,
+            ResourceLoader resources) {
+        HedgeRegistry registry = new HedgeRegistry(clock, new HedgeExecutors(beanFactory));
+        HedgeConfigs.configure(registry, properties.getHedge(), resources.getClassLoader());
+        return registry;
+    }
+
+    /**
      * Fault injection from {@code resilience.chaos.*}, configured and validated whether or not
      * {@code resilience.chaos.enabled} is true. Its instances draw from the application's {@link ChaosRandom}
      * bean when it has one (a test's seeded source), else from an unseeded one.
@@ -130,7 +144,7 @@ public class ResilienceAutoConfiguration {
     @ConditionalOnMissingBean
     public RecentEvents resilienceRecentEvents(ResilienceProperties properties, CircuitBreakerRegistry circuitBreakers,
             RetryRegistry retries, RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts,
-            BulkheadRegistry bulkheads, ChaosRegistry chaos, MethodPipelineFactory methods) {
+            BulkheadRegistry bulkheads, ChaosRegistry chaos, MethodPipelineFactory methods, HedgeRegistry hedges) {
         int size = properties.getEvents().getBufferSize();
         if (size < 1) {
             throw new InvalidResilienceConfigException("resilience.events.buffer-size",
@@ -139,6 +153,7 @@ public class ResilienceAutoConfiguration {
         RecentEvents events = new RecentEvents(size);
         EventSubscriptions.subscribeAll(events, circuitBreakers, retries, rateLimiters, timeouts, bulkheads, chaos,
                 methods);
+        EventSubscriptions.subscribe(events, hedges);
         return events;
     }
 
@@ -146,10 +161,11 @@ public class ResilienceAutoConfiguration {
     @ConditionalOnMissingBean
     public EventLogger resilienceEventLogger(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
-            ChaosRegistry chaos, MethodPipelineFactory methods) {
+            ChaosRegistry chaos, MethodPipelineFactory methods, HedgeRegistry hedges) {
         EventLogger logger = new EventLogger();
         EventSubscriptions.subscribeAll(logger, circuitBreakers, retries, rateLimiters, timeouts, bulkheads, chaos,
                 methods);
+        EventSubscriptions.subscribe(logger, hedges);
         return logger;
     }
 
@@ -171,7 +187,7 @@ public class ResilienceAutoConfiguration {
             TimeoutRegistry timeouts, BulkheadRegistry bulkheads, ChaosRegistry chaos, Clock clock,
             ContextPropagation contextPropagation, BeanFactory beanFactory,
             ObjectProvider<ObservationRegistry> observationRegistry,
-            ObjectProvider<ResilienceObservationConvention> observationConvention) {
+            ObjectProvider<ResilienceObservationConvention> observationConvention, HedgeRegistry hedges) {
         ChaosTargets targets = properties.getChaos().isEnabled()
                 ? ChaosTargets.of(chaos, properties.getChaos().getInstances().keySet())
                 : ChaosTargets.none();
@@ -179,7 +195,8 @@ public class ResilienceAutoConfiguration {
         return new MethodPipelineFactory(circuitBreakers, retries, rateLimiters, timeouts, bulkheads, clock,
                 contextPropagation, new AsyncExecutorResolver(beanFactory), targets).observeWith(
                         () -> ResilienceObservations.of(observationRegistry.getIfUnique(),
-                                observationConvention.getIfUnique()));
+                                observationConvention.getIfUnique()))
+                .hedgeWith(hedges, new HedgeExecutors(beanFactory)::available);
     }
 
     @Bean

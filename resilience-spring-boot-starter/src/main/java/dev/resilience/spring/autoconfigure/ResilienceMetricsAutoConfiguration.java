@@ -15,6 +15,8 @@ import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
 import dev.resilience.spring.metrics.ResilienceMeterBinder;
+import dev.resilience.spring.metrics.HedgeMeterBinder;
+import dev.resilience.core.hedge.HedgeRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /** Micrometer meters for every instance, bound to each {@code MeterRegistry} the application has. */
@@ -30,5 +32,11 @@ public class ResilienceMetricsAutoConfiguration {
         RetryBudgets configured = budgets.getIfAvailable();
         return new ResilienceMeterBinder(circuitBreakers, retries, rateLimiters, timeouts, bulkheads,
                 configured == null ? List.of() : configured.all(), chaos.getIfAvailable());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public HedgeMeterBinder resilienceHedgeMeterBinder(HedgeRegistry hedges) {
+        return new HedgeMeterBinder(hedges);
     }
 }

@@ -37,6 +37,10 @@ public class ResilienceProperties {
     @NestedConfigurationProperty
     private final BulkheadProperties bulkhead = new BulkheadProperties();
 
+    /** Hedges: extra attempts of slow calls of idempotent (@Hedge) methods. */
+    @NestedConfigurationProperty
+    private final HedgeProperties hedge = new HedgeProperties();
+
     /** Fault injection: off unless resilience.chaos.enabled is true. */
     @NestedConfigurationProperty
     private final ChaosProperties chaos = new ChaosProperties();
@@ -83,6 +87,10 @@ public class ResilienceProperties {
 
     public BulkheadProperties getBulkhead() {
         return bulkhead;
+    }
+
+    public HedgeProperties getHedge() {
+        return hedge;
     }
 
     public ChaosProperties getChaos() {

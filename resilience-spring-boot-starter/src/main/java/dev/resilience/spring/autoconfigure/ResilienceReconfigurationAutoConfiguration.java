@@ -12,6 +12,7 @@ import org.springframework.core.io.ResourceLoader;
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.chaos.ChaosRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.hedge.HedgeRegistry;
 import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.spi.Clock;
@@ -32,12 +33,12 @@ public class ResilienceReconfigurationAutoConfiguration {
     @ConditionalOnMissingBean
     public ResilienceReconfiguration resilienceReconfiguration(Environment environment,
             CircuitBreakerRegistry circuitBreakers, RetryRegistry retries, RateLimiterRegistry rateLimiters,
-            TimeoutRegistry timeouts, BulkheadRegistry bulkheads, ChaosRegistry chaos, RetryBudgets budgets,
-            Clock clock, ResourceLoader resources) {
+            TimeoutRegistry timeouts, BulkheadRegistry bulkheads, ChaosRegistry chaos, HedgeRegistry hedges,
+            RetryBudgets budgets, Clock clock, ResourceLoader resources) {
         PolicyReconfigurer reconfigurer = new PolicyReconfigurer(circuitBreakers, retries, rateLimiters, timeouts,
-                bulkheads, chaos, budgets, resources.getClassLoader());
+                bulkheads, chaos, hedges, budgets, resources.getClassLoader());
         return new ResilienceReconfiguration(environment, reconfigurer::prepare, clock, circuitBreakers, retries,
-                rateLimiters, timeouts, bulkheads, chaos);
+                rateLimiters, timeouts, bulkheads, chaos, hedges);
     }
 
     /** Separate so Spring Cloud stays optional. */

@@ -11,6 +11,7 @@ import dev.resilience.core.event.EventType;
 import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutRegistry;
+import dev.resilience.core.hedge.HedgeRegistry;
 import dev.resilience.spring.aop.MethodPipelineFactory;
 
 /**
@@ -51,5 +52,10 @@ public final class EventSubscriptions {
         retries.onInstanceCreated(instance -> instance.events().subscribe(RECORDED, listener));
         timeouts.onInstanceCreated(instance -> instance.events().subscribe(RECORDED, listener));
         bulkheads.onInstanceCreated(instance -> instance.events().subscribe(RECORDED, listener));
+    }
+
+    /** Subscribes {@code listener} to the hedges' events. */
+    public static void subscribe(EventListener listener, HedgeRegistry hedges) {
+        hedges.onInstanceCreated(instance -> instance.events().subscribe(RECORDED, listener));
     }
 }

@@ -37,6 +37,8 @@ import dev.resilience.core.chaos.Chaos;
 import dev.resilience.core.chaos.ChaosRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
+import dev.resilience.core.hedge.Hedge;
+import dev.resilience.core.hedge.HedgeRegistry;
 import dev.resilience.core.event.EventPublisher;
 import dev.resilience.core.event.EventType;
 import dev.resilience.core.event.PolicyKind;
@@ -102,7 +104,7 @@ public class ResilienceReconfiguration implements ConfigChanges {
     public ResilienceReconfiguration(Environment environment, Function<ResilienceProperties, Runnable> prepare,
             Clock clock, CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
             RateLimiterRegistry rateLimiters, TimeoutRegistry timeouts, BulkheadRegistry bulkheads,
-            ChaosRegistry chaos) {
+            ChaosRegistry chaos, HedgeRegistry hedges) {
         this.environment = Objects.requireNonNull(environment, "environment");
         this.prepare = Objects.requireNonNull(prepare, "prepare");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -115,6 +117,7 @@ public class ResilienceReconfiguration implements ConfigChanges {
         add(PolicyKind.BULKHEAD, bulkheads, Bulkhead::events, Bulkhead::config,
                 EventType.BULKHEAD_CONFIG_CHANGE_REJECTED);
         add(PolicyKind.CHAOS, chaos, Chaos::events, Chaos::config, EventType.CHAOS_CONFIG_CHANGE_REJECTED);
+        add(PolicyKind.HEDGE, hedges, Hedge::events, Hedge::config, EventType.HEDGE_CONFIG_CHANGE_REJECTED);
         this.applied = snapshot();
         this.appliedProperties = bind();
     }

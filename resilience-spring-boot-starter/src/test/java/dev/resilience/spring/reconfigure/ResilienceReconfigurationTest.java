@@ -28,6 +28,9 @@ import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.event.EventType;
 import dev.resilience.core.event.PolicyKind;
 import dev.resilience.core.event.ResilienceEvent;
+import dev.resilience.core.hedge.Hedge;
+import dev.resilience.core.hedge.HedgeDelay;
+import dev.resilience.core.hedge.HedgeRegistry;
 import dev.resilience.core.ratelimiter.RateLimiter;
 import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.Retry;
@@ -334,6 +337,33 @@ class ResilienceReconfigurationTest {
             context.getBean(ResilienceReconfiguration.class).reconfigure();
 
             assertThat(timeout.config().duration()).isEqualTo(Duration.ofMillis(250));
+        });
+    }
+
+    @Test
+    void hedgesTakeTheirNewDelayAndAnInvalidOneIsRejectedNamingTheProperty() {
+        runner.withPropertyValues("resilience.hedge.instances.quotes.delay=100ms").run(context -> {
+            Hedge quotes = context.getBean(HedgeRegistry.class).instance("quotes");
+            List<ResilienceEvent> events = new CopyOnWriteArrayList<>();
+            quotes.events().onEvent(events::add);
+            ResilienceReconfiguration reconfiguration = context.getBean(ResilienceReconfiguration.class);
+
+            changes(context).put("resilience.hedge.instances.quotes.delay", "p90");
+            changes(context).put("resilience.hedge.instances.quotes.max-hedges", "2");
+            assertThat(reconfiguration.reconfigure().status()).isEqualTo(ConfigChange.Status.APPLIED);
+            assertThat(quotes.config().delay()).isEqualTo(HedgeDelay.percentile(90));
+            assertThat(quotes.config().maxHedges()).isEqualTo(2);
+            assertThat(events).singleElement().extracting(ResilienceEvent::type)
+                    .isEqualTo(EventType.HEDGE_CONFIG_CHANGED);
+
+            changes(context).put("resilience.hedge.instances.quotes.delay", "p101");
+            ConfigChange rejected = reconfiguration.reconfigure();
+            assertThat(rejected.status()).isEqualTo(ConfigChange.Status.REJECTED);
+            assertThat(rejected.property()).isEqualTo("resilience.hedge.instances.quotes.delay");
+            assertThat(quotes.config().delay()).isEqualTo(HedgeDelay.percentile(90));
+            assertThat(events).last().extracting(ResilienceEvent::type)
+                    .isEqualTo(EventType.HEDGE_CONFIG_CHANGE_REJECTED);
+            assertThat(reconfiguration.lastChange(PolicyKind.HEDGE, "quotes")).contains(rejected);
         });
     }
 
