@@ -49,8 +49,6 @@ final class CallSlot implements Bulkhead.Permit {
     private static final int NEXT_GENERATION = PHASE + 1;
 
     private final Bulkhead bulkhead;
-    /** The bulkhead's waiting callers; {@code null} without a max wait. */
-    private final WaitQueue queue;
     @SuppressWarnings("unused") // accessed through STAMP
     private volatile int stamp;
     /** The stamp of the occupancy marked as timed out; never matches a free or changing slot. */
@@ -59,13 +57,25 @@ final class CallSlot implements Bulkhead.Permit {
     private String call;
     private Thread thread;
     private long startNanos;
+    /**
+     * Whether the call inside entered through the bulkhead's {@link Gate} (it then leaves it too). Written by the
+     * thread that claims the slot before the occupying release store, read by the holder: ordered by the stamp.
+     */
+    boolean counted;
+    /** Adaptive: when the call inside entered, by the precise clock, or {@link #NOT_SAMPLED}. Like counted. */
+    long sampleStart;
+    /** Adaptive: occupancies of this slot, to measure one in {@link AdaptiveLimit#SAMPLE_EVERY}. Like counted. */
+    int uses;
+    /** The stamp (phase bits set) of an occupancy from before the bulkhead had a gate; see {@link Gate}. */
+    private volatile int legacyStamp;
     // Slots are allocated side by side; padding keeps two threads' slots off one cache line.
     @SuppressWarnings("unused")
     private long pad0, pad1, pad2, pad3, pad4, pad5, pad6;
 
-    CallSlot(Bulkhead bulkhead, WaitQueue queue) {
+    static final long NOT_SAMPLED = Long.MIN_VALUE;
+
+    CallSlot(Bulkhead bulkhead) {
         this.bulkhead = bulkhead;
-        this.queue = queue;
     }
 
     /** Whether a call holds (or is taking or leaving) this slot. */
@@ -97,16 +107,58 @@ final class CallSlot implements Bulkhead.Permit {
      */
     @Override
     public void release() {
+        leave(null);
+    }
+
+    @Override
+    public void release(Throwable failure) {
+        leave(failure);
+    }
+
+    private void leave(Throwable failure) {
         int occupied = (int) STAMP.getOpaque(this);
         if ((occupied & PHASE) != OCCUPIED) {
             return; // released already: freeing the slot twice could let two calls into it
         }
         bulkhead.exited(call);
+        if (counted) {
+            counted = false;
+            bulkhead.leave(this, occupied, failure);
+            return;
+        }
+        WaitQueue queue = bulkhead.queue();
         if (queue != null) {
             queue.release(this, occupied);
             return;
         }
         STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION); // free
+    }
+
+    /** Gives back a slot claimed but never occupied (its claimer was then refused by the gate). */
+    void unclaim() {
+        int claimed = (int) STAMP.getOpaque(this);
+        STAMP.setRelease(this, claimed - WRITING + NEXT_GENERATION);
+    }
+
+    /** Whether the call inside was marked as timed out; {@code occupied} is the stamp its holder read. */
+    boolean timedOut(int occupied) {
+        return (int) TIMED_OUT_STAMP.getVolatile(this) == occupied;
+    }
+
+    /** Marks the call inside, if any, as one from before the gate; {@code true} if there was one. */
+    boolean markLegacy() {
+        int current = (int) STAMP.getVolatile(this);
+        if ((current & PHASE) == FREE) {
+            return false;
+        }
+        legacyStamp = current | PHASE;
+        return true;
+    }
+
+    /** Whether the call marked by {@link #markLegacy()} is still inside. */
+    boolean holdsLegacy() {
+        int current = (int) STAMP.getVolatile(this);
+        return (current & PHASE) != FREE && (current | PHASE) == legacyStamp;
     }
 
     /** Frees the slot, as {@link #release()} does without a queue; {@code occupied} is the stamp it read. */

@@ -35,7 +35,8 @@ final class WaitQueue {
     private static final int WITHDRAWN = 4;
 
     private final Bulkhead bulkhead;
-    private final long maxWaitNanos;
+    /** The deadline of the next waits; a reconfiguration changes it, callers waiting keep theirs. */
+    private volatile long maxWaitNanos;
     private final ReentrantLock lock = new ReentrantLock();
     /** Under the lock. */
     private Waiter head;
@@ -46,6 +47,34 @@ final class WaitQueue {
     WaitQueue(Bulkhead bulkhead, long maxWaitNanos) {
         this.bulkhead = bulkhead;
         this.maxWaitNanos = maxWaitNanos;
+    }
+
+    void maxWaitNanos(long nanos) {
+        this.maxWaitNanos = nanos;
+    }
+
+    /** Held while a bulkhead gets its gate, so that no hand-over is half done; see {@link Bulkhead}. */
+    void lock() {
+        lock.lock();
+    }
+
+    void unlock() {
+        lock.unlock();
+    }
+
+    /**
+     * Lets in the waiters at the head of the queue while places are free: after a counted call left, or after the
+     * limit grew.
+     */
+    void grantFree() {
+        Waiter granted;
+        lock.lock();
+        try {
+            granted = grantFreeSlots();
+        } finally {
+            lock.unlock();
+        }
+        deliver(granted);
     }
 
     /** Callers waiting now. */
@@ -134,15 +163,16 @@ final class WaitQueue {
     }
 
     /**
-     * Called by a slot whose call is leaving ({@code occupied} is the stamp it read): hands the slot to the
-     * first waiter, or frees it.
+     * Called by a slot whose uncounted call is leaving ({@code occupied} is the stamp it read): hands the slot to
+     * the first waiter, or frees it. Once the bulkhead has a gate, the slot is freed and waiters are let in through
+     * the gate.
      */
     void release(CallSlot slot, int occupied) {
         if (waiting != 0) {
             Waiter next;
             lock.lock();
             try {
-                next = head;
+                next = bulkhead.gateless() ? head : null; // with a gate, the count decides: see below
                 if (next != null) {
                     unlink(next);
                     slot.handOver(occupied);
@@ -180,7 +210,7 @@ final class WaitQueue {
         Waiter last = null;
         Waiter waiter;
         while ((waiter = head) != null) {
-            CallSlot slot = bulkhead.claimFreeSlot(waiter.thread);
+            CallSlot slot = bulkhead.claimPlace(waiter.thread);
             if (slot == null) {
                 break;
             }

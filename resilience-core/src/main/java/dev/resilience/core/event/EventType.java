@@ -50,7 +50,13 @@ public enum EventType {
     CHAOS_CHANGED(PolicyKind.CHAOS),
 
     /** A fallback supplied the result for a failure. */
-    FALLBACK_USED(PolicyKind.FALLBACK);
+    FALLBACK_USED(PolicyKind.FALLBACK),
+
+    /**
+     * An adaptive bulkhead's limit moved by more than 10% from the last limit announced; the detail reads
+     * {@code limit 20 -> 26}.
+     */
+    BULKHEAD_LIMIT_CHANGED(PolicyKind.BULKHEAD);
 
     private final PolicyKind policy;
 
