@@ -14,7 +14,8 @@ import java.lang.invoke.VarHandle;
  * about the downstream's room), shrinks by at least as much, or by half the excess, while it is above {@code beta
  * × log10(limit)}, and is multiplied by {@code backoffRatio} when a window saw the downstream overloaded (a
  * timeout, a rejection). A window holds about one round of calls ({@code limit / SAMPLE_EVERY} samples, at least
- * {@link #MIN_WINDOW}), so the limit moves about once per round trip, as Vegas's window does.
+ * {@link #MIN_WINDOW}), and only calls admitted since the limit last moved are samples: the limit moves at most
+ * about once per round trip, each time on what the limit in force did, as Vegas's window does.
  *
  * <p>The baseline is the lowest window average (an average is steady where single latencies are noisy) seen in
  * this and the previous {@code baselineWindow}: a downstream that became slower for good becomes the new normal
@@ -45,6 +46,9 @@ final class AdaptiveLimit {
     private long periodStart;
     private boolean periodStarted;
     private volatile Window window;
+    /** When the limit last moved: calls admitted before then say nothing about the limit in force. */
+    private volatile long movedAt;
+    private volatile boolean moved;
 
     AdaptiveLimit(BulkheadConfig config, int startLimit) {
         this.min = config.minConcurrentCalls();
@@ -72,6 +76,9 @@ final class AdaptiveLimit {
      * @return the new limit when this sample closed a window and the limit moved, else {@code -1}
      */
     int sample(long latencyNanos, int inFlight, long nowNanos) {
+        if (moved && nowNanos - latencyNanos - movedAt < 0) {
+            return -1; // admitted under an earlier limit: its latency would answer for that limit
+        }
         Window w = window;
         Window.SUM.getAndAdd(w, latencyNanos);
         int seen = w.maxInFlight;
@@ -95,7 +102,12 @@ final class AdaptiveLimit {
         int before = (int) limit;
         close(w, nowNanos);
         int after = (int) limit;
-        return after == before ? -1 : after;
+        if (after == before) {
+            return -1;
+        }
+        movedAt = nowNanos;
+        moved = true;
+        return after;
     }
 
     private void close(Window w, long nowNanos) {
