@@ -53,8 +53,11 @@ public final class BulkheadConfig {
 
     private final Type type;
     private final int maxConcurrentCalls;
+    /** Whether maxConcurrentCalls was set rather than the type's default: a derived config keeps it then. */
+    private final boolean maxSet;
     private final int minConcurrentCalls;
     private final int initialConcurrentCalls;
+    private final boolean initialSet;
     private final double alpha;
     private final double beta;
     private final double backoffRatio;
@@ -64,11 +67,13 @@ public final class BulkheadConfig {
     private final Duration maxWaitDuration;
     private final boolean writableStackTrace;
 
-    private BulkheadConfig(Builder b, int max) {
+    private BulkheadConfig(Builder b, int max, int initial) {
         this.type = b.type;
         this.maxConcurrentCalls = max;
+        this.maxSet = b.maxSet;
         this.minConcurrentCalls = b.minConcurrentCalls;
-        this.initialConcurrentCalls = b.initialConcurrentCalls;
+        this.initialConcurrentCalls = initial;
+        this.initialSet = b.initialSet;
         this.alpha = b.alpha;
         this.beta = b.beta;
         this.backoffRatio = b.backoffRatio;
@@ -91,12 +96,16 @@ public final class BulkheadConfig {
     /** A builder starting from {@code base}. */
     public static Builder from(BulkheadConfig base) {
         Builder builder = new Builder().type(base.type).minConcurrentCalls(base.minConcurrentCalls)
-                .initialConcurrentCalls(base.initialConcurrentCalls).alpha(base.alpha).beta(base.beta)
+                .alpha(base.alpha).beta(base.beta)
                 .backoffRatio(base.backoffRatio).baselineWindow(base.baselineWindow)
                 .overloadExceptions(base.overloadExceptions).overloadPredicate(base.overloadPredicate)
                 .maxWaitDuration(base.maxWaitDuration).writableStackTrace(base.writableStackTrace);
-        builder.maxConcurrentCalls = base.maxConcurrentCalls;
-        builder.maxSet = true;
+        if (base.maxSet) {
+            builder.maxConcurrentCalls(base.maxConcurrentCalls);
+        }
+        if (base.initialSet) {
+            builder.initialConcurrentCalls(base.initialConcurrentCalls);
+        }
         return builder;
     }
 
@@ -120,7 +129,10 @@ public final class BulkheadConfig {
         return minConcurrentCalls;
     }
 
-    /** Adaptive: the limit before anything is measured (20, at most {@code maxConcurrentCalls}). */
+    /**
+     * Adaptive: the limit before anything is measured (20 by default, within {@code minConcurrentCalls} and
+     * {@code maxConcurrentCalls} unless set).
+     */
     public int initialConcurrentCalls() {
         return initialConcurrentCalls;
     }
@@ -211,6 +223,7 @@ public final class BulkheadConfig {
         private boolean maxSet;
         private int minConcurrentCalls = 1;
         private int initialConcurrentCalls = 20;
+        private boolean initialSet;
         private double alpha = 3;
         private double beta = 6;
         private double backoffRatio = 0.9;
@@ -242,6 +255,7 @@ public final class BulkheadConfig {
 
         public Builder initialConcurrentCalls(int calls) {
             this.initialConcurrentCalls = calls;
+            this.initialSet = true;
             return this;
         }
 
@@ -301,8 +315,12 @@ public final class BulkheadConfig {
                     throw new InvalidConfigException("minConcurrentCalls", minConcurrentCalls,
                             n -> "at most " + n.setting("maxConcurrentCalls") + " (" + max + ")");
                 }
-                if (initialConcurrentCalls < minConcurrentCalls || initialConcurrentCalls > max) {
-                    throw new InvalidConfigException("initialConcurrentCalls", initialConcurrentCalls,
+            }
+            int initial = initialSet ? initialConcurrentCalls
+                    : Math.max(minConcurrentCalls, Math.min(max, initialConcurrentCalls));
+            if (type == Type.ADAPTIVE) {
+                if (initial < minConcurrentCalls || initial > max) {
+                    throw new InvalidConfigException("initialConcurrentCalls", initial,
                             n -> "between " + n.setting("minConcurrentCalls") + " (" + minConcurrentCalls + ") and "
                                     + n.setting("maxConcurrentCalls") + " (" + max + ")");
                 }
@@ -320,7 +338,7 @@ public final class BulkheadConfig {
             }
             noNulls("overloadExceptions", overloadExceptions);
             required("overloadPredicate", overloadPredicate, n -> "a predicate");
-            return new BulkheadConfig(this, max);
+            return new BulkheadConfig(this, max, initial);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.resilience.spring.actuate;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -13,7 +14,8 @@ import dev.resilience.core.bulkhead.InFlightCall;
 
 /**
  * {@code /actuator/bulkheads}: every bulkhead's permits, the calls waiting for one, and the calls inside it right
- * now (with whether their caller has already timed out while they run).
+ * now (with whether their caller has already timed out while they run). {@code limit} is the limit in force next
+ * to the live calls: {@code maxConcurrentCalls} for a fixed bulkhead, the limit found so far for an adaptive one.
  */
 @Endpoint(id = "bulkheads")
 public class BulkheadsEndpoint {
@@ -34,6 +36,8 @@ public class BulkheadsEndpoint {
             view.put("availablePermits", bulkhead.availablePermits());
             view.put("waitingCalls", bulkhead.waitingCalls());
             view.put("rejectedCalls", bulkhead.rejectedCalls());
+            view.put("type", bulkhead.config().type().name().toLowerCase(Locale.ROOT));
+            view.put("limit", bulkhead.limit());
             view.put("calls", calls(bulkhead.inFlightCalls()));
             bulkheads.put(bulkhead.name(), view);
         }

@@ -12,6 +12,7 @@ import dev.resilience.core.retry.RetryConfig;
 import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutConfig;
 import dev.resilience.core.timeout.TimeoutRegistry;
+import dev.resilience.spring.http.HttpFailureStatusException;
 
 /** Applies bound yml settings onto the core config builders and hands each level to its registry. */
 final class PolicyConfigs {
@@ -45,10 +46,18 @@ final class PolicyConfigs {
                 TimeoutConfig.Builder::build).configure(registry);
     }
 
-    static void configure(BulkheadRegistry registry, BulkheadProperties properties) {
+    static void configure(BulkheadRegistry registry, BulkheadProperties properties, ClassLoader loader) {
         new ConfigRegistrar<BulkheadProperties.Settings, BulkheadConfig, BulkheadConfig.Builder>("resilience.bulkhead",
-                properties, BulkheadConfig::from, PolicyConfigs::apply,
+                properties, BulkheadConfig::from, (s, b, path) -> apply(s, b, path, loader),
                 BulkheadConfig.Builder::build).configure(registry);
+    }
+
+    /**
+     * The built-in bulkhead config of the starter: the core's, with the HTTP integration's overload statuses
+     * (429, 503) telling an adaptive bulkhead that the server is overloaded.
+     */
+    static BulkheadConfig bulkheadBuiltIn() {
+        return BulkheadConfig.builder().overloadPredicate(HttpFailureStatusException::isOverloadStatus).build();
     }
 
     static void configure(ChaosRegistry registry, ChaosProperties properties, ClassLoader loader) {
@@ -167,12 +176,38 @@ final class PolicyConfigs {
         }
     }
 
-    private static void apply(BulkheadProperties.Settings s, BulkheadConfig.Builder b, String path) {
+    private static void apply(BulkheadProperties.Settings s, BulkheadConfig.Builder b, String path,
+            ClassLoader loader) {
+        if (s.getType() != null) {
+            b.type(s.getType());
+        }
         if (s.getMaxConcurrentCalls() != null) {
             b.maxConcurrentCalls(s.getMaxConcurrentCalls());
         }
         if (s.getMaxWaitDuration() != null) {
             b.maxWaitDuration(s.getMaxWaitDuration());
+        }
+        if (s.getMinConcurrentCalls() != null) {
+            b.minConcurrentCalls(s.getMinConcurrentCalls());
+        }
+        if (s.getInitialConcurrentCalls() != null) {
+            b.initialConcurrentCalls(s.getInitialConcurrentCalls());
+        }
+        if (s.getAlpha() != null) {
+            b.alpha(s.getAlpha());
+        }
+        if (s.getBeta() != null) {
+            b.beta(s.getBeta());
+        }
+        if (s.getBackoffRatio() != null) {
+            b.backoffRatio(s.getBackoffRatio());
+        }
+        if (s.getBaselineWindow() != null) {
+            b.baselineWindow(s.getBaselineWindow());
+        }
+        if (s.getOverloadExceptions() != null) {
+            b.overloadExceptions(ExceptionTypes.resolve(s.getOverloadExceptions(), path + ".overload-exceptions",
+                    loader));
         }
     }
 

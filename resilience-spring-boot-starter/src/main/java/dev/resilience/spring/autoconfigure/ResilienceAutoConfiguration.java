@@ -106,9 +106,10 @@ public class ResilienceAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public BulkheadRegistry bulkheadRegistry(ResilienceProperties properties, Clock clock) {
-        BulkheadRegistry registry = new BulkheadRegistry(clock);
-        PolicyConfigs.configure(registry, properties.getBulkhead());
+    public BulkheadRegistry bulkheadRegistry(ResilienceProperties properties, Clock clock,
+            ResourceLoader resources) {
+        BulkheadRegistry registry = new BulkheadRegistry(PolicyConfigs.bulkheadBuiltIn(), clock);
+        PolicyConfigs.configure(registry, properties.getBulkhead(), resources.getClassLoader());
         return registry;
     }
 
