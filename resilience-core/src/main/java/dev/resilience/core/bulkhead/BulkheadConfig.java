@@ -8,6 +8,7 @@ import static dev.resilience.core.internal.Validation.positive;
 import static dev.resilience.core.internal.Validation.required;
 
 import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +44,11 @@ public final class BulkheadConfig {
     /**
      * Failures that say the downstream is overloaded whatever the configuration adds: a timeout, an I/O
      * operation interrupted (a socket read that timed out), the caller's thread interrupted (how a synchronous
-     * timeout stops a call), and a bulkhead further down that was full.
+     * timeout stops a call: blocked in a wait, or in channel I/O), and a bulkhead further down that was full.
      */
     static final List<Class<? extends Throwable>> DEFAULT_OVERLOAD = List.of(TimeoutException.class,
-            InterruptedIOException.class, InterruptedException.class, BulkheadFullException.class);
+            InterruptedIOException.class, InterruptedException.class, ClosedByInterruptException.class,
+            BulkheadFullException.class);
 
     private static final Predicate<Throwable> NOTHING = failure -> false;
     private static final BulkheadConfig DEFAULTS = builder().build();

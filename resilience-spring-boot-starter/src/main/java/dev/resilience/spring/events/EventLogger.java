@@ -28,6 +28,7 @@ public class EventLogger implements EventListener {
             case RATE_LIMITER_ENGINE_BACK -> log.info("rate limiter '{}' has its cluster engine back{}", event.name(),
                     event.detail().isEmpty() ? "" : ": " + event.detail());
             case CHAOS_CHANGED -> log.info("chaos '{}' changed: {}", event.name(), event.detail());
+            case BULKHEAD_LIMIT_CHANGED -> log.info("adaptive bulkhead '{}' {}", event.name(), event.detail());
             case RETRY_SCHEDULED, RETRY_EXHAUSTED, RETRY_SUCCEEDED, NOT_PERMITTED, BULKHEAD_REJECTED, TIMEOUT,
                     FALLBACK_USED, RATE_LIMITER_REJECTED, RETRY_BUDGET_EXHAUSTED, CHAOS_FAULT_INJECTED,
                     CHAOS_LATENCY_INJECTED -> {
