@@ -10,8 +10,8 @@ import java.lang.invoke.VarHandle;
  * <p>The downstream's queue is estimated as {@code limit × (1 − baseline / latency)}: with the latency at its
  * long-run minimum (the baseline) nothing queues, and every call beyond what the downstream serves at once
  * adds its share of latency. The limit grows by {@code log10(limit)} per window while the estimate is below
- * {@code alpha × log10(limit)} (and the calls inside use at least half the limit: an idle bulkhead learns nothing
- * about the downstream's room), shrinks by at least as much, or by half the excess, while it is above {@code beta
+ * {@code alpha × log10(limit)} (and the bulkhead was busy: a rejection since the last window, or at least half
+ * the limit inside as the window closes; an idle bulkhead learns nothing about the downstream's room), shrinks by at least as much, or by half the excess, while it is above {@code beta
  * × log10(limit)}, and is multiplied by {@code backoffRatio} when a window saw the downstream overloaded (a
  * timeout, a rejection). A window holds about one round of calls ({@code limit / SAMPLE_EVERY} samples, at least
  * {@link #MIN_WINDOW}), and only calls admitted since the limit last moved are samples: the limit moves at most
@@ -28,7 +28,7 @@ import java.lang.invoke.VarHandle;
 final class AdaptiveLimit {
 
     /** One call in this many, per place, has its latency measured: two clock reads are dearer than the rest. */
-    static final int SAMPLE_EVERY = 8;
+    static final int SAMPLE_EVERY = 16;
     /** The fewest samples a window averages over. */
     static final int MIN_WINDOW = 4;
 
@@ -38,6 +38,7 @@ final class AdaptiveLimit {
     private final double beta;
     private final double backoffRatio;
     private final long baselineWindowNanos;
+    private final Bulkhead bulkhead;
 
     /** Written by the thread closing a window only (windows close one after another). */
     private double limit;
@@ -50,7 +51,9 @@ final class AdaptiveLimit {
     private volatile long movedAt;
     private volatile boolean moved;
 
-    AdaptiveLimit(BulkheadConfig config, int startLimit) {
+    /** @param bulkhead the bulkhead it limits: asked, as a window closes, whether it was {@link Bulkhead#busy busy} */
+    AdaptiveLimit(BulkheadConfig config, int startLimit, Bulkhead bulkhead) {
+        this.bulkhead = bulkhead;
         this.min = config.minConcurrentCalls();
         this.max = config.maxConcurrentCalls();
         this.alpha = config.alpha();
@@ -71,20 +74,16 @@ final class AdaptiveLimit {
     }
 
     /**
-     * A call that ended, its latency measured: {@code inFlight} calls were inside as it left.
+     * A call that ended, its latency measured.
      *
      * @return the new limit when this sample closed a window and the limit moved, else {@code -1}
      */
-    int sample(long latencyNanos, int inFlight, long nowNanos) {
+    int sample(long latencyNanos, long nowNanos) {
         if (moved && nowNanos - latencyNanos - movedAt < 0) {
             return -1; // admitted under an earlier limit: its latency would answer for that limit
         }
         Window w = window;
         Window.SUM.getAndAdd(w, latencyNanos);
-        int seen = w.maxInFlight;
-        while (inFlight > seen && !Window.MAX_IN_FLIGHT.compareAndSet(w, seen, inFlight)) {
-            seen = w.maxInFlight;
-        }
         return count(w, nowNanos);
     }
 
@@ -123,7 +122,7 @@ final class AdaptiveLimit {
             double queue = limit * (1 - baseline / latency);
             double step = Math.max(1, Math.log10(limit));
             if (queue < alpha * step) {
-                if (w.maxInFlight * 2 >= limit) {
+                if (bulkhead.busy((int) limit)) {
                     next = limit + step;
                 }
             } else if (queue > beta * step) {
@@ -155,7 +154,6 @@ final class AdaptiveLimit {
         static final VarHandle SAMPLES;
         static final VarHandle DROPS;
         static final VarHandle SUM;
-        static final VarHandle MAX_IN_FLIGHT;
 
         static {
             try {
@@ -163,7 +161,6 @@ final class AdaptiveLimit {
                 SAMPLES = lookup.findVarHandle(Window.class, "samples", int.class);
                 DROPS = lookup.findVarHandle(Window.class, "drops", int.class);
                 SUM = lookup.findVarHandle(Window.class, "sum", long.class);
-                MAX_IN_FLIGHT = lookup.findVarHandle(Window.class, "maxInFlight", int.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -173,7 +170,6 @@ final class AdaptiveLimit {
         volatile int samples;
         volatile int drops;
         volatile long sum;
-        volatile int maxInFlight;
 
         Window(int size) {
             this.size = size;

@@ -2,6 +2,7 @@ package dev.resilience.core.bulkhead;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,10 +32,16 @@ import dev.resilience.core.internal.StageFactories;
  * by claiming a free slot with one CAS, threads start at different slots, and there is no shared counter to
  * contend on. Admission allocates nothing.
  *
- * <p>An {@link BulkheadConfig.Type#ADAPTIVE adaptive} bulkhead finds its limit from measured latency (see
- * {@link AdaptiveLimit}; the limit in force is {@link #limit()}): its calls enter through a count of the calls
- * inside, compared with the limit, and then take any free slot. One call in {@value AdaptiveLimit#SAMPLE_EVERY}
- * per slot has its latency measured; a call that failed with an overload failure ({@link
+ * <p>The limit can change (an {@link BulkheadConfig.Type#ADAPTIVE adaptive} bulkhead moves it, {@link
+ * #reconfigure} sets it), and the slots stay the permits: there are as many slots as the highest limit allowed,
+ * and those beyond the limit in force are <em>retired</em>, never claimed. A growth brings retired slots back; a
+ * shrink retires free slots, and for each call inside beyond the new limit owes a retirement that the next call
+ * to leave pays with its own slot instead of freeing it. While a retirement is owed nobody enters, so after a
+ * shrink no call enters until the calls inside are below the new limit. Entering and leaving read one more
+ * field (the retirements owed, zero unless a shrink is under way) and nothing else.
+ *
+ * <p>An adaptive bulkhead finds its limit from measured latency (see {@link AdaptiveLimit}; the limit in force is
+ * {@link #limit()}). One call in {@value AdaptiveLimit#SAMPLE_EVERY} per slot has its latency measured; a call that failed with an overload failure ({@link
  * BulkheadConfig#isOverload}) or was marked timed out counts as overload; any other failure does not move the
  * limit. When the limit moves by more than 10% from the last one announced, {@link
  * EventType#BULKHEAD_LIMIT_CHANGED} is published.
@@ -71,15 +78,16 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
     private volatile BulkheadConfig config;
     private final Clock clock;
     private final EventPublisher events;
-    /** The callers waiting for a slot; {@code null} until a config with a max wait, when nobody ever waits. */
-    private volatile WaitQueue queue;
+    /** The slots, the waiting callers and the adaptive limit: what every call reads, in one volatile read. */
+    private volatile Layout layout;
     private volatile long maxWaitNanos;
-    /** Never shorter than the limit in force; grows (copied) when a reconfiguration raises the limit past it. */
-    private volatile CallSlot[] slots;
-    /** {@code null} while the slots are the permits: a fixed bulkhead whose limit never changed. */
-    private volatile Gate gate;
-    /** {@code null} unless adaptive. */
-    private volatile AdaptiveLimit limiter;
+    /** The limit in force; written under {@link #changes}. */
+    private volatile int limit;
+    /** Retirements owed: calls inside beyond the limit, whose slots retire as they leave. Nobody enters meanwhile. */
+    @SuppressWarnings("unused") // through PENDING
+    private volatile int pending;
+    /** Rejections counted when the adaptive limit last closed a window: any since means the bulkhead was full. */
+    private long rejectedAtWindow;
     /** The limit last announced by {@link EventType#BULKHEAD_LIMIT_CHANGED} (or set). */
     private int announced;
     /** Serialises the changes of limit (reconfiguration, the adaptive limit's moves): never taken per call. */
@@ -88,8 +96,15 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
     /** Told every limit before it is in force, under {@link #changes}: for tests that check the limit exactly. */
     private volatile IntConsumer limitObserver = limit -> { };
 
+    private static final VarHandle PENDING;
+
     static {
         StageFactories.register(Bulkhead.class, new BulkheadStages());
+        try {
+            PENDING = MethodHandles.lookup().findVarHandle(Bulkhead.class, "pending", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private Bulkhead(String name, BulkheadConfig config, Clock clock) {
@@ -98,24 +113,20 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new EventPublisher(name, clock);
         this.maxWaitNanos = Clock.saturatedNanos(config.maxWaitDuration());
-        this.queue = maxWaitNanos > 0 ? new WaitQueue(this, maxWaitNanos) : null;
-        this.slots = newSlots(new CallSlot[0], config.maxConcurrentCalls());
+        int max = config.maxConcurrentCalls();
+        int start = max;
+        AdaptiveLimit adaptive = null;
         if (config.isAdaptive()) {
-            AdaptiveLimit limit = new AdaptiveLimit(config, config.initialConcurrentCalls());
-            this.limiter = limit;
-            this.gate = new Gate(this, limit.limit(), false);
-            this.announced = limit.limit();
-        } else {
-            this.announced = config.maxConcurrentCalls();
+            adaptive = new AdaptiveLimit(config, config.initialConcurrentCalls(), this);
+            start = adaptive.limit();
         }
-    }
-
-    private CallSlot[] newSlots(CallSlot[] old, int length) {
-        CallSlot[] grown = Arrays.copyOf(old, length);
-        for (int i = old.length; i < length; i++) {
-            grown[i] = new CallSlot(this);
+        CallSlot[] all = new CallSlot[max];
+        for (int i = 0; i < max; i++) {
+            all[i] = new CallSlot(this, i >= start);
         }
-        return grown;
+        this.layout = new Layout(all, start, maxWaitNanos > 0 ? new WaitQueue(this, maxWaitNanos) : null, adaptive);
+        this.limit = start;
+        this.announced = start;
     }
 
     public static Bulkhead ofDefaults(String name) {
@@ -141,11 +152,13 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
      * @throws InterruptedException  when interrupted while waiting; the caller then holds no permit
      */
     public Permit acquire(String call, long startNanos) throws InterruptedException {
-        WaitQueue waiting = queue;
+        Layout current = layout;
+        WaitQueue waiting = current.queue;
         if (waiting == null || waiting.isEmpty()) {
-            CallSlot slot = claimPlace(Thread.currentThread());
+            Thread thread = Thread.currentThread();
+            CallSlot slot = claimPlace(current, thread);
             if (slot != null) {
-                return occupy(slot, call, startNanos);
+                return occupy(slot, call, thread, startNanos, current.limiter);
             }
         }
         if (waiting == null || maxWaitNanos == 0) {
@@ -164,11 +177,13 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
      * otherwise. Never waits.
      */
     public Permit tryAcquire(String call) {
-        WaitQueue waiting = queue;
+        Layout current = layout;
+        WaitQueue waiting = current.queue;
         if (waiting == null || waiting.isEmpty()) {
-            CallSlot slot = claimPlace(Thread.currentThread());
+            Thread thread = Thread.currentThread();
+            CallSlot slot = claimPlace(current, thread);
             if (slot != null) {
-                return occupy(slot, call, clock.coarseNanoTime());
+                return occupy(slot, call, thread, clock.coarseNanoTime(), current.limiter);
             }
         }
         rejectedCall(call);
@@ -187,11 +202,13 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
      *         called then), {@code false} when it was granted or rejected already
      */
     Cancellable acquireAsync(String call, PlaceRequest request) {
-        WaitQueue waiting = queue;
+        Layout current = layout;
+        WaitQueue waiting = current.queue;
         if (waiting == null || waiting.isEmpty()) {
-            CallSlot slot = claimPlace(Thread.currentThread());
+            Thread thread = Thread.currentThread();
+            CallSlot slot = claimPlace(current, thread);
             if (slot != null) {
-                request.granted(occupy(slot, call, clock.coarseNanoTime()));
+                request.granted(occupy(slot, call, thread, clock.coarseNanoTime(), current.limiter));
                 return Cancellable.NONE;
             }
         }
@@ -209,7 +226,12 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
 
     /** The queue of waiting callers, {@code null} while the bulkhead never had a max wait. */
     WaitQueue queue() {
-        return queue;
+        return layout.queue;
+    }
+
+    /** What a call leaving reads: the waiting callers and the adaptive limit. */
+    Layout layout() {
+        return layout;
     }
 
     /** Counts and announces a rejection, and builds the exception reporting it. */
@@ -224,15 +246,16 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
         events.publish(EventType.BULKHEAD_REJECTED, call);
     }
 
-    private CallSlot occupy(CallSlot slot, String call, long startNanos) {
-        return occupy(slot, call, Thread.currentThread(), startNanos);
+    /** Records the call, granted a place after waiting, in its claimed slot and announces that it entered. */
+    CallSlot occupy(CallSlot slot, String call, Thread thread, long startNanos) {
+        return occupy(slot, call, thread, startNanos, layout.limiter);
     }
 
     /** Records the call in its claimed slot and announces that it entered. */
-    CallSlot occupy(CallSlot slot, String call, Thread thread, long startNanos) {
-        if (slot.counted) {
-            slot.sampleStart = limiter != null && (++slot.uses & (AdaptiveLimit.SAMPLE_EVERY - 1)) == 0
-                    ? clock.nanoTime() : CallSlot.NOT_SAMPLED;
+    private CallSlot occupy(CallSlot slot, String call, Thread thread, long startNanos, AdaptiveLimit limiter) {
+        if (limiter != null) {
+            slot.sampleStart = (++slot.uses & (AdaptiveLimit.SAMPLE_EVERY - 1)) == 0 ? clock.nanoTime()
+                    : CallSlot.NOT_SAMPLED;
         }
         slot.occupy(call, thread, startNanos);
         if (events.isListening(EventType.BULKHEAD_ENTERED)) {
@@ -242,45 +265,30 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
     }
 
     /**
-     * Claims a place for a call: without a gate, a free slot is the permit; with one, the gate's count first,
-     * then any free slot. {@code null} when the limit is reached.
+     * Claims a free slot for a call: the slot is the permit. {@code null} when the limit is reached, or while a
+     * shrink still owes retirements (the calls inside are not yet below the new limit).
      */
     CallSlot claimPlace(Thread thread) {
-        Gate admission = gate;
-        if (admission == null) {
-            CallSlot slot = claimFreeSlot(thread);
-            if (slot == null || gate == null) {
-                return slot;
-            }
-            // The gate opened while this call was claiming: it is counted like any other from now on.
-            if (gate.tryEnter()) {
-                slot.counted = true;
-                return slot;
-            }
-            slot.unclaim();
+        return claimPlace(layout, thread);
+    }
+
+    private CallSlot claimPlace(Layout current, Thread thread) {
+        if (pending != 0 && !settleRetirements()) {
             return null;
         }
-        if (!admission.tryEnter()) {
-            return null;
-        }
-        CallSlot slot;
-        while ((slot = claimFreeSlot(thread)) == null) {
-            Thread.onSpinWait(); // a slot is free or about to be: the gate admits fewer calls than there are slots
-        }
-        slot.counted = true;
-        return slot;
+        return claimFreeSlot(current, thread);
     }
 
     /**
      * Without waiting, the slots are the permits: a call is admitted by claiming a free one, and there is no
-     * shared counter for threads to fight over. {@code null} when every slot is taken.
+     * shared counter for threads to fight over. {@code null} when every slot in use is taken.
      */
-    CallSlot claimFreeSlot(Thread thread) {
-        CallSlot[] slots = this.slots;
-        int n = slots.length;
+    private static CallSlot claimFreeSlot(Layout current, Thread thread) {
+        CallSlot[] all = current.slots;
+        int n = current.span;
         int i = firstSlot(thread, n);
         for (int tried = 0; tried < n; tried++) {
-            CallSlot slot = slots[i];
+            CallSlot slot = all[i];
             if (slot.tryClaim()) {
                 return slot;
             }
@@ -291,36 +299,137 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
         return null;
     }
 
+    /** Whether a shrink owes retirements: read by every call that leaves. */
+    boolean owesRetirement() {
+        return pending != 0;
+    }
+
+    /** Takes one owed retirement for the slot of a call leaving; {@code false} if none is owed any more. */
+    boolean takeRetirement() {
+        for (;;) {
+            int owed = pending;
+            if (owed == 0) {
+                return false;
+            }
+            if (PENDING.compareAndSet(this, owed, owed - 1)) {
+                return true;
+            }
+        }
+    }
+
     /**
-     * A counted call leaves (its holder read {@code occupied}): frees its slot, leaves the gate, feeds the
-     * adaptive limit, and lets waiting callers in.
+     * Retires free slots while retirements are owed (a call that left as the shrink began freed its slot
+     * instead), under the change lock, which an arriving caller does not wait for. {@code true} when nothing is
+     * owed any more.
      */
-    void leave(CallSlot slot, int occupied, Throwable failure) {
-        Gate admission = gate;
-        boolean timedOut = slot.timedOut(occupied);
+    private boolean settleRetirements() {
+        if (!changes.tryLock()) {
+            return false;
+        }
+        try {
+            retireFreeSlots();
+            return pending == 0;
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /** Under the change lock: retires free slots, highest first, while retirements are owed. */
+    private void retireFreeSlots() {
+        Layout current = layout;
+        CallSlot[] all = current.slots;
+        for (int i = current.span - 1; i >= 0 && pending != 0; i--) {
+            if (all[i].retireIfFree() && !takeRetirement()) {
+                all[i].unretire(); // the calls leaving paid them all meanwhile: this one was not owed
+                return;
+            }
+        }
+    }
+
+    /**
+     * Under the change lock: makes {@code target} the limit in force. A growth first cancels owed retirements,
+     * then brings retired slots back, lowest first; a shrink retires free slots and owes the rest.
+     */
+    private void setLimit(int target) {
+        limitObserver.accept(target);
+        int old = limit;
+        if (target > old) {
+            int grow = target - old;
+            for (;;) {
+                int owed = pending;
+                int cancelled = Math.min(owed, grow);
+                if (cancelled == 0 || PENDING.compareAndSet(this, owed, owed - cancelled)) {
+                    grow -= cancelled;
+                    break;
+                }
+            }
+            CallSlot[] all = layout.slots;
+            while (grow > 0) {
+                for (int i = 0; i < all.length && grow > 0; i++) {
+                    if (all[i].isRetired()) {
+                        if (i >= layout.span) {
+                            layout = layout.withSpan(i + 1);
+                        }
+                        if (all[i].unretire()) {
+                            grow--;
+                        }
+                    }
+                }
+                if (grow > 0) {
+                    Thread.onSpinWait(); // a call leaving took a retirement and is about to retire its slot
+                }
+            }
+            limit = target;
+        } else if (target < old) {
+            limit = target;
+            PENDING.getAndAdd(this, old - target);
+            retireFreeSlots();
+        }
+    }
+
+    /**
+     * An adaptive bulkhead's call leaves, still holding its slot ({@code occupied} is the stamp its holder read):
+     * it counts as overload (timed out, or an overload failure), as a latency sample (measured, succeeded), or not
+     * at all (any other failure, or not measured).
+     */
+    void measure(CallSlot slot, int occupied, Throwable failure, AdaptiveLimit adaptive) {
         long sampleStart = slot.sampleStart;
-        int inFlight = admission.inside();
-        slot.free(occupied);
-        admission.exit();
-        AdaptiveLimit limit = limiter;
-        if (limit != null) {
-            int moved;
-            if (timedOut || failure != null && isOverload(failure)) {
-                moved = limit.overload(clock.nanoTime());
-            } else if (failure == null && sampleStart != CallSlot.NOT_SAMPLED) {
-                long now = clock.nanoTime();
-                moved = limit.sample(now - sampleStart, inFlight, now);
-            } else {
-                moved = -1;
-            }
-            if (moved >= 0) {
-                limitMoved(limit, moved);
+        slot.sampleStart = CallSlot.NOT_SAMPLED; // measured once: a call entering while the bulkhead was fixed is not
+        int moved;
+        if (slot.timedOut(occupied) || failure != null && isOverload(failure)) {
+            moved = adaptive.overload(clock.nanoTime());
+        } else if (failure == null && sampleStart != CallSlot.NOT_SAMPLED) {
+            long now = clock.nanoTime();
+            moved = adaptive.sample(now - sampleStart, now);
+        } else {
+            moved = -1;
+        }
+        if (moved >= 0) {
+            limitMoved(adaptive, moved);
+        }
+    }
+
+    /**
+     * For the adaptive limit, as a window closes: whether the bulkhead was busy enough for its latency to say
+     * something about more room (a rejection since the last window, or at least half the limit inside now). Reads
+     * the slots in use: once per window, not per call.
+     */
+    boolean busy(int limit) {
+        long rejectedNow = rejected.sum();
+        boolean rejectedSince = rejectedNow != rejectedAtWindow;
+        rejectedAtWindow = rejectedNow;
+        if (rejectedSince) {
+            return true;
+        }
+        Layout current = layout;
+        CallSlot[] all = current.slots;
+        int inside = 0;
+        for (int i = 0, n = current.span; i < n; i++) {
+            if (all[i].isTaken()) {
+                inside++;
             }
         }
-        WaitQueue waiting = queue;
-        if (waiting != null && !waiting.isEmpty()) {
-            waiting.grantFree();
-        }
+        return inside * 2 >= limit;
     }
 
     /** The failure itself, unwrapped from our outcome marker, or one of its causes. */
@@ -344,12 +453,11 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
         boolean announce;
         changes.lock();
         try {
-            if (limiter != limit) {
+            if (layout.limiter != limit) {
                 return; // reconfigured meanwhile: that limit is gone
             }
             before = announced;
-            limitObserver.accept(moved);
-            gate.limit(moved);
+            setLimit(moved);
             announce = Math.abs(moved - before) * 10 > before;
             if (announce) {
                 announced = moved;
@@ -360,7 +468,7 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
         if (announce) {
             events.publish(EventType.BULKHEAD_LIMIT_CHANGED, "limit " + before + " -> " + moved);
         }
-        WaitQueue waiting = queue;
+        WaitQueue waiting = layout.queue;
         if (waiting != null && !waiting.isEmpty()) {
             waiting.grantFree();
         }
@@ -392,7 +500,7 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
         long nowNanos = clock.nanoTime();
         long nowMillis = clock.currentTimeMillis();
         List<InFlightCall> calls = new ArrayList<>();
-        CallSlot[] slots = this.slots;
+        CallSlot[] slots = layout.slots;
         for (CallSlot slot : slots) {
             CallSlot.Occupant occupant = slot.read();
             if (occupant != null) {
@@ -408,7 +516,7 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
 
     /** Calls inside now, counting places being handed to a waiting caller. */
     public int activeCalls() {
-        CallSlot[] slots = this.slots;
+        CallSlot[] slots = layout.slots;
         int taken = 0;
         for (CallSlot slot : slots) {
             if (slot.isTaken()) {
@@ -428,13 +536,13 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
      * one.
      */
     public int limit() {
-        Gate admission = gate;
-        return admission == null ? config.maxConcurrentCalls() : admission.limit();
+        return limit;
     }
 
     /** Calls waiting for a permit now; always zero without a max wait. */
     public int waitingCalls() {
-        return queue == null ? 0 : queue.waiting();
+        WaitQueue waiting = layout.queue;
+        return waiting == null ? 0 : waiting.waiting();
     }
 
     /** Calls rejected since the bulkhead was created, each once, whether at once or at the end of its wait. */
@@ -452,15 +560,15 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
     }
 
     /**
-     * Uses {@code config} from the next call on. The calls inside stay inside, each counted once, and leave as
+     * Uses {@code config} from the next call on. The calls inside stay inside, each in its slot, and leave as
      * usual; a new limit applies to the next call: after a shrink nobody enters until the calls inside are below
-     * it, after a growth waiting callers are let in at once. A new max wait applies to the next waits (callers
+     * it (each call leaving retires its slot until they are), after a growth waiting callers are let in at once. A new max wait applies to the next waits (callers
      * waiting keep their deadline). The type may change: fixed to adaptive starts at {@code
      * initialConcurrentCalls}; adaptive to adaptive keeps the limit found (within the new bounds); adaptive to
      * fixed takes {@code maxConcurrentCalls}.
      *
-     * <p>A fixed bulkhead whose limit never changed admits by its slots alone (one CAS, no shared counter); its
-     * first change of limit or type gives it a count of the calls inside, for good, as an adaptive one has.
+     * <p>Slots are added when {@code maxConcurrentCalls} grows past their number (retired, then brought into use
+     * as the limit needs), never removed.
      */
     @Override
     public void reconfigure(BulkheadConfig next) {
@@ -469,88 +577,53 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
         try {
             BulkheadConfig old = config;
             long wait = Clock.saturatedNanos(next.maxWaitDuration());
-            WaitQueue waiting = queue;
+            WaitQueue waiting = layout.queue;
             if (waiting != null) {
                 waiting.maxWaitNanos(wait);
             } else if (wait > 0) {
-                queue = new WaitQueue(this, wait);
+                layout = layout.withQueue(new WaitQueue(this, wait));
             }
             maxWaitNanos = wait;
             int target;
+            AdaptiveLimit adaptive = null;
             if (next.isAdaptive()) {
-                int start = old.isAdaptive() ? limit() : next.initialConcurrentCalls();
-                AdaptiveLimit limit = new AdaptiveLimit(next, start);
-                target = limit.limit();
-                limiter = limit;
+                int start = old.isAdaptive() ? limit : next.initialConcurrentCalls();
+                adaptive = new AdaptiveLimit(next, start, this);
+                target = adaptive.limit();
             } else {
-                limiter = null;
                 target = next.maxConcurrentCalls();
             }
-            if (gate != null || target != slots.length || next.isAdaptive()) {
-                limitObserver.accept(target);
-                ensureSlots(next.maxConcurrentCalls());
-                if (gate == null) {
-                    openGate(target);
-                } else {
-                    gate.limit(target);
+            if (adaptive != null && layout.limiter == null) {
+                for (CallSlot slot : layout.slots) {
+                    slot.sampleStart = CallSlot.NOT_SAMPLED; // what a call measured before is no sample now
                 }
+            }
+            layout = layout.withLimiter(adaptive);
+            ensureSlots(next.maxConcurrentCalls());
+            if (target != limit) {
+                setLimit(target);
             }
             config = next;
             announced = target;
         } finally {
             changes.unlock();
         }
-        WaitQueue waiting = queue;
+        WaitQueue waiting = layout.queue;
         if (waiting != null && !waiting.isEmpty()) {
             waiting.grantFree();
         }
     }
 
+    /** Under the change lock: at least {@code length} slots, the new ones retired. */
     private void ensureSlots(int length) {
-        if (slots.length < length) {
-            slots = newSlots(slots, length);
-        }
-    }
-
-    /**
-     * Gives a bulkhead whose slots were its permits a count of the calls inside: publishes the gate, then marks
-     * the calls inside as its legacy. A call claiming a slot meanwhile either sees the gate after its claim
-     * (and enters through it) or was claimed before the gate was published, and is seen here; if both, it is
-     * counted twice until it leaves, which only admits fewer. Hand-overs to waiting callers happen under the
-     * queue's lock, held here, so none is half done.
-     */
-    private void openGate(int limit) {
-        WaitQueue waiting = queue;
-        if (waiting != null) {
-            waiting.lock();
-        }
-        try {
-            Gate opened = new Gate(this, limit, true);
-            gate = opened;
-            VarHandle.fullFence();
-            int legacy = 0;
-            for (CallSlot slot : slots) {
-                if (slot.markLegacy()) {
-                    legacy++;
-                }
+        CallSlot[] all = layout.slots;
+        if (all.length < length) {
+            CallSlot[] grown = Arrays.copyOf(all, length);
+            for (int i = all.length; i < length; i++) {
+                grown[i] = new CallSlot(this, true);
             }
-            opened.legacyCounted(legacy);
-        } finally {
-            if (waiting != null) {
-                waiting.unlock();
-            }
+            layout = layout.withSlots(grown);
         }
-    }
-
-    /** The calls from before the gate still inside; see {@link Gate}. */
-    int legacyInside() {
-        int inside = 0;
-        for (CallSlot slot : slots) {
-            if (slot.holdsLegacy()) {
-                inside++;
-            }
-        }
-        return inside;
     }
 
     /** For tests: {@code observer} hears each new limit before it is in force (under the change lock). */
@@ -561,11 +634,6 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
         } finally {
             changes.unlock();
         }
-    }
-
-    /** Whether the slots are the permits (no gate): a fixed bulkhead whose limit never changed. */
-    boolean gateless() {
-        return gate == null;
     }
 
     public EventPublisher events() {
@@ -588,14 +656,51 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
         try {
             BulkheadConfig current = config;
             if (current.isAdaptive()) {
-                AdaptiveLimit limit = new AdaptiveLimit(current, current.initialConcurrentCalls());
-                limiter = limit;
-                limitObserver.accept(limit.limit());
-                gate.limit(limit.limit());
-                announced = limit.limit();
+                AdaptiveLimit adaptive = new AdaptiveLimit(current, current.initialConcurrentCalls(), this);
+                layout = layout.withLimiter(adaptive);
+                setLimit(adaptive.limit());
+                announced = adaptive.limit();
             }
         } finally {
             changes.unlock();
+        }
+    }
+
+    /**
+     * What the calls read, replaced whole under the change lock when any of it changes: one volatile read on
+     * entering and one on leaving, the fields behind it final.
+     */
+    static final class Layout {
+        /** As many as the highest limit allowed so far; grows (copied) when a reconfiguration raises that. */
+        final CallSlot[] slots;
+        /** Claims look at slots below this index only: every slot from it on is retired. */
+        final int span;
+        /** The callers waiting for a slot; {@code null} until a config with a max wait, when nobody ever waits. */
+        final WaitQueue queue;
+        /** {@code null} unless adaptive. */
+        final AdaptiveLimit limiter;
+
+        Layout(CallSlot[] slots, int span, WaitQueue queue, AdaptiveLimit limiter) {
+            this.slots = slots;
+            this.span = span;
+            this.queue = queue;
+            this.limiter = limiter;
+        }
+
+        Layout withSlots(CallSlot[] grown) {
+            return new Layout(grown, span, queue, limiter);
+        }
+
+        Layout withSpan(int wider) {
+            return new Layout(slots, wider, queue, limiter);
+        }
+
+        Layout withQueue(WaitQueue created) {
+            return new Layout(slots, span, created, limiter);
+        }
+
+        Layout withLimiter(AdaptiveLimit adaptive) {
+            return new Layout(slots, span, queue, adaptive);
         }
     }
 

@@ -46,6 +46,8 @@ final class CallSlot implements Bulkhead.Permit {
     private static final int FREE = 0;
     private static final int WRITING = 1;
     private static final int OCCUPIED = 2;
+    /** Out of use: the bulkhead's limit is below its number of slots. Never claimed until brought back. */
+    private static final int RETIRED = 3;
     private static final int NEXT_GENERATION = PHASE + 1;
 
     private final Bulkhead bulkhead;
@@ -58,29 +60,47 @@ final class CallSlot implements Bulkhead.Permit {
     private Thread thread;
     private long startNanos;
     /**
-     * Whether the call inside entered through the bulkhead's {@link Gate} (it then leaves it too). Written by the
-     * thread that claims the slot before the occupying release store, read by the holder: ordered by the stamp.
+     * Adaptive: when the call inside entered, by the precise clock, or {@link #NOT_SAMPLED}. Written by the thread
+     * that claims the slot before the occupying release store, read by the holder: ordered by the stamp.
      */
-    boolean counted;
-    /** Adaptive: when the call inside entered, by the precise clock, or {@link #NOT_SAMPLED}. Like counted. */
     long sampleStart;
-    /** Adaptive: occupancies of this slot, to measure one in {@link AdaptiveLimit#SAMPLE_EVERY}. Like counted. */
+    /** Adaptive: occupancies of this slot, to measure one in {@link AdaptiveLimit#SAMPLE_EVERY}. As sampleStart. */
     int uses;
-    /** The stamp (phase bits set) of an occupancy from before the bulkhead had a gate; see {@link Gate}. */
-    private volatile int legacyStamp;
     // Slots are allocated side by side; padding keeps two threads' slots off one cache line.
     @SuppressWarnings("unused")
     private long pad0, pad1, pad2, pad3, pad4, pad5, pad6;
 
     static final long NOT_SAMPLED = Long.MIN_VALUE;
 
-    CallSlot(Bulkhead bulkhead) {
+    CallSlot(Bulkhead bulkhead, boolean retired) {
         this.bulkhead = bulkhead;
+        this.sampleStart = NOT_SAMPLED;
+        if (retired) {
+            STAMP.setRelease(this, RETIRED);
+        }
     }
 
     /** Whether a call holds (or is taking or leaving) this slot. */
     boolean isTaken() {
-        return ((int) STAMP.getAcquire(this) & PHASE) != FREE;
+        int phase = (int) STAMP.getAcquire(this) & PHASE;
+        return phase == WRITING || phase == OCCUPIED;
+    }
+
+    /** Whether the slot is out of use. */
+    boolean isRetired() {
+        return ((int) STAMP.getAcquire(this) & PHASE) == RETIRED;
+    }
+
+    /** Takes the slot out of use if it is free. */
+    boolean retireIfFree() {
+        int current = (int) STAMP.getAcquire(this);
+        return (current & PHASE) == FREE && STAMP.compareAndSet(this, current, current + RETIRED);
+    }
+
+    /** Brings the slot back into use, free, if it is retired. */
+    boolean unretire() {
+        int current = (int) STAMP.getAcquire(this);
+        return (current & PHASE) == RETIRED && STAMP.compareAndSet(this, current, current - RETIRED + NEXT_GENERATION);
     }
 
     /** Takes the slot if it is free; the caller then {@link #occupy occupies} it. */
@@ -115,18 +135,26 @@ final class CallSlot implements Bulkhead.Permit {
         leave(failure);
     }
 
+    /**
+     * The call leaves: an adaptive bulkhead measures it first (while it still holds the slot); then the slot is
+     * retired if the bulkhead owes a retirement (its limit shrank below the calls inside), handed to the first
+     * waiter, or freed.
+     */
     private void leave(Throwable failure) {
         int occupied = (int) STAMP.getOpaque(this);
         if ((occupied & PHASE) != OCCUPIED) {
             return; // released already: freeing the slot twice could let two calls into it
         }
         bulkhead.exited(call);
-        if (counted) {
-            counted = false;
-            bulkhead.leave(this, occupied, failure);
+        Bulkhead.Layout layout = bulkhead.layout();
+        if (layout.limiter != null) {
+            bulkhead.measure(this, occupied, failure, layout.limiter);
+        }
+        if (bulkhead.owesRetirement() && bulkhead.takeRetirement()) {
+            STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION + RETIRED);
             return;
         }
-        WaitQueue queue = bulkhead.queue();
+        WaitQueue queue = layout.queue;
         if (queue != null) {
             queue.release(this, occupied);
             return;
@@ -134,31 +162,9 @@ final class CallSlot implements Bulkhead.Permit {
         STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION); // free
     }
 
-    /** Gives back a slot claimed but never occupied (its claimer was then refused by the gate). */
-    void unclaim() {
-        int claimed = (int) STAMP.getOpaque(this);
-        STAMP.setRelease(this, claimed - WRITING + NEXT_GENERATION);
-    }
-
     /** Whether the call inside was marked as timed out; {@code occupied} is the stamp its holder read. */
     boolean timedOut(int occupied) {
         return (int) TIMED_OUT_STAMP.getVolatile(this) == occupied;
-    }
-
-    /** Marks the call inside, if any, as one from before the gate; {@code true} if there was one. */
-    boolean markLegacy() {
-        int current = (int) STAMP.getVolatile(this);
-        if ((current & PHASE) == FREE) {
-            return false;
-        }
-        legacyStamp = current | PHASE;
-        return true;
-    }
-
-    /** Whether the call marked by {@link #markLegacy()} is still inside. */
-    boolean holdsLegacy() {
-        int current = (int) STAMP.getVolatile(this);
-        return (current & PHASE) != FREE && (current | PHASE) == legacyStamp;
     }
 
     /** Frees the slot, as {@link #release()} does without a queue; {@code occupied} is the stamp it read. */

@@ -53,18 +53,8 @@ final class WaitQueue {
         this.maxWaitNanos = nanos;
     }
 
-    /** Held while a bulkhead gets its gate, so that no hand-over is half done; see {@link Bulkhead}. */
-    void lock() {
-        lock.lock();
-    }
-
-    void unlock() {
-        lock.unlock();
-    }
-
     /**
-     * Lets in the waiters at the head of the queue while places are free: after a counted call left, or after the
-     * limit grew.
+     * Lets in the waiters at the head of the queue while places are free: after the limit grew.
      */
     void grantFree() {
         Waiter granted;
@@ -163,16 +153,15 @@ final class WaitQueue {
     }
 
     /**
-     * Called by a slot whose uncounted call is leaving ({@code occupied} is the stamp it read): hands the slot to
-     * the first waiter, or frees it. Once the bulkhead has a gate, the slot is freed and waiters are let in through
-     * the gate.
+     * Called by a slot whose call is leaving ({@code occupied} is the stamp it read) when no retirement is owed:
+     * hands the slot to the first waiter, or frees it.
      */
     void release(CallSlot slot, int occupied) {
         if (waiting != 0) {
             Waiter next;
             lock.lock();
             try {
-                next = bulkhead.gateless() ? head : null; // with a gate, the count decides: see below
+                next = head;
                 if (next != null) {
                     unlink(next);
                     slot.handOver(occupied);

@@ -41,14 +41,23 @@ class BulkheadReconfigurationTest {
     }
 
     @Test
-    void aFixedBulkheadThatNeverChangesKeepsItsSlotsAsPermits() {
-        Bulkhead bulkhead = Bulkhead.of("steady", fixed(3));
+    void aShrinkOwesRetirementsOnlyWhileCallsInsideExceedTheNewLimit() {
+        Bulkhead bulkhead = Bulkhead.of("owing", fixed(3));
+        Bulkhead.Permit first = bulkhead.tryAcquire(CALL);
+        Bulkhead.Permit second = bulkhead.tryAcquire(CALL);
 
-        bulkhead.reconfigure(BulkheadConfig.from(fixed(3)).writableStackTrace(true).build());
+        bulkhead.reconfigure(fixed(1));
 
-        assertThat(bulkhead.gateless()).isTrue();
-        bulkhead.reconfigure(fixed(4));
-        assertThat(bulkhead.gateless()).isFalse();
+        assertThat(bulkhead.owesRetirement()).as("2 inside, limit 1").isTrue();
+        first.release();
+        assertThat(bulkhead.owesRetirement()).isFalse();
+        assertThat(bulkhead.tryAcquire(CALL)).as("1 inside, limit 1").isNull();
+        second.release();
+        Bulkhead.Permit again = bulkhead.tryAcquire(CALL);
+        assertThat(again).isNotNull();
+        again.release();
+        bulkhead.reconfigure(fixed(3));
+        assertThat(bulkhead.availablePermits()).isEqualTo(3);
     }
 
     @Test
