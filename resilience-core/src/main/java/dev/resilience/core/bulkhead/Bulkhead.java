@@ -41,9 +41,9 @@ import dev.resilience.core.internal.StageFactories;
  * field (the retirements owed, zero unless a shrink is under way) and nothing else.
  *
  * <p>An adaptive bulkhead finds its limit from measured latency (see {@link AdaptiveLimit}; the limit in force is
- * {@link #limit()}). One call in {@value AdaptiveLimit#SAMPLE_EVERY} per slot has its latency measured; a call that failed with an overload failure ({@link
- * BulkheadConfig#isOverload}) or was marked timed out counts as overload; any other failure does not move the
- * limit. When the limit moves by more than 10% from the last one announced, {@link
+ * {@link #limit()}). One call in {@value AdaptiveLimit#SAMPLE_EVERY} per slot has its latency measured; a call
+ * that failed with an overload failure ({@link BulkheadConfig#isOverload}) or was marked timed out counts as
+ * overload; any other failure does not move the limit. When the limit moves by more than 10% from the last one announced, {@link
  * EventType#BULKHEAD_LIMIT_CHANGED} is published.
  *
  * <p>With {@code maxWaitDuration}, callers that find every place taken wait in a queue, first come, first
@@ -90,7 +90,10 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
     private long rejectedAtWindow;
     /** The limit last announced by {@link EventType#BULKHEAD_LIMIT_CHANGED} (or set). */
     private int announced;
-    /** Serialises the changes of limit (reconfiguration, the adaptive limit's moves): never taken per call. */
+    /**
+     * Serialises the changes of limit: taken by a reconfiguration and, once per window, by the call that closes
+     * an adaptive window and moves the limit; a caller that finds retirements owed only tries it. Never per call.
+     */
     private final ReentrantLock changes = new ReentrantLock();
     private final LongAdder rejected = new LongAdder();
     /** Told every limit before it is in force, under {@link #changes}: for tests that check the limit exactly. */
