@@ -152,6 +152,10 @@ final class CallSlot implements Bulkhead.Permit {
         }
         if (bulkhead.owesRetirement() && bulkhead.takeRetirement()) {
             STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION + RETIRED);
+            WaitQueue waiting = layout.queue;
+            if (waiting != null && !waiting.isEmpty() && !bulkhead.owesRetirement()) {
+                waiting.grantFree(); // the last retirement paid: a slot freed as the shrink began may be free
+            }
             return;
         }
         WaitQueue queue = layout.queue;

@@ -238,7 +238,7 @@ class AdaptiveBulkheadTest {
                         admitted.increment();
                         Thread.yield();
                         inside.decrementAndGet();
-                        permit.release(i % 40 == 0 ? timeout : null);
+                        permit.release(i % 200 == 0 ? timeout : null);
                     }
                 } catch (Throwable failure) {
                     unexpected.compareAndSet(null, failure);
