@@ -227,11 +227,6 @@ public final class Bulkhead implements Reconfigurable<BulkheadConfig> {
         return maxWaitNanos != 0;
     }
 
-    /** The queue of waiting callers, {@code null} while the bulkhead never had a max wait. */
-    WaitQueue queue() {
-        return layout.queue;
-    }
-
     /** What a call leaving reads: the waiting callers and the adaptive limit. */
     Layout layout() {
         return layout;
