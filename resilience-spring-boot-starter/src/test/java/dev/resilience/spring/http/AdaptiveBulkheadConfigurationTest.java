@@ -1,6 +1,7 @@
 package dev.resilience.spring.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -12,6 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.RestClient;
 
 import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.bulkhead.BulkheadConfig;
@@ -172,6 +177,44 @@ class AdaptiveBulkheadConfigurationTest {
         for (String key : List.of("type", "min-concurrent-calls", "initial-concurrent-calls", "alpha", "beta",
                 "backoff-ratio", "baseline-window", "overload-exceptions")) {
             assertThat(metadata).contains("\"resilience.bulkhead.configs.default." + key + "\"");
+        }
+    }
+
+    @Test
+    void a503Or429ThroughTheHttpIntegrationShrinksTheAdaptiveLimitAndA404DoesNot() throws Exception {
+        try (TestHttpServer server = new TestHttpServer()) {
+            HttpClientsTestSupport.runner().withPropertyValues(
+                    "resilience.http.clients.inventory.hosts[0]=127.0.0.1:" + server.port(),
+                    "resilience.http.clients.inventory.policies=bulkhead",
+                    "resilience.bulkhead.instances.inventory.type=adaptive",
+                    "resilience.bulkhead.instances.inventory.initial-concurrent-calls=40").run(context -> {
+                        RestClient client = context.getBean(RestClient.Builder.class)
+                                .requestFactory(new JdkClientHttpRequestFactory()).baseUrl(server.url()).build();
+                        Bulkhead bulkhead = context.getBean(BulkheadRegistry.class).instance("inventory");
+
+                        server.answer(TestHttpServer.Answer.status(404));
+                        for (int i = 0; i < 12; i++) {
+                            assertThatThrownBy(() -> client.get().uri("/stock").retrieve().body(String.class))
+                                    .isInstanceOf(HttpClientErrorException.NotFound.class);
+                        }
+                        assertThat(bulkhead.limit()).as("a client error does not move it").isEqualTo(40);
+
+                        server.answer(TestHttpServer.Answer.status(503));
+                        for (int i = 0; i < 8; i++) {
+                            assertThatThrownBy(() -> client.get().uri("/stock").retrieve().body(String.class))
+                                    .isInstanceOf(HttpServerErrorException.ServiceUnavailable.class);
+                        }
+                        int after503 = bulkhead.limit();
+                        assertThat(after503).isLessThan(40);
+
+                        server.answer(TestHttpServer.Answer.status(429));
+                        for (int i = 0; i < 8; i++) {
+                            assertThatThrownBy(() -> client.get().uri("/stock").retrieve().body(String.class))
+                                    .isInstanceOf(HttpClientErrorException.TooManyRequests.class);
+                        }
+                        assertThat(bulkhead.limit()).isLessThan(after503);
+                        assertThat(bulkhead.activeCalls()).isZero();
+                    });
         }
     }
 }
