@@ -8,7 +8,15 @@ public class BulkheadRegistry extends PolicyRegistry<BulkheadConfig, Bulkhead> {
 
     /** A registry whose instances read {@code clock}. */
     public BulkheadRegistry(Clock clock) {
-        super(BulkheadConfig.ofDefaults(), (name, config) -> Bulkhead.of(name, config, clock), Bulkhead::name);
+        this(BulkheadConfig.ofDefaults(), clock);
+    }
+
+    /**
+     * A registry whose configs all derive from {@code builtIn} instead of {@link BulkheadConfig#ofDefaults()}: e.g.
+     * with an {@link BulkheadConfig#overloadPredicate() overload predicate} an integration knows.
+     */
+    public BulkheadRegistry(BulkheadConfig builtIn, Clock clock) {
+        super(builtIn, (name, config) -> Bulkhead.of(name, config, clock), Bulkhead::name);
     }
 
     /** A registry on the system clock. */

@@ -45,11 +45,15 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
         public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
             Bulkhead.Permit permit = bulkhead.acquire(description,
                     startNanos == Invocation.NO_TIME ? clock.coarseNanoTime() : startNanos);
+            Object result;
             try {
-                return inner.execute(call, kind, argument, startNanos);
-            } finally {
-                permit.release();
+                result = inner.execute(call, kind, argument, startNanos);
+            } catch (Throwable failure) {
+                permit.release(failure);
+                throw failure;
             }
+            permit.release();
+            return result;
         }
 
         @Override
@@ -64,19 +68,17 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
         private final AsyncStage inner;
         private final String description;
         private final Clock clock;
-        private final boolean waits;
 
         Async(Bulkhead bulkhead, AsyncStage inner, StageContext context) {
             this.bulkhead = bulkhead;
             this.inner = inner;
             this.description = context.description();
             this.clock = context.clock();
-            this.waits = !bulkhead.config().maxWaitDuration().isZero();
         }
 
         @Override
         public CompletableFuture<Object> execute(AsyncExecution execution, long startNanos) {
-            if (waits) {
+            if (bulkhead.waits()) {
                 return new PlaceWait(execution, startNanos).request();
             }
             Bulkhead.Permit permit;
@@ -99,15 +101,19 @@ final class BulkheadStages implements StageFactory<Bulkhead> {
             try {
                 attempt = inner.execute(execution, startNanos);
             } catch (Throwable unexpected) {
-                slot.release();
+                slot.release(unexpected);
                 return CompletableFuture.failedFuture(unexpected);
             }
             if (attempt.isDone()) {
-                slot.release();
+                if (attempt.isCompletedExceptionally()) {
+                    attempt.whenComplete((value, failure) -> slot.release(failure));
+                } else {
+                    slot.release();
+                }
                 return attempt;
             }
             execution.observeAttempt(() -> slot.markTimedOut(occupancy));
-            return attempt.whenComplete((value, failure) -> slot.release());
+            return attempt.whenComplete((value, failure) -> slot.release(failure));
         }
 
         /**

@@ -46,11 +46,11 @@ final class CallSlot implements Bulkhead.Permit {
     private static final int FREE = 0;
     private static final int WRITING = 1;
     private static final int OCCUPIED = 2;
+    /** Out of use: the bulkhead's limit is below its number of slots. Never claimed until brought back. */
+    private static final int RETIRED = 3;
     private static final int NEXT_GENERATION = PHASE + 1;
 
     private final Bulkhead bulkhead;
-    /** The bulkhead's waiting callers; {@code null} without a max wait. */
-    private final WaitQueue queue;
     @SuppressWarnings("unused") // accessed through STAMP
     private volatile int stamp;
     /** The stamp of the occupancy marked as timed out; never matches a free or changing slot. */
@@ -59,18 +59,48 @@ final class CallSlot implements Bulkhead.Permit {
     private String call;
     private Thread thread;
     private long startNanos;
+    /**
+     * Adaptive: when the call inside entered, by the precise clock, or {@link #NOT_SAMPLED}. Written by the thread
+     * that claims the slot before the occupying release store, read by the holder: ordered by the stamp.
+     */
+    long sampleStart;
+    /** Adaptive: occupancies of this slot, to measure one in {@link AdaptiveLimit#SAMPLE_EVERY}. As sampleStart. */
+    int uses;
     // Slots are allocated side by side; padding keeps two threads' slots off one cache line.
     @SuppressWarnings("unused")
     private long pad0, pad1, pad2, pad3, pad4, pad5, pad6;
 
-    CallSlot(Bulkhead bulkhead, WaitQueue queue) {
+    static final long NOT_SAMPLED = Long.MIN_VALUE;
+
+    CallSlot(Bulkhead bulkhead, boolean retired) {
         this.bulkhead = bulkhead;
-        this.queue = queue;
+        this.sampleStart = NOT_SAMPLED;
+        if (retired) {
+            STAMP.setRelease(this, RETIRED);
+        }
     }
 
     /** Whether a call holds (or is taking or leaving) this slot. */
     boolean isTaken() {
-        return ((int) STAMP.getAcquire(this) & PHASE) != FREE;
+        int phase = (int) STAMP.getAcquire(this) & PHASE;
+        return phase == WRITING || phase == OCCUPIED;
+    }
+
+    /** Whether the slot is out of use. */
+    boolean isRetired() {
+        return ((int) STAMP.getAcquire(this) & PHASE) == RETIRED;
+    }
+
+    /** Takes the slot out of use if it is free. */
+    boolean retireIfFree() {
+        int current = (int) STAMP.getAcquire(this);
+        return (current & PHASE) == FREE && STAMP.compareAndSet(this, current, current + RETIRED);
+    }
+
+    /** Brings the slot back into use, free, if it is retired. */
+    boolean unretire() {
+        int current = (int) STAMP.getAcquire(this);
+        return (current & PHASE) == RETIRED && STAMP.compareAndSet(this, current, current - RETIRED + NEXT_GENERATION);
     }
 
     /** Takes the slot if it is free; the caller then {@link #occupy occupies} it. */
@@ -97,16 +127,48 @@ final class CallSlot implements Bulkhead.Permit {
      */
     @Override
     public void release() {
+        leave(null);
+    }
+
+    @Override
+    public void release(Throwable failure) {
+        leave(failure);
+    }
+
+    /**
+     * The call leaves: an adaptive bulkhead measures it first (while it still holds the slot); then the slot is
+     * retired if the bulkhead owes a retirement (its limit shrank below the calls inside), handed to the first
+     * waiter, or freed.
+     */
+    private void leave(Throwable failure) {
         int occupied = (int) STAMP.getOpaque(this);
         if ((occupied & PHASE) != OCCUPIED) {
             return; // released already: freeing the slot twice could let two calls into it
         }
         bulkhead.exited(call);
+        Bulkhead.Layout layout = bulkhead.layout();
+        if (layout.limiter != null) {
+            bulkhead.measure(this, occupied, failure, layout.limiter);
+        }
+        if (bulkhead.owesRetirement() && bulkhead.takeRetirement()) {
+            STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION + RETIRED);
+            WaitQueue waiting = layout.queue;
+            if (waiting != null && !waiting.isEmpty() && !bulkhead.owesRetirement()) {
+                waiting.grantFree(); // the last retirement paid: a slot freed as the shrink began may be free
+            }
+            return;
+        }
+        WaitQueue queue = layout.queue;
         if (queue != null) {
             queue.release(this, occupied);
             return;
         }
         STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION); // free
+    }
+
+    /** Whether the call inside was marked as timed out; {@code occupied} is the stamp its holder read. */
+    boolean timedOut(int occupied) {
+        return (int) TIMED_OUT_STAMP.getVolatile(this) == occupied;
     }
 
     /** Frees the slot, as {@link #release()} does without a queue; {@code occupied} is the stamp it read. */

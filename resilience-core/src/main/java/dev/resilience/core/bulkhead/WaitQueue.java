@@ -35,7 +35,8 @@ final class WaitQueue {
     private static final int WITHDRAWN = 4;
 
     private final Bulkhead bulkhead;
-    private final long maxWaitNanos;
+    /** The deadline of the next waits; a reconfiguration changes it, callers waiting keep theirs. */
+    private volatile long maxWaitNanos;
     private final ReentrantLock lock = new ReentrantLock();
     /** Under the lock. */
     private Waiter head;
@@ -46,6 +47,24 @@ final class WaitQueue {
     WaitQueue(Bulkhead bulkhead, long maxWaitNanos) {
         this.bulkhead = bulkhead;
         this.maxWaitNanos = maxWaitNanos;
+    }
+
+    void maxWaitNanos(long nanos) {
+        this.maxWaitNanos = nanos;
+    }
+
+    /**
+     * Lets in the waiters at the head of the queue while places are free: after the limit grew.
+     */
+    void grantFree() {
+        Waiter granted;
+        lock.lock();
+        try {
+            granted = grantFreeSlots();
+        } finally {
+            lock.unlock();
+        }
+        deliver(granted);
     }
 
     /** Callers waiting now. */
@@ -134,8 +153,8 @@ final class WaitQueue {
     }
 
     /**
-     * Called by a slot whose call is leaving ({@code occupied} is the stamp it read): hands the slot to the
-     * first waiter, or frees it.
+     * Called by a slot whose call is leaving ({@code occupied} is the stamp it read) when no retirement is owed:
+     * hands the slot to the first waiter, or frees it.
      */
     void release(CallSlot slot, int occupied) {
         if (waiting != 0) {
@@ -180,7 +199,7 @@ final class WaitQueue {
         Waiter last = null;
         Waiter waiter;
         while ((waiter = head) != null) {
-            CallSlot slot = bulkhead.claimFreeSlot(waiter.thread);
+            CallSlot slot = bulkhead.claimPlace(waiter.thread);
             if (slot == null) {
                 break;
             }

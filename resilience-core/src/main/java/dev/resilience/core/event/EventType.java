@@ -85,7 +85,14 @@ public enum EventType {
     /** A hedge's settings changed at run time, in place; detail: the settings now in use. */
     HEDGE_CONFIG_CHANGED(PolicyKind.HEDGE),
     /** A change of a hedge's settings was rejected: nothing changed; detail: the property and why. */
-    HEDGE_CONFIG_CHANGE_REJECTED(PolicyKind.HEDGE);
+    HEDGE_CONFIG_CHANGE_REJECTED(PolicyKind.HEDGE),
+
+
+    /**
+     * An adaptive bulkhead's limit moved by more than 10% from the last limit announced; the detail reads
+     * {@code limit 20 -> 26}.
+     */
+    BULKHEAD_LIMIT_CHANGED(PolicyKind.BULKHEAD);
 
     private final PolicyKind policy;
 

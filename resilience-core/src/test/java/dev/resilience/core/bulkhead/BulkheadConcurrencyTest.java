@@ -236,7 +236,7 @@ class BulkheadConcurrencyTest {
                 }, "waiter-" + iteration);
                 waiter.start();
                 Waiting.until(bulkhead, clock, 1);
-                Future<?> releasing = pool.submit(held::release);
+                Future<?> releasing = pool.submit(() -> held.release());
                 waiter.interrupt();
                 releasing.get(10, TimeUnit.SECONDS);
                 try {

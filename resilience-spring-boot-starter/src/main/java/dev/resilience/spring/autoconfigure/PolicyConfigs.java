@@ -1,17 +1,12 @@
 package dev.resilience.spring.autoconfigure;
 
 import dev.resilience.core.bulkhead.BulkheadConfig;
-import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.chaos.ChaosConfig;
-import dev.resilience.core.chaos.ChaosRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
-import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
 import dev.resilience.core.ratelimiter.RateLimiterConfig;
-import dev.resilience.core.ratelimiter.RateLimiterRegistry;
 import dev.resilience.core.retry.RetryConfig;
-import dev.resilience.core.retry.RetryRegistry;
 import dev.resilience.core.timeout.TimeoutConfig;
-import dev.resilience.core.timeout.TimeoutRegistry;
+import dev.resilience.spring.http.HttpFailureStatusException;
 
 /** Applies bound yml settings onto the core config builders and hands each level to its registry. */
 final class PolicyConfigs {
@@ -19,81 +14,52 @@ final class PolicyConfigs {
     private PolicyConfigs() {
     }
 
-    static void configure(CircuitBreakerRegistry registry, CircuitBreakerProperties properties, ClassLoader loader) {
-        new ConfigRegistrar<CircuitBreakerProperties.Settings, CircuitBreakerConfig, CircuitBreakerConfig.Builder>(
-                "resilience.circuitbreaker", properties, CircuitBreakerConfig::from,
-                (s, b, path) -> apply(s, b, path, loader), CircuitBreakerConfig.Builder::build).configure(registry);
+    // Each registrar hands its policy's levels to a registry: configure(registry) at start-up, or
+    // prepare(registry) for a running one (live reconfiguration: checked first, applied by the returned action).
+
+    static ConfigRegistrar<CircuitBreakerProperties.Settings, CircuitBreakerConfig, CircuitBreakerConfig.Builder>
+            circuitBreakers(CircuitBreakerProperties properties, ClassLoader loader) {
+        return new ConfigRegistrar<>("resilience.circuitbreaker", properties, CircuitBreakerConfig::from,
+                (s, b, path) -> apply(s, b, path, loader), CircuitBreakerConfig.Builder::build);
     }
 
     /** @param budgets the budgets a retry's {@code budget} may name */
-    static void configure(RetryRegistry registry, RetryProperties properties, ClassLoader loader,
-            RetryBudgets budgets) {
-        new ConfigRegistrar<RetryProperties.Settings, RetryConfig, RetryConfig.Builder>("resilience.retry",
-                properties, RetryConfig::from, (s, b, path) -> apply(s, b, path, loader, budgets),
-                RetryConfig.Builder::build).configure(registry);
+    static ConfigRegistrar<RetryProperties.Settings, RetryConfig, RetryConfig.Builder> retries(
+            RetryProperties properties, ClassLoader loader, RetryBudgets budgets) {
+        return new ConfigRegistrar<>("resilience.retry", properties, RetryConfig::from,
+                (s, b, path) -> apply(s, b, path, loader, budgets), RetryConfig.Builder::build);
     }
 
-    static void configure(RateLimiterRegistry registry, RateLimiterProperties properties) {
-        new ConfigRegistrar<RateLimiterProperties.Settings, RateLimiterConfig, RateLimiterConfig.Builder>(
-                "resilience.ratelimiter", properties, RateLimiterConfig::from, PolicyConfigs::apply,
-                RateLimiterConfig.Builder::build).configure(registry);
+    static ConfigRegistrar<RateLimiterProperties.Settings, RateLimiterConfig, RateLimiterConfig.Builder> rateLimiters(
+            RateLimiterProperties properties) {
+        return new ConfigRegistrar<>("resilience.ratelimiter", properties, RateLimiterConfig::from,
+                PolicyConfigs::apply, RateLimiterConfig.Builder::build);
     }
 
-    static void configure(TimeoutRegistry registry, TimeoutProperties properties) {
-        new ConfigRegistrar<TimeoutProperties.Settings, TimeoutConfig, TimeoutConfig.Builder>("resilience.timeout",
-                properties, TimeoutConfig::from, PolicyConfigs::apply,
-                TimeoutConfig.Builder::build).configure(registry);
+    static ConfigRegistrar<TimeoutProperties.Settings, TimeoutConfig, TimeoutConfig.Builder> timeouts(
+            TimeoutProperties properties) {
+        return new ConfigRegistrar<>("resilience.timeout", properties, TimeoutConfig::from, PolicyConfigs::apply,
+                TimeoutConfig.Builder::build);
     }
 
-    static void configure(BulkheadRegistry registry, BulkheadProperties properties) {
-        new ConfigRegistrar<BulkheadProperties.Settings, BulkheadConfig, BulkheadConfig.Builder>("resilience.bulkhead",
-                properties, BulkheadConfig::from, PolicyConfigs::apply,
-                BulkheadConfig.Builder::build).configure(registry);
+    static ConfigRegistrar<BulkheadProperties.Settings, BulkheadConfig, BulkheadConfig.Builder> bulkheads(
+            BulkheadProperties properties, ClassLoader loader) {
+        return new ConfigRegistrar<>("resilience.bulkhead", properties, BulkheadConfig::from,
+                (s, b, path) -> apply(s, b, path, loader), BulkheadConfig.Builder::build);
     }
 
-    static void configure(ChaosRegistry registry, ChaosProperties properties, ClassLoader loader) {
-        new ConfigRegistrar<ChaosProperties.Settings, ChaosConfig, ChaosConfig.Builder>("resilience.chaos", properties,
-                ChaosConfig::from, (s, b, path) -> apply(s, b, path, loader), ChaosConfig.Builder::build)
-                .configure(registry);
+    /**
+     * The built-in bulkhead config of the starter: the core's, with the HTTP integration's overload statuses
+     * (429, 503) telling an adaptive bulkhead that the server is overloaded.
+     */
+    static BulkheadConfig bulkheadBuiltIn() {
+        return BulkheadConfig.builder().overloadPredicate(HttpFailureStatusException::isOverloadStatus).build();
     }
 
-    // ---- the same levels as a new set for a running registry (live reconfiguration) --------------------------
-
-    static Runnable prepare(CircuitBreakerRegistry registry, CircuitBreakerProperties properties, ClassLoader loader) {
-        return new ConfigRegistrar<CircuitBreakerProperties.Settings, CircuitBreakerConfig, CircuitBreakerConfig.Builder>(
-                "resilience.circuitbreaker", properties, CircuitBreakerConfig::from,
-                (s, b, path) -> apply(s, b, path, loader), CircuitBreakerConfig.Builder::build).prepare(registry);
-    }
-
-    static Runnable prepare(RetryRegistry registry, RetryProperties properties, ClassLoader loader,
-            RetryBudgets budgets) {
-        return new ConfigRegistrar<RetryProperties.Settings, RetryConfig, RetryConfig.Builder>("resilience.retry",
-                properties, RetryConfig::from, (s, b, path) -> apply(s, b, path, loader, budgets),
-                RetryConfig.Builder::build).prepare(registry);
-    }
-
-    static Runnable prepare(RateLimiterRegistry registry, RateLimiterProperties properties) {
-        return new ConfigRegistrar<RateLimiterProperties.Settings, RateLimiterConfig, RateLimiterConfig.Builder>(
-                "resilience.ratelimiter", properties, RateLimiterConfig::from, PolicyConfigs::apply,
-                RateLimiterConfig.Builder::build).prepare(registry);
-    }
-
-    static Runnable prepare(TimeoutRegistry registry, TimeoutProperties properties) {
-        return new ConfigRegistrar<TimeoutProperties.Settings, TimeoutConfig, TimeoutConfig.Builder>(
-                "resilience.timeout", properties, TimeoutConfig::from, PolicyConfigs::apply,
-                TimeoutConfig.Builder::build).prepare(registry);
-    }
-
-    static Runnable prepare(BulkheadRegistry registry, BulkheadProperties properties) {
-        return new ConfigRegistrar<BulkheadProperties.Settings, BulkheadConfig, BulkheadConfig.Builder>(
-                "resilience.bulkhead", properties, BulkheadConfig::from, PolicyConfigs::apply,
-                BulkheadConfig.Builder::build).prepare(registry);
-    }
-
-    static Runnable prepare(ChaosRegistry registry, ChaosProperties properties, ClassLoader loader) {
-        return new ConfigRegistrar<ChaosProperties.Settings, ChaosConfig, ChaosConfig.Builder>("resilience.chaos",
-                properties, ChaosConfig::from, (s, b, path) -> apply(s, b, path, loader), ChaosConfig.Builder::build)
-                .prepare(registry);
+    static ConfigRegistrar<ChaosProperties.Settings, ChaosConfig, ChaosConfig.Builder> chaos(
+            ChaosProperties properties, ClassLoader loader) {
+        return new ConfigRegistrar<>("resilience.chaos", properties, ChaosConfig::from,
+                (s, b, path) -> apply(s, b, path, loader), ChaosConfig.Builder::build);
     }
 
     private static void apply(CircuitBreakerProperties.Settings s, CircuitBreakerConfig.Builder b, String path,
@@ -206,12 +172,38 @@ final class PolicyConfigs {
         }
     }
 
-    private static void apply(BulkheadProperties.Settings s, BulkheadConfig.Builder b, String path) {
+    private static void apply(BulkheadProperties.Settings s, BulkheadConfig.Builder b, String path,
+            ClassLoader loader) {
+        if (s.getType() != null) {
+            b.type(s.getType());
+        }
         if (s.getMaxConcurrentCalls() != null) {
             b.maxConcurrentCalls(s.getMaxConcurrentCalls());
         }
         if (s.getMaxWaitDuration() != null) {
             b.maxWaitDuration(s.getMaxWaitDuration());
+        }
+        if (s.getMinConcurrentCalls() != null) {
+            b.minConcurrentCalls(s.getMinConcurrentCalls());
+        }
+        if (s.getInitialConcurrentCalls() != null) {
+            b.initialConcurrentCalls(s.getInitialConcurrentCalls());
+        }
+        if (s.getAlpha() != null) {
+            b.alpha(s.getAlpha());
+        }
+        if (s.getBeta() != null) {
+            b.beta(s.getBeta());
+        }
+        if (s.getBackoffRatio() != null) {
+            b.backoffRatio(s.getBackoffRatio());
+        }
+        if (s.getBaselineWindow() != null) {
+            b.baselineWindow(s.getBaselineWindow());
+        }
+        if (s.getOverloadExceptions() != null) {
+            b.overloadExceptions(ExceptionTypes.resolve(s.getOverloadExceptions(), path + ".overload-exceptions",
+                    loader));
         }
     }
 

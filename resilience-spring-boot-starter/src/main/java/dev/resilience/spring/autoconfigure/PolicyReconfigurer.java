@@ -55,12 +55,12 @@ public final class PolicyReconfigurer {
     public Runnable prepare(ResilienceProperties next) {
         RetryBudgets.Change budgetChange = budgets.prepare(next.getRetry().getBudgets());
         List<Runnable> steps = List.of(budgetChange.apply(),
-                PolicyConfigs.prepare(circuitBreakers, next.getCircuitbreaker(), classLoader),
-                PolicyConfigs.prepare(retries, next.getRetry(), classLoader, budgetChange.next()),
-                PolicyConfigs.prepare(rateLimiters, next.getRatelimiter()),
-                PolicyConfigs.prepare(timeouts, next.getTimeout()),
-                PolicyConfigs.prepare(bulkheads, next.getBulkhead()),
-                PolicyConfigs.prepare(chaos, next.getChaos(), classLoader),
+                PolicyConfigs.circuitBreakers(next.getCircuitbreaker(), classLoader).prepare(circuitBreakers),
+                PolicyConfigs.retries(next.getRetry(), classLoader, budgetChange.next()).prepare(retries),
+                PolicyConfigs.rateLimiters(next.getRatelimiter()).prepare(rateLimiters),
+                PolicyConfigs.timeouts(next.getTimeout()).prepare(timeouts),
+                PolicyConfigs.bulkheads(next.getBulkhead(), classLoader).prepare(bulkheads),
+                PolicyConfigs.chaos(next.getChaos(), classLoader).prepare(chaos),
                 HedgeConfigs.prepare(hedges, next.getHedge(), classLoader));
         return () -> steps.forEach(Runnable::run);
     }

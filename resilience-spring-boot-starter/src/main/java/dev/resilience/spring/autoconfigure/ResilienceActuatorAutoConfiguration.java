@@ -56,8 +56,9 @@ public class ResilienceActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    public BulkheadsEndpoint bulkheadsEndpoint(BulkheadRegistry registry) {
-        return new BulkheadsEndpoint(registry);
+    public BulkheadsEndpoint bulkheadsEndpoint(BulkheadRegistry registry,
+            ObjectProvider<ResilienceReconfiguration> reconfiguration) {
+        return new BulkheadsEndpoint(registry, changes(reconfiguration));
     }
 
     @Bean

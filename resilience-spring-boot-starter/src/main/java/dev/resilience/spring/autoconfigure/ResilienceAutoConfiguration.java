@@ -61,7 +61,7 @@ public class ResilienceAutoConfiguration {
     public CircuitBreakerRegistry circuitBreakerRegistry(ResilienceProperties properties, Clock clock,
             ResourceLoader resources) {
         CircuitBreakerRegistry registry = new CircuitBreakerRegistry(clock);
-        PolicyConfigs.configure(registry, properties.getCircuitbreaker(), resources.getClassLoader());
+        PolicyConfigs.circuitBreakers(properties.getCircuitbreaker(), resources.getClassLoader()).configure(registry);
         return registry;
     }
 
@@ -77,7 +77,7 @@ public class ResilienceAutoConfiguration {
     public RetryRegistry retryRegistry(ResilienceProperties properties, Clock clock, ResourceLoader resources,
             RetryBudgets budgets) {
         RetryRegistry registry = new RetryRegistry(clock);
-        PolicyConfigs.configure(registry, properties.getRetry(), resources.getClassLoader(), budgets);
+        PolicyConfigs.retries(properties.getRetry(), resources.getClassLoader(), budgets).configure(registry);
         return registry;
     }
 
@@ -92,7 +92,7 @@ public class ResilienceAutoConfiguration {
             @Qualifier(ScopedPermitBuckets.CLUSTER_BEAN) ObjectProvider<PermitBuckets> clusterBuckets) {
         ScopedPermitBuckets buckets = new ScopedPermitBuckets(clock, clusterBuckets);
         RateLimiterRegistry registry = new RateLimiterRegistry(clock, buckets);
-        PolicyConfigs.configure(registry, properties.getRatelimiter());
+        PolicyConfigs.rateLimiters(properties.getRatelimiter()).configure(registry);
         buckets.requireClusterBucketsWhereNeeded(registry, properties.getRatelimiter());
         return registry;
     }
@@ -101,15 +101,16 @@ public class ResilienceAutoConfiguration {
     @ConditionalOnMissingBean
     public TimeoutRegistry timeoutRegistry(ResilienceProperties properties, Clock clock) {
         TimeoutRegistry registry = new TimeoutRegistry(clock);
-        PolicyConfigs.configure(registry, properties.getTimeout());
+        PolicyConfigs.timeouts(properties.getTimeout()).configure(registry);
         return registry;
     }
 
     @Bean
     @ConditionalOnMissingBean
-    public BulkheadRegistry bulkheadRegistry(ResilienceProperties properties, Clock clock) {
-        BulkheadRegistry registry = new BulkheadRegistry(clock);
-        PolicyConfigs.configure(registry, properties.getBulkhead());
+    public BulkheadRegistry bulkheadRegistry(ResilienceProperties properties, Clock clock,
+            ResourceLoader resources) {
+        BulkheadRegistry registry = new BulkheadRegistry(PolicyConfigs.bulkheadBuiltIn(), clock);
+        PolicyConfigs.bulkheads(properties.getBulkhead(), resources.getClassLoader()).configure(registry);
         return registry;
     }
 
@@ -136,7 +137,7 @@ public class ResilienceAutoConfiguration {
     public ChaosRegistry chaosRegistry(ResilienceProperties properties, Clock clock, ResourceLoader resources,
             ObjectProvider<ChaosRandom> random) {
         ChaosRegistry registry = new ChaosRegistry(clock, random.getIfUnique(ChaosRandom::unseeded));
-        PolicyConfigs.configure(registry, properties.getChaos(), resources.getClassLoader());
+        PolicyConfigs.chaos(properties.getChaos(), resources.getClassLoader()).configure(registry);
         return registry;
     }
 

@@ -29,8 +29,9 @@ public class EventLogger implements EventListener {
                     event.detail().isEmpty() ? "" : ": " + event.detail());
             case CHAOS_CHANGED -> log.info("chaos '{}' changed: {}", event.name(), event.detail());
             case CIRCUIT_BREAKER_CONFIG_CHANGED, RETRY_CONFIG_CHANGED, TIMEOUT_CONFIG_CHANGED, BULKHEAD_CONFIG_CHANGED,
-                    RATE_LIMITER_CONFIG_CHANGED, HEDGE_CONFIG_CHANGED -> log.info("{} '{}' settings changed in place: {}", event.policy().id(),
-                            event.name(), event.detail());
+                    RATE_LIMITER_CONFIG_CHANGED, HEDGE_CONFIG_CHANGED -> log.info("{} '{}' settings changed in place: {}",
+                    event.policy().id(), event.name(), event.detail());
+            case BULKHEAD_LIMIT_CHANGED -> log.info("adaptive bulkhead '{}' {}", event.name(), event.detail());
             case RETRY_SCHEDULED, RETRY_EXHAUSTED, RETRY_SUCCEEDED, NOT_PERMITTED, BULKHEAD_REJECTED, TIMEOUT,
                     FALLBACK_USED, RATE_LIMITER_REJECTED, RETRY_BUDGET_EXHAUSTED, CHAOS_FAULT_INJECTED,
                     CHAOS_LATENCY_INJECTED, HEDGE_LAUNCHED, HEDGE_WON -> {

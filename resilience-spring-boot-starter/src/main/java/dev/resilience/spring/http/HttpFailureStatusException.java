@@ -37,6 +37,16 @@ public class HttpFailureStatusException extends RuntimeException implements Retr
         }
     }
 
+    /**
+     * Whether {@code failure} is a response by which the server says it is overloaded: 429 Too Many Requests or
+     * 503 Service Unavailable (injected ones too: fault injection rehearses overload). An adaptive bulkhead
+     * shrinks its limit for it; the starter's bulkhead configs carry this test.
+     */
+    public static boolean isOverloadStatus(Throwable failure) {
+        return failure instanceof HttpFailureStatusException response
+                && (response.status == 429 || response.status == 503);
+    }
+
     /** The response status. */
     public int status() {
         return status;

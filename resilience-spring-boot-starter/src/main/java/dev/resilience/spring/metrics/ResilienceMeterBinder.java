@@ -186,6 +186,9 @@ public class ResilienceMeterBinder implements MeterBinder {
                 .description("Calls queued for a place (with max-wait-duration)").register(registry);
         FunctionCounter.builder("resilience.bulkhead.rejected.calls", bulkhead, b -> b.rejectedCalls())
                 .tag("name", name).description("Calls rejected because the bulkhead was full").register(registry);
+        Gauge.builder("resilience.bulkhead.limit", bulkhead, Bulkhead::limit).tag("name", name)
+                .description("Calls the bulkhead admits at once now: max-concurrent-calls, or the adaptive limit")
+                .register(registry);
     }
 
     private static <T> void counter(MeterRegistry registry, String meter, String name, String kind, T instance,

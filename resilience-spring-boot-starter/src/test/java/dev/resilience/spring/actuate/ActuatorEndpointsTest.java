@@ -171,7 +171,9 @@ class ActuatorEndpointsTest {
             assertThat(slow.get("waitingCalls").asInt()).isZero();
             assertThat(slow.get("rejectedCalls").asLong()).isZero();
             assertThat(slow.propertyNames()).containsExactly("maxConcurrentCalls", "activeCalls", "availablePermits",
-                    "waitingCalls", "rejectedCalls", "calls");
+                    "waitingCalls", "rejectedCalls", "type", "limit", "calls");
+            assertThat(slow.get("type").asString()).isEqualTo("fixed");
+            assertThat(slow.get("limit").asInt()).isEqualTo(3);
             JsonNode call = slow.get("calls").get(0);
             assertThat(call.propertyNames()).containsExactly("call", "thread", "startedAt", "durationMillis",
                     "timedOut");

@@ -4,11 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,6 +31,8 @@ import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
+import dev.resilience.core.bulkhead.Bulkhead;
+import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.chaos.ChaosRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
@@ -337,6 +348,99 @@ class ResilienceReconfigurationTest {
             context.getBean(ResilienceReconfiguration.class).reconfigure();
 
             assertThat(timeout.config().duration()).isEqualTo(Duration.ofMillis(250));
+        });
+    }
+
+    @Test
+    void bulkheadLimitAppliesToTheNextCallAndCallsInsideAreNeitherDroppedNorCountedTwice() {
+        runner.withPropertyValues("resilience.bulkhead.instances.stock.max-concurrent-calls=4").run(context -> {
+            Bulkhead stock = context.getBean(BulkheadRegistry.class).instance("stock");
+            ResilienceReconfiguration reconfiguration = context.getBean(ResilienceReconfiguration.class);
+            Deque<Bulkhead.Permit> inside = new ArrayDeque<>();
+            for (int i = 0; i < 4; i++) {
+                inside.push(stock.tryAcquire("call-" + i));
+            }
+
+            changes(context).put("resilience.bulkhead.instances.stock.max-concurrent-calls", "2");
+            assertThat(reconfiguration.reconfigure().status()).isEqualTo(ConfigChange.Status.APPLIED);
+            assertThat(stock.activeCalls()).as("nobody dropped").isEqualTo(4);
+            assertThat(stock.tryAcquire("over")).isNull();
+            inside.pop().release();
+            inside.pop().release();
+            assertThat(stock.tryAcquire("at the new limit")).as("2 inside, limit 2").isNull();
+            inside.pop().release();
+            Bulkhead.Permit next = stock.tryAcquire("below the new limit");
+            assertThat(next).isNotNull();
+            inside.push(next);
+            assertThat(stock.activeCalls()).isEqualTo(2);
+
+            changes(context).put("resilience.bulkhead.instances.stock.max-concurrent-calls", "5");
+            assertThat(reconfiguration.reconfigure().status()).isEqualTo(ConfigChange.Status.APPLIED);
+            for (int i = 0; i < 3; i++) {
+                Bulkhead.Permit more = stock.tryAcquire("grown-" + i);
+                assertThat(more).as("place %d of the 3 the growth freed", i).isNotNull();
+                inside.push(more);
+            }
+            assertThat(stock.tryAcquire("beyond 5")).isNull();
+            while (!inside.isEmpty()) {
+                inside.pop().release();
+            }
+            assertThat(stock.activeCalls()).isZero();
+            assertThat(stock.availablePermits()).isEqualTo(5);
+            assertThat(stock.rejectedCalls()).isEqualTo(3);
+            assertThat(reconfiguration.lastChange(PolicyKind.BULKHEAD, "stock")).get()
+                    .extracting(ConfigChange::status).isEqualTo(ConfigChange.Status.APPLIED);
+        });
+    }
+
+    @Test
+    void bulkheadUnderConcurrentCallsWhileItsLimitChangesNeverHoldsMoreThanTheLargestLimit() {
+        runner.withPropertyValues("resilience.bulkhead.instances.stock.max-concurrent-calls=3").run(context -> {
+            Bulkhead stock = context.getBean(BulkheadRegistry.class).instance("stock");
+            ResilienceReconfiguration reconfiguration = context.getBean(ResilienceReconfiguration.class);
+            int threads = 4;
+            int callsEach = 20_000;
+            AtomicInteger now = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            AtomicInteger admitted = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < callsEach; i++) {
+                        Bulkhead.Permit permit = stock.tryAcquire("call");
+                        if (permit == null) {
+                            refused.incrementAndGet();
+                            continue;
+                        }
+                        most.accumulateAndGet(now.incrementAndGet(), Math::max);
+                        now.decrementAndGet();
+                        admitted.incrementAndGet();
+                        permit.release();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            int[] limits = { 1, 2, 1, 3, 2 };
+            for (int round = 0; round < 50; round++) {
+                changes(context).put("resilience.bulkhead.instances.stock.max-concurrent-calls",
+                        String.valueOf(limits[round % limits.length]));
+                assertThat(reconfiguration.reconfigure().status()).isNotEqualTo(ConfigChange.Status.REJECTED);
+            }
+            for (Future<?> worker : workers) {
+                worker.get(30, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+
+            assertThat(most.get()).as("never more inside than the largest limit in force").isLessThanOrEqualTo(3);
+            assertThat(admitted.get() + refused.get()).isEqualTo(threads * callsEach);
+            assertThat(stock.rejectedCalls()).isEqualTo(refused.get());
+            assertThat(stock.activeCalls()).as("every place given back, none counted twice").isZero();
+            assertThat(stock.availablePermits()).isEqualTo(2);
         });
     }
 
