@@ -456,6 +456,11 @@ def main(paths):
         print("\n".join(hedge_lines))
         print()
         missed += hedge_missed
+    adaptive_lines, adaptive_missed = adaptive_table(results)
+    if adaptive_lines:
+        print("\n".join(adaptive_lines))
+        print()
+        missed += adaptive_missed
     noisy_lines = [noisy[sid][1] for sid in NOISY if sid in noisy]
     if noisy_lines:
         print("Means and the 99.9 % interval of each mean (as JMH computes its score error: over all iterations of "
@@ -505,6 +510,30 @@ def hedge_table(results):
     lines = ["| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |" for values in [header] + rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return lines, missed
+
+
+# Scenario 4-adaptive, ours only: the same pipeline with a free bulkhead, fixed against adaptive; the adaptive
+# one's overhead over the direct call must stay within this multiple of the fixed one's.
+ADAPTIVE = ("4-adaptive", "Baseline.direct", "AdaptiveBulkheadFree.fixed", "AdaptiveBulkheadFree.adaptive", 2.0)
+
+
+def adaptive_table(results):
+    """Scenario 4-adaptive's table lines and its missed targets; nothing when it was not run."""
+    sid, direct_name, fixed_name, adaptive_name, ratio = ADAPTIVE
+    direct, fixed, adaptive = (results.get(n) for n in (direct_name, fixed_name, adaptive_name))
+    if not all(r and r["ns"] is not None for r in (direct, fixed, adaptive)):
+        return [], []
+    fixed_over = max(0.0, fixed["ns"] - direct["ns"])
+    adaptive_over = max(0.0, adaptive["ns"] - direct["ns"])
+    measured = adaptive_over / fixed_over if fixed_over > 0 else math.inf
+    verdict = "MET" if measured <= ratio else "MISSED"
+    header = ["#", "scenario", "fixed", "adaptive", "direct call", "overheads", "adaptive/fixed", "target", "time"]
+    row = [sid, "Bulkhead with places free, fixed vs adaptive", cell(fixed), cell(adaptive), cell(direct),
+           f"{fixed_over:.1f} / {adaptive_over:.1f} ns", f"{measured:.2f}", f"≤ {ratio:g}", verdict]
+    widths = [max(len(x[i]) for x in [header, row]) for i in range(len(header))]
+    lines = ["| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |" for values in [header, row]]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return lines, ([f"{sid} time"] if verdict == "MISSED" else [])
 
 
 def observation_cost(results):
