@@ -1,8 +1,5 @@
 package dev.resilience.core.ratelimiter;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 import dev.resilience.core.spi.Clock;
 
 /**
@@ -11,26 +8,14 @@ import dev.resilience.core.spi.Clock;
  * {@code n} of that count belongs to window {@code window + n / limit}, so a reservation for a later window
  * is just a higher count. Taking a permit is one CAS; nothing is allocated.
  */
-final class FixedWindowBucket implements PermitBucket {
+final class FixedWindowBucket extends PaddedWord implements PermitBucket {
 
     private static final int COUNT_BITS = 24;
     private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(FixedWindowBucket.class, "state", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final Clock clock;
     private final long origin;
     private final long period;
     private final long limit;
-    @SuppressWarnings("unused") // through STATE
-    private volatile long state;
 
     FixedWindowBucket(RateLimiterConfig config, Clock clock) {
         this.clock = clock;
@@ -41,11 +26,12 @@ final class FixedWindowBucket implements PermitBucket {
 
     @Override
     public long acquire(long maxWaitNanos) {
+        // The state first, then the clock (as in SmoothBucket): a stale time must not meet a newer state.
+        long current = word();
+        long now = clock.nanoTime();
+        long window = (now - origin) / period;
+        boolean fresh = true;
         while (true) {
-            // The state first, then the clock (as in SmoothBucket): a stale time must not meet a newer state.
-            long current = (long) STATE.getVolatile(this);
-            long now = clock.nanoTime();
-            long window = (now - origin) / period;
             long stateWindow = current >>> COUNT_BITS;
             long taken = current & COUNT_MASK;
             if (window > stateWindow) {
@@ -55,19 +41,31 @@ final class FixedWindowBucket implements PermitBucket {
             }
             long wait = taken < limit ? 0 : origin + (stateWindow + taken / limit) * period - now;
             if (wait > maxWaitNanos || taken + 1 > COUNT_MASK) {
+                if (!fresh) {
+                    // The time was read before the state others moved on: read both again before refusing.
+                    current = word();
+                    now = clock.nanoTime();
+                    window = (now - origin) / period;
+                    fresh = true;
+                    continue;
+                }
                 return -Math.max(1, wait);
             }
-            if (STATE.compareAndSet(this, current, (stateWindow << COUNT_BITS) | (taken + 1))) {
+            if (casWord(current, (stateWindow << COUNT_BITS) | (taken + 1))) {
                 return wait;
             }
+            // Another permit was taken meanwhile: try again on the new state with the time already read (as in
+            // SmoothBucket; here a window that began meanwhile is seen at the latest by the refusal's re-read).
+            current = word();
+            fresh = false;
         }
     }
 
     @Override
     public void refund() {
         while (true) {
-            long current = (long) STATE.getVolatile(this);
-            if ((current & COUNT_MASK) == 0 || STATE.compareAndSet(this, current, current - 1)) {
+            long current = word();
+            if ((current & COUNT_MASK) == 0 || casWord(current, current - 1)) {
                 return;
             }
         }
@@ -76,12 +74,12 @@ final class FixedWindowBucket implements PermitBucket {
     /** The current window, with nothing taken (reservations for later windows are dropped too). */
     @Override
     public void resetToInitialState() {
-        STATE.setVolatile(this, ((clock.nanoTime() - origin) / period) << COUNT_BITS);
+        word(((clock.nanoTime() - origin) / period) << COUNT_BITS);
     }
 
     @Override
     public long availablePermits() {
-        long current = (long) STATE.getVolatile(this);
+        long current = word();
         long window = (clock.nanoTime() - origin) / period;
         long taken = current & COUNT_MASK;
         long stateWindow = current >>> COUNT_BITS;

@@ -1,34 +1,19 @@
 package dev.resilience.core.ratelimiter;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 import dev.resilience.core.spi.Clock;
 
 /**
  * A token bucket refilling one permit every {@code period / limit} and holding at most {@code limit}, kept
- * as one number: the time at which the bucket would be full again (the generic cell rate algorithm). Taking
+ * as one number (alone on its cache line): the time at which the bucket would be full again (the generic cell rate algorithm). Taking
  * a permit is one CAS; nothing is allocated.
  */
-final class SmoothBucket implements PermitBucket {
-
-    private static final VarHandle FULL_AT;
-
-    static {
-        try {
-            FULL_AT = MethodHandles.lookup().findVarHandle(SmoothBucket.class, "fullAt", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+final class SmoothBucket extends PaddedWord implements PermitBucket {
 
     private final Clock clock;
     /** Nanoseconds per permit, rounded up so that no period ever hands out more than the limit. */
     private final long interval;
     /** Nanoseconds an empty bucket takes to fill: interval × limit. */
     private final long capacity;
-    @SuppressWarnings("unused") // through FULL_AT
-    private volatile long fullAt;
 
     SmoothBucket(RateLimiterConfig config, Clock clock) {
         this.clock = clock;
@@ -36,32 +21,44 @@ final class SmoothBucket implements PermitBucket {
         int limit = config.limitForPeriod();
         this.interval = (periodNanos + limit - 1) / limit;
         this.capacity = interval * limit;
-        this.fullAt = clock.nanoTime(); // starts full
+        word(clock.nanoTime()); // starts full
     }
 
     @Override
     public long acquire(long maxWaitNanos) {
+        // The state first, then the clock: a thread paused between the two reads sees a time at least as late as
+        // the state it read, never a state that others moved past its stale time (a false refusal).
+        long full = word();
+        long now = clock.nanoTime();
+        boolean fresh = true;
         while (true) {
-            // The state first, then the clock: a thread paused between the two reads sees a time at least as
-            // late as the state it read, never a state that others moved past its stale time (a false refusal).
-            long full = (long) FULL_AT.getVolatile(this);
-            long now = clock.nanoTime();
             long next = Math.max(full, now) + interval;
             long wait = next - now - capacity;
             if (wait > maxWaitNanos) {
+                if (!fresh) {
+                    // The time was read before the state others moved on: read both again before refusing.
+                    full = word();
+                    now = clock.nanoTime();
+                    fresh = true;
+                    continue;
+                }
                 return -Math.max(1, wait);
             }
-            if (FULL_AT.compareAndSet(this, full, next)) {
+            if (casWord(full, next)) {
                 return Math.max(0, wait);
             }
+            // Another permit was taken meanwhile: try again on the new state with the time already read. A clock
+            // read per retry would widen the very race just lost; an older time only makes the wait longer.
+            full = word();
+            fresh = false;
         }
     }
 
     @Override
     public void refund() {
         while (true) {
-            long full = (long) FULL_AT.getVolatile(this);
-            if (FULL_AT.compareAndSet(this, full, full - interval)) {
+            long full = word();
+            if (casWord(full, full - interval)) {
                 return;
             }
         }
@@ -69,12 +66,12 @@ final class SmoothBucket implements PermitBucket {
 
     @Override
     public void resetToInitialState() {
-        FULL_AT.setVolatile(this, clock.nanoTime());
+        word(clock.nanoTime());
     }
 
     @Override
     public long availablePermits() {
-        long used = Math.max(0, (long) FULL_AT.getVolatile(this) - clock.nanoTime());
+        long used = Math.max(0, word() - clock.nanoTime());
         return Math.max(0, (capacity - used) / interval);
     }
 }
