@@ -1,12 +1,6 @@
 package dev.resilience.sample.a;
 
-import java.util.Map;
-
-import org.springframework.boot.web.server.context.WebServerInitializedEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Service;
-import org.springframework.web.client.RestClient;
 
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.Fallback;
@@ -19,26 +13,16 @@ import dev.resilience.core.bulkhead.BulkheadFullException;
 @Service
 public class ServiceBAdaptiveClient {
 
-    private final RestClient.Builder builder;
-    private final Environment environment;
-    private volatile RestClient client;
+    private final ServiceBGreeting greeting;
 
-    public ServiceBAdaptiveClient(RestClient.Builder builder, Environment environment) {
-        this.builder = builder;
-        this.environment = environment;
-    }
-
-    @EventListener
-    public void onServerStarted(WebServerInitializedEvent event) {
-        client = builder.baseUrl(environment.getProperty("sample.service-b.base-url",
-                "http://localhost:" + event.getWebServer().getPort())).build();
+    public ServiceBAdaptiveClient(ServiceBGreeting greeting) {
+        this.greeting = greeting;
     }
 
     @Bulkhead(name = "serviceBAdaptive")
     @Fallback(method = "helloFallback")
     public String hello() {
-        Map<?, ?> body = client.get().uri("/b").retrieve().body(Map.class);
-        return String.valueOf(body == null ? null : body.get("message"));
+        return greeting.fetch();
     }
 
     private String helloFallback(BulkheadFullException full) {

@@ -1,12 +1,6 @@
 package dev.resilience.sample.a;
 
-import java.util.Map;
-
-import org.springframework.boot.web.server.context.WebServerInitializedEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Service;
-import org.springframework.web.client.RestClient;
 
 import dev.resilience.annotation.Hedge;
 import dev.resilience.annotation.Timeout;
@@ -19,25 +13,15 @@ import dev.resilience.annotation.Timeout;
 @Service
 public class ServiceBHedgedClient {
 
-    private final RestClient.Builder builder;
-    private final Environment environment;
-    private volatile RestClient client;
+    private final ServiceBGreeting greeting;
 
-    public ServiceBHedgedClient(RestClient.Builder builder, Environment environment) {
-        this.builder = builder;
-        this.environment = environment;
-    }
-
-    @EventListener
-    public void onServerStarted(WebServerInitializedEvent event) {
-        client = builder.baseUrl(environment.getProperty("sample.service-b.base-url",
-                "http://localhost:" + event.getWebServer().getPort())).build();
+    public ServiceBHedgedClient(ServiceBGreeting greeting) {
+        this.greeting = greeting;
     }
 
     @Hedge(name = "serviceBHedged")
     @Timeout(name = "serviceBHedged")
     public String hello() {
-        Map<?, ?> body = client.get().uri("/b").retrieve().body(Map.class);
-        return String.valueOf(body == null ? null : body.get("message"));
+        return greeting.fetch();
     }
 }
