@@ -25,7 +25,7 @@ final class SyncWatch implements Runnable {
     private static final int PROBES = 64;
     private static final long NONE = Long.MAX_VALUE;
 
-    private final AtomicReferenceArray<HedgeStages.SyncCall> slots = new AtomicReferenceArray<>(SLOTS);
+    private final AtomicReferenceArray<SyncCall> slots = new AtomicReferenceArray<>(SLOTS);
     /** 1 while a sweep is scheduled or running. */
     private final AtomicInteger sweeping = new AtomicInteger();
     private final Hedge hedge;
@@ -38,7 +38,7 @@ final class SyncWatch implements Runnable {
 
     /** Watches {@code call}, due {@code delayNanos} after its start. @return its slot, or -1 when none was free */
     @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+
-    int register(HedgeStages.SyncCall call, long delayNanos) {
+    int register(SyncCall call, long delayNanos) {
         int start = (int) (Thread.currentThread().getId() * 0x9E3779B97F4A7C15L >>> 54);
         for (int i = 0; i < PROBES; i++) {
             int index = (start + i) & (SLOTS - 1);
@@ -58,7 +58,7 @@ final class SyncWatch implements Runnable {
      * @return {@code true} when no extra attempt was started (the call is over); {@code false} when the sweep
      *         took it first (the caller waits for the race)
      */
-    boolean finish(int slot, HedgeStages.SyncCall call) {
+    boolean finish(int slot, SyncCall call) {
         return slot < 0 || slots.compareAndSet(slot, call, null);
     }
 
@@ -81,13 +81,13 @@ final class SyncWatch implements Runnable {
         long delay = hedge.delayNanos(hedge.settings());
         long earliest = NONE;
         for (int i = 0; i < SLOTS; i++) {
-            HedgeStages.SyncCall call = slots.get(i);
+            SyncCall call = slots.get(i);
             if (call == null) {
                 continue;
             }
             long due = call.start + delay;
             if (due - now <= 0) {
-                HedgeStages.SyncRace race = call.prepareRace(delay);
+                SyncRace race = call.prepareRace(delay);
                 if (slots.compareAndSet(i, call, null)) {
                     race.hedge(now); // the caller will find its call gone and wait for the race
                 }

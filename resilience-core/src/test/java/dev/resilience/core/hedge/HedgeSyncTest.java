@@ -327,7 +327,7 @@ class HedgeSyncTest {
         await(extraStarted);
         // the first attempt fails; the caller waits for the extra one, until it is interrupted
         while (!(java.util.concurrent.locks.LockSupport.getBlocker(callerThread.get())
-                instanceof HedgeStages.SyncRace)) {
+                instanceof SyncRace)) {
             Thread.onSpinWait(); // parked in the race, waiting for the extra attempt
         }
         callerThread.get().interrupt();
