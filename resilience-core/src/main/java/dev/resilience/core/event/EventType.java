@@ -53,39 +53,39 @@ public enum EventType {
     FALLBACK_USED(PolicyKind.FALLBACK),
 
     /** A circuit breaker's settings changed at run time, in place; detail: the settings now in use. */
-    CIRCUIT_BREAKER_CONFIG_CHANGED(PolicyKind.CIRCUIT_BREAKER),
+    CIRCUIT_BREAKER_CONFIG_CHANGED(PolicyKind.CIRCUIT_BREAKER, Setting.CHANGED),
     /** A change of a circuit breaker's settings was rejected: nothing changed; detail: the property and why. */
-    CIRCUIT_BREAKER_CONFIG_CHANGE_REJECTED(PolicyKind.CIRCUIT_BREAKER),
+    CIRCUIT_BREAKER_CONFIG_CHANGE_REJECTED(PolicyKind.CIRCUIT_BREAKER, Setting.REJECTED),
     /** A retry's settings changed at run time, in place; detail: the settings now in use. */
-    RETRY_CONFIG_CHANGED(PolicyKind.RETRY),
+    RETRY_CONFIG_CHANGED(PolicyKind.RETRY, Setting.CHANGED),
     /** A change of a retry's settings was rejected: nothing changed; detail: the property and why. */
-    RETRY_CONFIG_CHANGE_REJECTED(PolicyKind.RETRY),
+    RETRY_CONFIG_CHANGE_REJECTED(PolicyKind.RETRY, Setting.REJECTED),
     /** A timeout's settings changed at run time, in place; detail: the settings now in use. */
-    TIMEOUT_CONFIG_CHANGED(PolicyKind.TIMEOUT),
+    TIMEOUT_CONFIG_CHANGED(PolicyKind.TIMEOUT, Setting.CHANGED),
     /** A change of a timeout's settings was rejected: nothing changed; detail: the property and why. */
-    TIMEOUT_CONFIG_CHANGE_REJECTED(PolicyKind.TIMEOUT),
+    TIMEOUT_CONFIG_CHANGE_REJECTED(PolicyKind.TIMEOUT, Setting.REJECTED),
     /** A bulkhead's settings changed at run time, in place; detail: the settings now in use. */
-    BULKHEAD_CONFIG_CHANGED(PolicyKind.BULKHEAD),
+    BULKHEAD_CONFIG_CHANGED(PolicyKind.BULKHEAD, Setting.CHANGED),
     /** A change of a bulkhead's settings was rejected: nothing changed; detail: the property and why. */
-    BULKHEAD_CONFIG_CHANGE_REJECTED(PolicyKind.BULKHEAD),
+    BULKHEAD_CONFIG_CHANGE_REJECTED(PolicyKind.BULKHEAD, Setting.REJECTED),
     /** A rate limiter's settings changed at run time, in place; detail: the settings now in use. */
-    RATE_LIMITER_CONFIG_CHANGED(PolicyKind.RATE_LIMITER),
+    RATE_LIMITER_CONFIG_CHANGED(PolicyKind.RATE_LIMITER, Setting.CHANGED),
     /** A change of a rate limiter's settings was rejected: nothing changed; detail: the property and why. */
-    RATE_LIMITER_CONFIG_CHANGE_REJECTED(PolicyKind.RATE_LIMITER),
+    RATE_LIMITER_CONFIG_CHANGE_REJECTED(PolicyKind.RATE_LIMITER, Setting.REJECTED),
     /**
      * A change of fault injection's settings was rejected: nothing changed; detail: the property and why (an
      * applied change is {@link #CHAOS_CHANGED}).
      */
-    CHAOS_CONFIG_CHANGE_REJECTED(PolicyKind.CHAOS),
+    CHAOS_CONFIG_CHANGE_REJECTED(PolicyKind.CHAOS, Setting.REJECTED),
 
     /** A hedge launched an extra attempt beside a slow one. */
     HEDGE_LAUNCHED(PolicyKind.HEDGE),
     /** An extra attempt of a hedge won: its result was used and the others were cancelled. */
     HEDGE_WON(PolicyKind.HEDGE),
     /** A hedge's settings changed at run time, in place; detail: the settings now in use. */
-    HEDGE_CONFIG_CHANGED(PolicyKind.HEDGE),
+    HEDGE_CONFIG_CHANGED(PolicyKind.HEDGE, Setting.CHANGED),
     /** A change of a hedge's settings was rejected: nothing changed; detail: the property and why. */
-    HEDGE_CONFIG_CHANGE_REJECTED(PolicyKind.HEDGE),
+    HEDGE_CONFIG_CHANGE_REJECTED(PolicyKind.HEDGE, Setting.REJECTED),
 
 
     /**
@@ -94,14 +94,54 @@ public enum EventType {
      */
     BULKHEAD_LIMIT_CHANGED(PolicyKind.BULKHEAD);
 
+    /** How a type relates to a live change of an instance's settings. */
+    private enum Setting {
+        /** Not about a settings change. */
+        NONE,
+        /** Settings changed in place (fault injection's applied change is {@link #CHAOS_CHANGED}, its own kind). */
+        CHANGED,
+        /** A settings change was rejected. */
+        REJECTED
+    }
+
     private final PolicyKind policy;
+    private final Setting setting;
 
     EventType(PolicyKind policy) {
+        this(policy, Setting.NONE);
+    }
+
+    EventType(PolicyKind policy, Setting setting) {
         this.policy = policy;
+        this.setting = setting;
     }
 
     /** The kind of policy that publishes this type. */
     public PolicyKind policy() {
         return policy;
+    }
+
+    /** A live change of an instance's settings, applied in place or rejected ({@code *_CONFIG_CHANGE*}). */
+    public boolean isConfigChange() {
+        return setting != Setting.NONE;
+    }
+
+    /** A live change of an instance's settings applied in place ({@code *_CONFIG_CHANGED}). */
+    public boolean isConfigChangeApplied() {
+        return setting == Setting.CHANGED;
+    }
+
+    /**
+     * The type a rejected change of the settings of a {@code policy} publishes ({@code *_CONFIG_CHANGE_REJECTED}).
+     *
+     * @throws IllegalArgumentException for a kind of policy whose settings do not change at run time
+     */
+    public static EventType configChangeRejected(PolicyKind policy) {
+        for (EventType type : values()) {
+            if (type.policy == policy && type.setting == Setting.REJECTED) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("no settings change of a " + policy + " is ever rejected");
     }
 }

@@ -19,6 +19,10 @@ public class EventLogger implements EventListener {
 
     @Override
     public void onEvent(ResilienceEvent event) {
+        if (event.type().isConfigChangeApplied()) {
+            log.info("{} '{}' settings changed in place: {}", event.policy().id(), event.name(), event.detail());
+            return;
+        }
         switch (event.type()) {
             case STATE_TRANSITION -> log.info("circuit breaker '{}' {}{}", event.name(),
                     event.detail().replace("->", " -> "), event.reason().isEmpty() ? "" : " (" + event.reason() + ")");
@@ -28,9 +32,6 @@ public class EventLogger implements EventListener {
             case RATE_LIMITER_ENGINE_BACK -> log.info("rate limiter '{}' has its cluster engine back{}", event.name(),
                     event.detail().isEmpty() ? "" : ": " + event.detail());
             case CHAOS_CHANGED -> log.info("chaos '{}' changed: {}", event.name(), event.detail());
-            case CIRCUIT_BREAKER_CONFIG_CHANGED, RETRY_CONFIG_CHANGED, TIMEOUT_CONFIG_CHANGED, BULKHEAD_CONFIG_CHANGED,
-                    RATE_LIMITER_CONFIG_CHANGED, HEDGE_CONFIG_CHANGED -> log.info("{} '{}' settings changed in place: {}",
-                    event.policy().id(), event.name(), event.detail());
             case BULKHEAD_LIMIT_CHANGED -> log.info("adaptive bulkhead '{}' {}", event.name(), event.detail());
             case RETRY_SCHEDULED, RETRY_EXHAUSTED, RETRY_SUCCEEDED, NOT_PERMITTED, BULKHEAD_REJECTED, TIMEOUT,
                     FALLBACK_USED, RATE_LIMITER_REJECTED, RETRY_BUDGET_EXHAUSTED, CHAOS_FAULT_INJECTED,

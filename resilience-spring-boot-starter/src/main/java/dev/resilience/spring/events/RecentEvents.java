@@ -123,19 +123,7 @@ public class RecentEvents implements EventListener {
         private static boolean isTransition(EventType type) {
             return type == EventType.STATE_TRANSITION || type == EventType.RATE_LIMITER_ENGINE_LOST
                     || type == EventType.RATE_LIMITER_ENGINE_BACK || type == EventType.CHAOS_CHANGED
-                    || isConfigChange(type);
-        }
-
-        /** A live change of an instance's settings, applied or rejected: rare and telling too. */
-        private static boolean isConfigChange(EventType type) {
-            return switch (type) {
-                case CIRCUIT_BREAKER_CONFIG_CHANGED, CIRCUIT_BREAKER_CONFIG_CHANGE_REJECTED, RETRY_CONFIG_CHANGED,
-                        RETRY_CONFIG_CHANGE_REJECTED, TIMEOUT_CONFIG_CHANGED, TIMEOUT_CONFIG_CHANGE_REJECTED,
-                        BULKHEAD_CONFIG_CHANGED, BULKHEAD_CONFIG_CHANGE_REJECTED, RATE_LIMITER_CONFIG_CHANGED,
-                        RATE_LIMITER_CONFIG_CHANGE_REJECTED, CHAOS_CONFIG_CHANGE_REJECTED, HEDGE_CONFIG_CHANGED,
-                        HEDGE_CONFIG_CHANGE_REJECTED -> true;
-                default -> false;
-            };
+                    || type.isConfigChange(); // a live change of settings, applied or rejected: rare and telling too
         }
     }
 

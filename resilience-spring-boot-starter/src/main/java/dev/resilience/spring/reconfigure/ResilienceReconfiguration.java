@@ -108,22 +108,19 @@ public class ResilienceReconfiguration implements ConfigChanges {
         this.environment = Objects.requireNonNull(environment, "environment");
         this.prepare = Objects.requireNonNull(prepare, "prepare");
         this.clock = Objects.requireNonNull(clock, "clock");
-        add(PolicyKind.CIRCUIT_BREAKER, circuitBreakers, CircuitBreaker::events, CircuitBreaker::config,
-                EventType.CIRCUIT_BREAKER_CONFIG_CHANGE_REJECTED);
-        add(PolicyKind.RETRY, retries, Retry::events, Retry::config, EventType.RETRY_CONFIG_CHANGE_REJECTED);
-        add(PolicyKind.RATE_LIMITER, rateLimiters, RateLimiter::events, RateLimiter::config,
-                EventType.RATE_LIMITER_CONFIG_CHANGE_REJECTED);
-        add(PolicyKind.TIMEOUT, timeouts, Timeout::events, Timeout::config, EventType.TIMEOUT_CONFIG_CHANGE_REJECTED);
-        add(PolicyKind.BULKHEAD, bulkheads, Bulkhead::events, Bulkhead::config,
-                EventType.BULKHEAD_CONFIG_CHANGE_REJECTED);
-        add(PolicyKind.CHAOS, chaos, Chaos::events, Chaos::config, EventType.CHAOS_CONFIG_CHANGE_REJECTED);
-        add(PolicyKind.HEDGE, hedges, Hedge::events, Hedge::config, EventType.HEDGE_CONFIG_CHANGE_REJECTED);
+        add(PolicyKind.CIRCUIT_BREAKER, circuitBreakers, CircuitBreaker::events, CircuitBreaker::config);
+        add(PolicyKind.RETRY, retries, Retry::events, Retry::config);
+        add(PolicyKind.RATE_LIMITER, rateLimiters, RateLimiter::events, RateLimiter::config);
+        add(PolicyKind.TIMEOUT, timeouts, Timeout::events, Timeout::config);
+        add(PolicyKind.BULKHEAD, bulkheads, Bulkhead::events, Bulkhead::config);
+        add(PolicyKind.CHAOS, chaos, Chaos::events, Chaos::config);
+        add(PolicyKind.HEDGE, hedges, Hedge::events, Hedge::config);
         this.applied = snapshot();
         this.appliedProperties = bind();
     }
 
     private <P> void add(PolicyKind kind, PolicyRegistry<?, P> registry, Function<P, EventPublisher> events,
-            Function<P, Object> config, EventType rejected) {
+            Function<P, Object> config) {
         instances.put(kind, new Instances(() -> {
             Map<String, EventPublisher> built = new TreeMap<>();
             for (P instance : registry.all()) {
@@ -137,7 +134,7 @@ public class ResilienceReconfiguration implements ConfigChanges {
                 configs.put(events.apply(instance).name(), config.apply(instance));
             }
             return configs;
-        }, rejected));
+        }, EventType.configChangeRejected(kind)));
     }
 
     /**
