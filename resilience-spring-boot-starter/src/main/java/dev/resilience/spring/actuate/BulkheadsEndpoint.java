@@ -49,15 +49,12 @@ public class BulkheadsEndpoint {
     /** One bulkhead, with its last live settings change once there is one. */
     @ReadOperation
     public WebEndpointResponse<Object> bulkhead(@Selector String name) {
-        return registry.find(name).<WebEndpointResponse<Object>>map(bulkhead -> new WebEndpointResponse<>(
-                detail(bulkhead))).orElseGet(() -> new WebEndpointResponse<>(
-                        Map.of("error", "no bulkhead named '" + name + "'"), WebEndpointResponse.STATUS_NOT_FOUND));
+        return InstanceResponses.detailOrNotFound(registry.find(name), this::detail, "bulkhead", name);
     }
 
     private Map<String, Object> detail(Bulkhead bulkhead) {
         Map<String, Object> detail = view(bulkhead);
-        changes.lastChange(PolicyKind.BULKHEAD, bulkhead.name())
-                .ifPresent(change -> detail.put("lastConfigChange", change.toMap()));
+        changes.addTo(detail, PolicyKind.BULKHEAD, bulkhead.name());
         return detail;
     }
 

@@ -75,8 +75,7 @@ public class ChaosEndpoint {
     public WebEndpointResponse<Object> instance(@Selector String name) {
         return registry.find(name).<WebEndpointResponse<Object>>map(chaos -> {
             Map<String, Object> detail = view(chaos);
-            changes.lastChange(PolicyKind.CHAOS, chaos.name())
-                    .ifPresent(change -> detail.put("lastConfigChange", change.toMap()));
+            changes.addTo(detail, PolicyKind.CHAOS, chaos.name());
             return new WebEndpointResponse<>(detail);
         }).orElseGet(() -> notFound(name));
     }
@@ -181,9 +180,8 @@ public class ChaosEndpoint {
     }
 
     private WebEndpointResponse<Object> notFound(String name) {
-        return new WebEndpointResponse<>(Map.of("error", "no chaos instance named '" + name + "'"
-                + (chaosEnabled ? "" : "; resilience.chaos.enabled is false, so no call has one")),
-                WebEndpointResponse.STATUS_NOT_FOUND);
+        return InstanceResponses.notFound("no chaos instance named '" + name + "'"
+                + (chaosEnabled ? "" : "; resilience.chaos.enabled is false, so no call has one"));
     }
 
     static Map<String, Object> view(Chaos chaos) {

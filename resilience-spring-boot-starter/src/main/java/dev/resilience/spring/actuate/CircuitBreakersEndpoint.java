@@ -90,8 +90,7 @@ public class CircuitBreakersEndpoint {
     }
 
     private static WebEndpointResponse<Object> notFound(String name) {
-        return new WebEndpointResponse<>(Map.of("error", "no circuit breaker named '" + name + "'"),
-                WebEndpointResponse.STATUS_NOT_FOUND);
+        return InstanceResponses.notFound("no circuit breaker named '" + name + "'");
     }
 
     static Map<String, Object> summary(CircuitBreaker breaker) {
@@ -121,8 +120,7 @@ public class CircuitBreakersEndpoint {
             transitions.add(0, entry); // newest first
         }
         details.put("transitions", transitions);
-        changes.lastChange(PolicyKind.CIRCUIT_BREAKER, breaker.name())
-                .ifPresent(change -> details.put("lastConfigChange", change.toMap()));
+        changes.addTo(details, PolicyKind.CIRCUIT_BREAKER, breaker.name());
         return details;
     }
 

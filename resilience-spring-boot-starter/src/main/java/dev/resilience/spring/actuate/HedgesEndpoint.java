@@ -45,15 +45,12 @@ public class HedgesEndpoint {
 
     @ReadOperation
     public WebEndpointResponse<Object> hedge(@Selector String name) {
-        return registry.find(name).<WebEndpointResponse<Object>>map(hedge -> new WebEndpointResponse<>(detail(hedge)))
-                .orElseGet(() -> new WebEndpointResponse<>(Map.of("error", "no hedge named '" + name + "'"),
-                        WebEndpointResponse.STATUS_NOT_FOUND));
+        return InstanceResponses.detailOrNotFound(registry.find(name), this::detail, "hedge", name);
     }
 
     private Map<String, Object> detail(Hedge hedge) {
         Map<String, Object> detail = view(hedge);
-        changes.lastChange(PolicyKind.HEDGE, hedge.name())
-                .ifPresent(change -> detail.put("lastConfigChange", change.toMap()));
+        changes.addTo(detail, PolicyKind.HEDGE, hedge.name());
         return detail;
     }
 

@@ -45,15 +45,12 @@ public class RateLimitersEndpoint {
 
     @ReadOperation
     public WebEndpointResponse<Object> rateLimiter(@Selector String name) {
-        return registry.find(name).<WebEndpointResponse<Object>>map(limiter -> new WebEndpointResponse<>(detail(limiter)))
-                .orElseGet(() -> new WebEndpointResponse<>(Map.of("error", "no rate limiter named '" + name + "'"),
-                        WebEndpointResponse.STATUS_NOT_FOUND));
+        return InstanceResponses.detailOrNotFound(registry.find(name), this::detail, "rate limiter", name);
     }
 
     private Map<String, Object> detail(RateLimiter limiter) {
         Map<String, Object> detail = view(limiter);
-        changes.lastChange(PolicyKind.RATE_LIMITER, limiter.name())
-                .ifPresent(change -> detail.put("lastConfigChange", change.toMap()));
+        changes.addTo(detail, PolicyKind.RATE_LIMITER, limiter.name());
         return detail;
     }
 

@@ -62,8 +62,7 @@ public class RetriesEndpoint {
                 view.put("budget", budget.name());
                 budgetsByName.putIfAbsent(budget.name(), budget);
             }
-            changes.lastChange(PolicyKind.RETRY, retry.name())
-                    .ifPresent(change -> view.put("lastConfigChange", change.toMap()));
+            changes.addTo(view, PolicyKind.RETRY, retry.name());
             retries.put(retry.name(), view);
         }
         Map<String, Object> budgetViews = new LinkedHashMap<>();

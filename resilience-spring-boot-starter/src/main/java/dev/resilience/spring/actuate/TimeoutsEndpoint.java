@@ -38,8 +38,7 @@ public class TimeoutsEndpoint {
             view.put("successfulCalls", timeout.successfulCalls());
             view.put("failedCalls", timeout.failedCalls());
             view.put("timedOutCalls", timeout.timedOutCalls());
-            changes.lastChange(PolicyKind.TIMEOUT, timeout.name())
-                    .ifPresent(change -> view.put("lastConfigChange", change.toMap()));
+            changes.addTo(view, PolicyKind.TIMEOUT, timeout.name());
             timeouts.put(timeout.name(), view);
         }
         return Map.of("timeouts", timeouts);

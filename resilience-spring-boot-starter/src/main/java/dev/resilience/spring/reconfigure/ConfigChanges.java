@@ -1,5 +1,6 @@
 package dev.resilience.spring.reconfigure;
 
+import java.util.Map;
 import java.util.Optional;
 
 import dev.resilience.core.event.PolicyKind;
@@ -13,4 +14,9 @@ public interface ConfigChanges {
 
     /** The last change that concerned instance {@code name} of {@code kind}, if any did since it was built. */
     Optional<ConfigChange> lastChange(PolicyKind kind, String name);
+
+    /** Adds {@code lastConfigChange} to an actuator view of instance {@code name} once a change concerned it. */
+    default void addTo(Map<String, Object> view, PolicyKind kind, String name) {
+        lastChange(kind, name).ifPresent(change -> view.put("lastConfigChange", change.toMap()));
+    }
 }
