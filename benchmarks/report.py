@@ -436,7 +436,7 @@ def main(paths):
     print("[f] A Mono.fromSupplier over the call, decorated once, subscribed once per call with one reusable")
     print("    subscriber: ours ResilienceOperator.mono, Resilience4j's Reactor operators by transformDeferred")
     print("    (retry outermost). Baseline: the undecorated Mono subscribed the same way. No Failsafe Reactor support.")
-    print("[g] 1,000,000 permits per ms, no waiting: every measured call permitted (set-up and tear-down check it).")
+    print("[g] 1,000,000,000 permits per second, no waiting: every measured call permitted (set-up and tear-down check it).")
     print("    Ours through a pipeline with only the limiter; Resilience4j's decorateSupplier (AtomicRateLimiter,")
     print("    fixed-window only, the peer in both rows); Failsafe.with(limiter): smooth, or bursty for fixed window.")
     print("[h] A RestClient GET to a JDK HttpServer on 127.0.0.1 (200, 2-byte body, keep-alive), JDK request factory;")

@@ -16,9 +16,8 @@ import dev.resilience.core.retry.RetryConfig;
  * <li>retry: 3 attempts, 500 ms apart (never reached: the first attempt succeeds);
  * <li>bulkhead: semaphore, 25 concurrent calls, no waiting;
  * <li>timeout: 1 second (never reached);
- * <li>rate limiter: 1,000,000 permits per millisecond (our largest {@code limitForPeriod}), no waiting: a
- * billion permits a second, several times what two threads can ask for, so a measured call is always
- * permitted. Smooth or fixed-window where the library has both (Resilience4j's default
+ * <li>rate limiter: 1,000,000,000 permits per second (our largest {@code limitForPeriod}; the default
+ * period), no waiting: several times what two threads can ask for, so a measured call is always permitted. Smooth or fixed-window where the library has both (Resilience4j's default
  * {@code AtomicRateLimiter} is fixed-window only: a fresh allowance every refresh period).
  * </ul>
  * Stack traces on rejection are left at each library's default (ours and Failsafe's differ from
@@ -32,7 +31,7 @@ final class Peers {
     static final int BULKHEAD_CALLS = 25;
     static final Duration TIMEOUT = Duration.ofSeconds(1);
     static final int RATE_LIMIT = RateLimiterConfig.MAX_LIMIT_FOR_PERIOD;
-    static final Duration RATE_PERIOD = Duration.ofMillis(1);
+    static final Duration RATE_PERIOD = Duration.ofSeconds(1);
 
     private Peers() {
     }

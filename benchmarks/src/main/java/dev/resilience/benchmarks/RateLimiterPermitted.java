@@ -21,8 +21,8 @@ import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 
 /**
  * Scenario 12: a rate limiter with permits to spare, so every measured call is permitted at once: the cost of
- * the permit path. One limiter per library (and type), shared by all threads; 1,000,000 permits per
- * millisecond, no waiting ({@link Peers}). Ours through a pipeline with only the limiter, smooth (the default)
+ * the permit path. One limiter per library (and type), shared by all threads; 1,000,000,000 permits per
+ * second, no waiting ({@link Peers}). Ours through a pipeline with only the limiter, smooth (the default)
  * and fixed-window; Resilience4j's {@code RateLimiter.decorateSupplier} over its default
  * {@code AtomicRateLimiter} (fixed-window only); Failsafe's {@code Failsafe.with(rateLimiter)}, smooth and
  * bursty (fixed-window).
@@ -104,7 +104,7 @@ public class RateLimiterPermitted extends BenchmarkDefaults {
         checkCounted("ours (smooth)", oursSmoothLimiter, () -> ours.get(supplier));
         checkCounted("ours (fixed window)", oursFixedWindowLimiter, () -> oursFixedWindow.get(supplier));
 
-        // Resilience4j: emptied for the current period, the decorated call is refused (tried again if the 1-ms
+        // Resilience4j: emptied for the current period, the decorated call is refused (tried again if the 1-s
         // period turned between the two); then a new period permits it.
         boolean r4jRefused = false;
         for (int attempt = 0; attempt < 1000 && !r4jRefused; attempt++) {
@@ -120,7 +120,7 @@ public class RateLimiterPermitted extends BenchmarkDefaults {
         Checks.check(Workload.RESULT.equals(resilience4j.get()), "the measured Resilience4j call was not permitted");
         Checks.check(r4jLimiter.getMetrics().getNumberOfWaitingThreads() == 0, "a Resilience4j call is waiting");
 
-        // Failsafe: ten periods' permits reserved by hand, the call is refused; once they are repaid it passes.
+        // Failsafe: a period's permits reserved by hand, the call is refused; once they are repaid it passes.
         checkFailsafe("Failsafe (smooth)", failsafeSmoothLimiter, failsafe);
         checkFailsafe("Failsafe (bursty)", failsafeBurstyLimiter, failsafeBursty);
     }
@@ -134,7 +134,7 @@ public class RateLimiterPermitted extends BenchmarkDefaults {
 
     private void checkFailsafe(String who, dev.failsafe.RateLimiter<String> limiter, FailsafeExecutor<String> executor)
             throws InterruptedException {
-        limiter.reservePermits(10 * Peers.RATE_LIMIT);
+        limiter.reservePermits(Peers.RATE_LIMIT);
         Checks.rejects(who + ", emptied", () -> executor.get(failsafeCall),
                 dev.failsafe.RateLimitExceededException.class);
         awaitPermit(who, limiter::tryAcquirePermit);
@@ -142,13 +142,14 @@ public class RateLimiterPermitted extends BenchmarkDefaults {
     }
 
     private static void awaitPermit(String who, BooleanSupplier permits) throws InterruptedException {
-        for (int waited = 0; waited < 1000; waited++) {
+        for (int waited = 0; waited < 3000; waited++) {
             if (permits.getAsBoolean()) {
                 return;
             }
             Thread.sleep(1);
         }
-        throw new IllegalStateException("benchmark set-up check failed: " + who + " gave no permit within a second");
+        throw new IllegalStateException("benchmark set-up check failed: " + who
+                + " gave no permit within three seconds");
     }
 
     /**

@@ -35,6 +35,7 @@ public class OursParts extends BenchmarkDefaults {
     private dev.resilience.core.pipeline.ResiliencePipeline breakerPipeline;
     private RateLimiter smoothLimiter;
     private RateLimiter fixedWindowLimiter;
+    private dev.resilience.core.pipeline.ResiliencePipeline shortPeriodLimiterPipeline;
 
     @Setup
     public void setUp() {
@@ -47,12 +48,25 @@ public class OursParts extends BenchmarkDefaults {
         breakerPipeline = dev.resilience.core.pipeline.ResiliencePipeline.builder().circuitBreaker(breaker).build();
         smoothLimiter = rateLimiter(RateLimiterType.SMOOTH);
         fixedWindowLimiter = rateLimiter(RateLimiterType.FIXED_WINDOW);
+        shortPeriodLimiterPipeline = dev.resilience.core.pipeline.ResiliencePipeline.builder()
+                .rateLimiter(RateLimiter.of("bench", RateLimiterConfig.builder().limitForPeriod(1_000_000)
+                        .limitRefreshPeriod(java.time.Duration.ofMillis(1)).build()))
+                .build();
     }
 
-    /** As scenario 12's: a million permits per millisecond, so every call is permitted. */
+    /** As scenario 12's: a billion permits per second, so every call is permitted. */
     private static RateLimiter rateLimiter(RateLimiterType type) {
         return RateLimiter.of("bench", RateLimiterConfig.builder().limitForPeriod(RateLimiterConfig.MAX_LIMIT_FOR_PERIOD)
-                .limitRefreshPeriod(java.time.Duration.ofMillis(1)).type(type).build());
+                .limitRefreshPeriod(java.time.Duration.ofSeconds(1)).type(type).build());
+    }
+
+    /**
+     * Scenario 12a's smooth limiter at the same rate in a period under a second (a million permits per
+     * millisecond): timed on {@code System.nanoTime()} for each permit instead of the coarse clock.
+     */
+    @Benchmark
+    public String rateLimiterShortPeriodPipeline() {
+        return shortPeriodLimiterPipeline.get(supplier);
     }
 
     /**

@@ -9,10 +9,17 @@ import dev.resilience.core.spi.Clock;
 @FunctionalInterface
 public interface PermitBuckets {
 
-    /** Local buckets of the config's type, on {@code clock}. */
+    /**
+     * Local buckets of the config's type, on {@code clock}. A limiter's own bucket hands its permits out in
+     * per-thread batches when its limit is large enough (see {@code StripedBucket}); a key's bucket does not, so
+     * that thousands of keys cost a word each.
+     */
     static PermitBuckets local(Clock clock) {
-        return (name, key, config) -> config.type() == RateLimiterType.SMOOTH ? new SmoothBucket(config, clock)
-                : new FixedWindowBucket(config, clock);
+        return (name, key, config) -> {
+            LocalBucket bucket = config.type() == RateLimiterType.SMOOTH ? new SmoothBucket(config, clock)
+                    : new FixedWindowBucket(config, clock);
+            return key == null ? StripedBucket.over(bucket) : bucket;
+        };
     }
 
     /**

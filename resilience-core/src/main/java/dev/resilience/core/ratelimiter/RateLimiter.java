@@ -20,7 +20,8 @@ import dev.resilience.core.spi.Clock;
  * or fails with {@link RateLimitExceededException}. Calls that carry a {@link RateLimitKey} take from their
  * key's own bucket, with the same settings.
  *
- * <p>A permit is one CAS on the bucket and one counter: no lock, no allocation.
+ * <p>A permit is one CAS on the bucket, or on the calling thread's share of it (see {@code StripedBucket}): no
+ * lock, no allocation. Periods of a second or more are timed on the clock's coarse time.
  */
 public final class RateLimiter implements Reconfigurable<RateLimiterConfig> {
 
@@ -34,7 +35,10 @@ public final class RateLimiter implements Reconfigurable<RateLimiterConfig> {
     private final PermitBuckets factory;
     /** The config in use with its buckets, replaced whole by {@link #reconfigure}. */
     private volatile Settings settings;
+    /** Permits from buckets that do not count their own (a {@link StripedBucket} does). */
     private final LongAdder permitted = new LongAdder();
+    /** Permits counted by striped buckets this limiter no longer uses (replaced by {@link #reconfigure}). */
+    private final LongAdder retiredStripedPermits = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final AtomicInteger waiting = new AtomicInteger();
 
@@ -88,6 +92,9 @@ public final class RateLimiter implements Reconfigurable<RateLimiterConfig> {
             settings = new Settings(config, current.bucket, keyed);
         } else {
             settings = new Settings(config, factory.create(name, null, config), null);
+            if (current.bucket instanceof StripedBucket striped) {
+                retiredStripedPermits.add(striped.permitsHandedOut());
+            }
         }
         events.publish(EventType.RATE_LIMITER_CONFIG_CHANGED, config.toString());
     }
@@ -146,15 +153,13 @@ public final class RateLimiter implements Reconfigurable<RateLimiterConfig> {
      * @return whether a permit was taken (a rejection is counted and published)
      */
     public boolean tryAcquirePermission(Object key) {
-        long result = bucketFor(key).acquire(0);
-        if (result == 0) {
-            onPermitted(0);
+        PermitBucket bucket = bucketFor(key);
+        long result = bucket.acquire(0);
+        if (result >= 0) { // with no wait allowed, 0: a bucket reserves nothing
+            onPermitted(bucket, 0);
             return true;
         }
-        if (result > 0) {
-            bucketFor(key).refund(); // cannot happen with no wait allowed; kept exact all the same
-        }
-        onRejected(Math.max(1, -result));
+        onRejected(-result);
         return false;
     }
 
@@ -172,7 +177,7 @@ public final class RateLimiter implements Reconfigurable<RateLimiterConfig> {
     long acquire(PermitBucket from) {
         long result = from.acquire(settings.maxWaitNanos);
         if (result >= 0) {
-            onPermitted(result);
+            onPermitted(from, result);
             return result;
         }
         throw onRejected(-result);
@@ -196,8 +201,10 @@ public final class RateLimiter implements Reconfigurable<RateLimiterConfig> {
         return buckets.bucket(key);
     }
 
-    private void onPermitted(long waitedNanos) {
-        permitted.increment();
+    private void onPermitted(PermitBucket from, long waitedNanos) {
+        if (!(from instanceof StripedBucket)) {
+            permitted.increment();
+        }
         if (events.isListening(EventType.RATE_LIMITER_PERMITTED)) {
             events.publish(EventType.RATE_LIMITER_PERMITTED, null, null, null,
                     waitedNanos > 0 ? Duration.ofNanos(waitedNanos) : null);
@@ -250,7 +257,8 @@ public final class RateLimiter implements Reconfigurable<RateLimiterConfig> {
 
     /** Permits handed out since creation. */
     public long permittedCalls() {
-        return permitted.sum();
+        long striped = settings.bucket instanceof StripedBucket own ? own.permitsHandedOut() : 0;
+        return permitted.sum() + retiredStripedPermits.sum() + striped;
     }
 
     /** Calls rejected since creation. */
@@ -277,6 +285,7 @@ public final class RateLimiter implements Reconfigurable<RateLimiterConfig> {
             current.keyed = null;
         }
         permitted.reset();
+        retiredStripedPermits.reset();
         rejected.reset();
     }
 

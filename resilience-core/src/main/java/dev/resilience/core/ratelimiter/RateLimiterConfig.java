@@ -12,8 +12,11 @@ import dev.resilience.core.InvalidConfigException;
 /** Immutable, validated settings of a {@link RateLimiter}. Build with {@link #builder()}. */
 public final class RateLimiterConfig {
 
-    /** The most permits per period a limiter hands out (its state packs counts in 24 bits). */
-    public static final int MAX_LIMIT_FOR_PERIOD = 1_000_000;
+    /**
+     * The most permits per period a limiter hands out: a fixed window's state packs its count in 32 bits, room
+     * for the limit and reservations of the next windows.
+     */
+    public static final int MAX_LIMIT_FOR_PERIOD = 1_000_000_000;
 
     private static final RateLimiterConfig DEFAULTS = builder().build();
 

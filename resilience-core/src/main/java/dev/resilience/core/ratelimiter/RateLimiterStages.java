@@ -29,15 +29,34 @@ final class RateLimiterStages implements StageFactory<RateLimiter> {
         return new Async(limiter, inner);
     }
 
-    /** The key of a call that carries one, else {@code null}: one type check on the unkeyed path. */
-    static Object keyOf(Object call) {
-        return call instanceof RateLimitKey keyed ? keyed.rateLimitKey() : null;
+    /**
+     * Finds a call's key. A stage mostly sees calls of one class, which either carries a key or does not; the
+     * last class seen without one is remembered, because on JDK 17 a failed interface check on a lambda's class
+     * rescans its supertypes on every call (JDK-8180450).
+     */
+    static final class Keys {
+
+        /** A class whose calls carry no key; racy on purpose: any thread's answer is right. */
+        private Class<?> unkeyed;
+
+        Object of(Object call) {
+            Class<?> type = call.getClass();
+            if (type == unkeyed) {
+                return null;
+            }
+            if (call instanceof RateLimitKey keyed) {
+                return keyed.rateLimitKey();
+            }
+            unkeyed = type;
+            return null;
+        }
     }
 
     private static final class Sync extends SyncStage {
 
         private final RateLimiter limiter;
         private final SyncStage inner;
+        private final Keys keys = new Keys();
 
         Sync(RateLimiter limiter, SyncStage inner) {
             this.limiter = limiter;
@@ -46,7 +65,7 @@ final class RateLimiterStages implements StageFactory<RateLimiter> {
 
         @Override
         public Object execute(Object call, int kind, Object argument, long startNanos) throws Throwable {
-            PermitBucket bucket = limiter.bucketFor(keyOf(call));
+            PermitBucket bucket = limiter.bucketFor(keys.of(call));
             long wait = limiter.acquire(bucket);
             if (wait == 0) {
                 return inner.execute(call, kind, argument, startNanos);
@@ -74,6 +93,7 @@ final class RateLimiterStages implements StageFactory<RateLimiter> {
 
         private final RateLimiter limiter;
         private final AsyncStage inner;
+        private final Keys keys = new Keys();
 
         Async(RateLimiter limiter, AsyncStage inner) {
             this.limiter = limiter;
@@ -85,7 +105,7 @@ final class RateLimiterStages implements StageFactory<RateLimiter> {
             PermitBucket bucket;
             long wait;
             try {
-                bucket = limiter.bucketFor(keyOf(execution.call()));
+                bucket = limiter.bucketFor(keys.of(execution.call()));
                 wait = limiter.acquire(bucket);
             } catch (RateLimitExceededException rejected) {
                 return CompletableFuture.failedFuture(rejected);

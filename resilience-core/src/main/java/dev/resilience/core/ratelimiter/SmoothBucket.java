@@ -4,24 +4,22 @@ import dev.resilience.core.spi.Clock;
 
 /**
  * A token bucket refilling one permit every {@code period / limit} and holding at most {@code limit}, kept
- * as one number (alone on its cache line): the time at which the bucket would be full again (the generic cell rate algorithm). Taking
- * a permit is one CAS; nothing is allocated.
+ * as one number (alone on its cache line): the time at which the bucket would be full again (the generic cell
+ * rate algorithm). Taking a permit, or a batch of them, is one CAS; nothing is allocated.
  */
-final class SmoothBucket extends PaddedWord implements PermitBucket {
+final class SmoothBucket extends LocalBucket {
 
-    private final Clock clock;
     /** Nanoseconds per permit, rounded up so that no period ever hands out more than the limit. */
     private final long interval;
     /** Nanoseconds an empty bucket takes to fill: interval × limit. */
     private final long capacity;
 
     SmoothBucket(RateLimiterConfig config, Clock clock) {
-        this.clock = clock;
+        super(config, clock);
         long periodNanos = config.limitRefreshPeriod().toNanos();
-        int limit = config.limitForPeriod();
-        this.interval = (periodNanos + limit - 1) / limit;
-        this.capacity = interval * limit;
-        word(clock.nanoTime()); // starts full
+        this.interval = (periodNanos + limit() - 1) / limit();
+        this.capacity = interval * limit();
+        word(now()); // starts full
     }
 
     @Override
@@ -29,7 +27,7 @@ final class SmoothBucket extends PaddedWord implements PermitBucket {
         // The state first, then the clock: a thread paused between the two reads sees a time at least as late as
         // the state it read, never a state that others moved past its stale time (a false refusal).
         long full = word();
-        long now = clock.nanoTime();
+        long now = now();
         boolean fresh = true;
         while (true) {
             long next = Math.max(full, now) + interval;
@@ -38,7 +36,7 @@ final class SmoothBucket extends PaddedWord implements PermitBucket {
                 if (!fresh) {
                     // The time was read before the state others moved on: read both again before refusing.
                     full = word();
-                    now = clock.nanoTime();
+                    now = now();
                     fresh = true;
                     continue;
                 }
@@ -55,23 +53,48 @@ final class SmoothBucket extends PaddedWord implements PermitBucket {
     }
 
     @Override
-    public void refund() {
+    long takeUpTo(long now, long max) {
         while (true) {
             long full = word();
-            if (casWord(full, full - interval)) {
+            long base = Math.max(full, now);
+            long free = (capacity - (base - now)) / interval;
+            if (free <= 0) {
+                return 0;
+            }
+            long taken = Math.min(max, free);
+            if (casWord(full, base + taken * interval)) {
+                return taken;
+            }
+        }
+    }
+
+    /**
+     * Whenever they were taken: a full bucket's state lies in the past, where moving it further back adds
+     * nothing, so permits handed back never fill it beyond its capacity.
+     */
+    @Override
+    void giveBack(long takenAt, long count) {
+        while (true) {
+            long full = word();
+            if (casWord(full, full - count * interval)) {
                 return;
             }
         }
     }
 
     @Override
+    boolean givenBackFreely(long takenAt, long now) {
+        return true;
+    }
+
+    @Override
     public void resetToInitialState() {
-        word(clock.nanoTime());
+        word(now());
     }
 
     @Override
     public long availablePermits() {
-        long used = Math.max(0, word() - clock.nanoTime());
+        long used = Math.max(0, word() - now());
         return Math.max(0, (capacity - used) / interval);
     }
 }

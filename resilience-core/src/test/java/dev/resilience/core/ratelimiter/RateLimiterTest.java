@@ -214,8 +214,8 @@ class RateLimiterTest {
                 .hasMessageContaining("limitRefreshPeriod");
         assertThatThrownBy(() -> RateLimiterConfig.builder().maxWaitDuration(Duration.ofSeconds(-1)).build())
                 .hasMessageContaining("maxWaitDuration");
-        assertThatThrownBy(() -> RateLimiterConfig.builder().limitForPeriod(2_000_000).build())
-                .hasMessageContaining("at most 1000000");
+        assertThatThrownBy(() -> RateLimiterConfig.builder().limitForPeriod(1_000_000_001).build())
+                .hasMessageContaining("at most 1000000000");
         assertThatThrownBy(() -> RateLimiterConfig.builder().expectedInstances(0).build())
                 .hasMessageContaining("expectedInstances");
     }

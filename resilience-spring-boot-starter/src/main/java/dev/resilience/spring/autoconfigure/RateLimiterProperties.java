@@ -12,7 +12,7 @@ public class RateLimiterProperties extends PolicyProperties<RateLimiterPropertie
     /** Settings of one rate limiter config or instance; unset values are inherited. */
     public static class Settings extends PolicySettings {
 
-        /** Permits handed out per limit-refresh-period, at most 1000000. Default 50. */
+        /** Permits handed out per limit-refresh-period, at most 1000000000. Default 50. */
         private Integer limitForPeriod;
 
         /** The period limit-for-period applies to. Default 1s. */

@@ -101,9 +101,9 @@ class RateLimiterPropertiesTest {
 
     @Test
     void aLimitAboveTheMostABucketHoldsStopsStartUp() {
-        runner.withPropertyValues("resilience.ratelimiter.configs.default.limit-for-period=2000000")
-                .run(failsWith("resilience.ratelimiter.configs.default.limit-for-period must be at most 1000000 "
-                        + "(use a shorter period for more), but was 2000000"));
+        runner.withPropertyValues("resilience.ratelimiter.configs.default.limit-for-period=2000000000")
+                .run(failsWith("resilience.ratelimiter.configs.default.limit-for-period must be at most 1000000000 "
+                        + "(use a shorter period for more), but was 2000000000"));
     }
 
     @Test
