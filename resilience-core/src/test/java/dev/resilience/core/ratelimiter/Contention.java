@@ -1,0 +1,45 @@
+package dev.resilience.core.ratelimiter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+/** Many threads asking for permits at once, released together. */
+final class Contention {
+
+    private Contention() {
+    }
+
+    /** How many of {@code threads × attemptsEach} calls of {@code tryTake} answered {@code true}. */
+    static int permitsTaken(int threads, int attemptsEach, BooleanSupplier tryTake) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    int taken = 0;
+                    for (int i = 0; i < attemptsEach; i++) {
+                        if (tryTake.getAsBoolean()) {
+                            taken++;
+                        }
+                    }
+                    return taken;
+                }));
+            }
+            start.countDown();
+            int taken = 0;
+            for (Future<Integer> result : results) {
+                taken += result.get();
+            }
+            return taken;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
