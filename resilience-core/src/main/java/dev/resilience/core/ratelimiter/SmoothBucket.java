@@ -88,6 +88,20 @@ final class SmoothBucket extends LocalBucket {
     }
 
     @Override
+    boolean usableUntil(long now, long until) {
+        return true;
+    }
+
+    /**
+     * No: the bucket drops what it cannot hold when the time moves on, and permits handed back after that were
+     * not there to be dropped; the bucket would then hold up to a batch more than its limit.
+     */
+    @Override
+    boolean handsBackExactly() {
+        return false;
+    }
+
+    @Override
     public void resetToInitialState() {
         word(now());
     }

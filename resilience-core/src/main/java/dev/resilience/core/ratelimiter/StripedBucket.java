@@ -2,6 +2,7 @@ package dev.resilience.core.ratelimiter;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -10,29 +11,33 @@ import java.util.concurrent.atomic.LongAdder;
  * word that every permit changes would move between the cores on every permit; here two threads on two cores
  * mostly change a word each.
  *
- * <p>Exact all the same: a batch is good only for the clock reading it was taken at (the coarse clock's tick,
- * or one instant of a manual clock). Each permit is therefore handed out at the time its batch was taken from
- * the shared bucket, which keeps its limit to the permit; what a stripe has left when the time moves on goes
- * back to the shared bucket (into the window it came from). Before refusing, a caller takes a permit another
- * stripe holds for the current time, so the limiter refuses only when no permit is free anywhere.
+ * <p>Exact all the same. A batch is good only while the time reads as it did when the batch was taken (to the
+ * {@value #UNIT_NANOS} ns, finer than the coarse clock's 10-ms tick, so in practice one reading), and a
+ * fixed-window batch never outlives its window: every permit is handed out at the time its batch was taken
+ * from the shared bucket, which keeps its limit to the permit. What a stripe has left when the time moves on
+ * goes back to the shared bucket (into the window it came from). Before refusing, a caller takes a permit
+ * another stripe holds, so the limiter refuses only when no permit is free anywhere.
  *
- * <p>It counts the permits it hands out itself (per batch), so the limiter does not count each one.
+ * <p>A stripe also counts the permits handed out from it, so the limiter does not count each one; the count it
+ * reports never goes down (a metric's counter) and is exact whenever no call is taking a permit.
  */
 final class StripedBucket implements PermitBucket {
 
-    /** A stripe holds its batch's time in the high 52 bits and the permits left in the low 12. */
-    private static final int TIME_SHIFT = 12;
-    private static final long LEFT_MASK = (1L << TIME_SHIFT) - 1;
+    /** Batches are tagged with the time in units of 2^20 ns (~1 ms): 40 bits of them last 36 years. */
+    static final long UNIT_NANOS = 1L << 20;
+    private static final int UNIT_SHIFT = 20;
+    /** A stripe: its batch's time unit in the high 40 bits, permits handed out from it, permits left (12 each). */
+    private static final int TAG_SHIFT = 24;
+    private static final int COUNT_BITS = 12;
+    private static final long LEFT_MASK = (1L << COUNT_BITS) - 1;
+    private static final long ONE_USED = 1L << COUNT_BITS;
+    private static final long COUNTS_MASK = (1L << TAG_SHIFT) - 1;
     private static final long MAX_BATCH = 1024;
+    /** A tag this many units or more "older" than the caller's time is newer: the caller read its time earlier. */
+    private static final long NEWER = 1L << 39;
     /** Longs per stripe: 128 bytes, so no two stripes share a cache line or its prefetched neighbour. */
     private static final int SPACING = 16;
     private static final VarHandle STRIPE = MethodHandles.arrayElementVarHandle(long[].class);
-    /**
-     * An age (see {@link #age}) of half the 52-bit range or more is a batch taken after the caller read its time:
-     * its time is a little stale. (A stripe left alone for 26 days would be taken for one too; its permits are
-     * then handed out once more, at most one batch.)
-     */
-    private static final long NEWER = 1L << (63 - TIME_SHIFT);
 
     private final LocalBucket shared;
     private final long batch;
@@ -40,8 +45,10 @@ final class StripedBucket implements PermitBucket {
     private final int indexShift;
     /** Stripe {@code i} at index {@code (i + 1) * SPACING}: none shares a line with the array's header. */
     private final long[] words;
-    /** Permits taken from the shared bucket, net of those handed back: handed out, plus what stripes hold. */
-    private final LongAdder taken = new LongAdder();
+    /** Permits handed out by stripes since replaced, and by the shared bucket directly. Only ever added to. */
+    private final LongAdder counted = new LongAdder();
+    /** The highest count reported, so that a report never goes below an earlier one. */
+    private final AtomicLong reported = new AtomicLong();
 
     private StripedBucket(LocalBucket shared, long batch, int stripes) {
         this.shared = shared;
@@ -52,13 +59,21 @@ final class StripedBucket implements PermitBucket {
     }
 
     /**
-     * {@code shared} striped, or as it is when its limit is too small for batches to pay: below 16 permits per
-     * stripe and period, a batch would hold a large share of the limit.
+     * {@code shared} striped, or as it is: a bucket on the precise time (a period under a second) reads the
+     * clock for every permit, which costs more than the contention batches save; below 16 permits per stripe
+     * and period, a batch would hold a large share of the limit; and a bucket that cannot take permits back
+     * exactly ({@link LocalBucket#handsBackExactly()}) would exceed its limit.
      */
     static PermitBucket over(LocalBucket shared) {
         int stripes = Math.min(64, Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 8 - 1));
         long batch = Math.min(MAX_BATCH, shared.limit() / (16L * stripes));
-        return batch < 2 ? shared : new StripedBucket(shared, batch, stripes);
+        return !shared.coarse() || !shared.handsBackExactly() || batch < 2 ? shared
+                : new StripedBucket(shared, batch, stripes);
+    }
+
+    /** A stripe's tag for {@code now}, in place. */
+    private static long tag(long now) {
+        return (now >>> UNIT_SHIFT) << TAG_SHIFT;
     }
 
     @Override
@@ -66,8 +81,8 @@ final class StripedBucket implements PermitBucket {
         long now = shared.now();
         int at = stripeOf(Thread.currentThread());
         long word = (long) STRIPE.getVolatile(words, at);
-        if ((word & ~LEFT_MASK) == now << TIME_SHIFT && (word & LEFT_MASK) != 0
-                && STRIPE.compareAndSet(words, at, word, word - 1)) {
+        if ((word & ~COUNTS_MASK) == tag(now) && (word & LEFT_MASK) != 0
+                && STRIPE.compareAndSet(words, at, word, word + ONE_USED - 1)) {
             return 0;
         }
         return refill(at, now, maxWaitNanos);
@@ -81,11 +96,11 @@ final class StripedBucket implements PermitBucket {
 
     /** The caller's stripe had nothing for {@code now}: a new batch, another stripe's permit, or the shared bucket's answer. */
     private long refill(int at, long now, long maxWaitNanos) {
-        long count = shared.takeUpTo(now, batch);
+        long unitEnd = ((now >>> UNIT_SHIFT) + 1) << UNIT_SHIFT;
+        long count = shared.takeUpTo(now, shared.usableUntil(now, unitEnd) ? batch : 1);
         if (count > 0) {
-            taken.add(count);
-            if (count > 1) {
-                deposit(at, now, count - 1);
+            if (count == 1 || !deposit(at, now, count - 1)) {
+                counted.increment();
             }
             return 0;
         }
@@ -97,77 +112,82 @@ final class StripedBucket implements PermitBucket {
         // Permits handed back by the stripes just visited are free in the shared bucket again.
         long result = shared.acquire(maxWaitNanos);
         if (result >= 0) {
-            taken.increment();
+            counted.increment();
         }
         return result;
     }
 
     /**
-     * Takes a permit the stripe holds for {@code now} (or for a later time, when {@code now} is a little stale);
-     * hands back what it holds for an earlier time.
+     * Takes a permit the stripe holds for {@code now} (or for a later time: {@code now} was read a little before
+     * the stripe's batch was taken); hands back what it holds for an earlier time.
      */
     private boolean takeOneFrom(int at, long now) {
         while (true) {
             long word = (long) STRIPE.getVolatile(words, at);
-            long left = word & LEFT_MASK;
-            if (left == 0) {
+            if ((word & LEFT_MASK) == 0) {
                 return false;
             }
             long age = age(word, now);
             if (age == 0 || age >= NEWER) {
-                if (STRIPE.compareAndSet(words, at, word, word - 1)) {
+                if (STRIPE.compareAndSet(words, at, word, word + ONE_USED - 1)) {
                     return true;
                 }
-            } else if (STRIPE.compareAndSet(words, at, word, word & ~LEFT_MASK)) {
-                handBack(now - age, left);
+            } else if (STRIPE.compareAndSet(words, at, word, 0L)) {
+                retired(word, now, age);
                 return false;
             }
         }
     }
 
-    /** Puts {@code count} permits taken at {@code now} into the stripe, handing back what it held for an earlier time. */
-    private void deposit(int at, long now, long count) {
-        long stamp = now << TIME_SHIFT;
+    /**
+     * Puts {@code count} permits taken at {@code now} into the stripe, with one more counted as handed out (the
+     * caller's), handing back what it held for an earlier time.
+     *
+     * @return whether they went in; if not, they went back to the shared bucket and the caller's permit is not
+     *         counted yet
+     */
+    private boolean deposit(int at, long now, long count) {
+        long tag = tag(now);
         while (true) {
             long word = (long) STRIPE.getVolatile(words, at);
-            long left = word & LEFT_MASK;
-            if ((word & ~LEFT_MASK) == stamp || left == 0) {
-                long sum = ((word & ~LEFT_MASK) == stamp ? left : 0) + count;
-                if (sum > LEFT_MASK) { // many threads on one stripe at once: keep what fits
-                    handBack(now, count);
-                    return;
-                }
-                if (STRIPE.compareAndSet(words, at, word, stamp | sum)) {
-                    return;
-                }
-                continue;
-            }
             long age = age(word, now);
-            if (age >= NEWER) { // the stripe's batch is newer than this caller's time
-                handBack(now, count);
-                return;
-            }
-            if (STRIPE.compareAndSet(words, at, word, stamp | count)) {
-                handBack(now - age, left);
-                return;
+            if (age == 0) {
+                long used = ((word >>> COUNT_BITS) & LEFT_MASK) + 1;
+                long left = (word & LEFT_MASK) + count;
+                if (used + left > LEFT_MASK) { // many threads on one stripe at once: keep what fits
+                    shared.giveBack(now, count);
+                    return false;
+                }
+                if (STRIPE.compareAndSet(words, at, word, tag | used << COUNT_BITS | left)) {
+                    return true;
+                }
+            } else if (age >= NEWER && (word & COUNTS_MASK) != 0) { // a newer batch than the caller's
+                shared.giveBack(now, count);
+                return false;
+            } else if (STRIPE.compareAndSet(words, at, word, tag | ONE_USED | count)) {
+                retired(word, now, age);
+                return true;
             }
         }
     }
 
-    /** How long before {@code now} the stripe's batch was taken, from the 52 bits of its time the stripe keeps. */
+    /** How many time units before {@code now} the stripe's batch was taken. */
     private static long age(long word, long now) {
-        return ((now << TIME_SHIFT) - (word & ~LEFT_MASK)) >>> TIME_SHIFT;
+        return (tag(now) - (word & ~COUNTS_MASK)) >>> TAG_SHIFT;
     }
 
-    private void handBack(long takenAt, long count) {
-        taken.add(-count);
-        shared.giveBack(takenAt, count);
+    /** A stripe's batch, {@code age} units old, was replaced: its count is kept, its permits left go back. */
+    private void retired(long word, long now, long age) {
+        counted.add((word >>> COUNT_BITS) & LEFT_MASK);
+        long left = word & LEFT_MASK;
+        if (left != 0) {
+            shared.giveBack(((now >>> UNIT_SHIFT) - age) << UNIT_SHIFT, left);
+        }
     }
 
     @Override
     public void refund() {
-        taken.decrement();
-        shared.refund();
+        shared.refund(); // counted when reserved, as the limiter counts a reservation
     }
 
     /** The shared bucket's, with what the stripes hold for now or will hand back to it. */
@@ -178,20 +198,27 @@ final class StripedBucket implements PermitBucket {
         for (int i = SPACING; i < words.length; i += SPACING) {
             long word = (long) STRIPE.getVolatile(words, i);
             long age = age(word, now);
-            if (age >= NEWER || shared.givenBackFreely(now - age, now)) {
+            long takenAt = ((now >>> UNIT_SHIFT) - age) << UNIT_SHIFT;
+            if (age >= NEWER || shared.givenBackFreely(takenAt, now)) {
                 held += word & LEFT_MASK;
             }
         }
         return Math.min(shared.limit(), shared.availablePermits() + held);
     }
 
-    /** Permits handed out since creation (or the last reset); exact when no call is taking one. */
+    /**
+     * Permits handed out since creation (or the last reset): never less than an earlier answer, and exact when
+     * no call is taking a permit.
+     */
     long permitsHandedOut() {
-        long held = 0;
+        // The total first, then the stripes: a batch retired in between is missed (counted low for a moment),
+        // never counted twice.
+        long count = counted.sum();
         for (int i = SPACING; i < words.length; i += SPACING) {
-            held += (long) STRIPE.getVolatile(words, i) & LEFT_MASK;
+            count += ((long) STRIPE.getVolatile(words, i) >>> COUNT_BITS) & LEFT_MASK;
         }
-        return taken.sum() - held;
+        long highest = count;
+        return reported.accumulateAndGet(highest, Math::max);
     }
 
     @Override
@@ -199,7 +226,8 @@ final class StripedBucket implements PermitBucket {
         for (int i = SPACING; i < words.length; i += SPACING) {
             STRIPE.setVolatile(words, i, 0L);
         }
-        taken.reset();
+        counted.reset();
+        reported.set(0);
         shared.resetToInitialState();
     }
 
