@@ -26,7 +26,10 @@ final class StripedBucket implements PermitBucket {
     /** Batches are tagged with the time in units of 2^20 ns (~1 ms): 40 bits of them last 36 years. */
     static final long UNIT_NANOS = 1L << 20;
     private static final int UNIT_SHIFT = 20;
-    /** A stripe: its batch's time unit in the high 40 bits, permits handed out from it, permits left (12 each). */
+    /**
+     * A stripe: its batch's time unit in the high 40 bits, then the permits handed out from it since its last
+     * refill and the permits left (12 bits each: a batch and a refill's at most).
+     */
     private static final int TAG_SHIFT = 24;
     private static final int COUNT_BITS = 12;
     private static final long LEFT_MASK = (1L << COUNT_BITS) - 1;
@@ -152,13 +155,14 @@ final class StripedBucket implements PermitBucket {
             long word = (long) STRIPE.getVolatile(words, at);
             long age = age(word, now);
             if (age == 0) {
-                long used = ((word >>> COUNT_BITS) & LEFT_MASK) + 1;
+                // The same time: the permits left stay, the count moves to the total (a stripe counts at most 4,095).
                 long left = (word & LEFT_MASK) + count;
-                if (used + left > LEFT_MASK) { // many threads on one stripe at once: keep what fits
+                if (left >= LEFT_MASK) { // many threads on one stripe at once: keep what fits
                     shared.giveBack(now, count);
                     return false;
                 }
-                if (STRIPE.compareAndSet(words, at, word, tag | used << COUNT_BITS | left)) {
+                if (STRIPE.compareAndSet(words, at, word, tag | ONE_USED | left)) {
+                    counted.add((word >>> COUNT_BITS) & LEFT_MASK);
                     return true;
                 }
             } else if (age >= NEWER && (word & COUNTS_MASK) != 0) { // a newer batch than the caller's
@@ -193,6 +197,11 @@ final class StripedBucket implements PermitBucket {
     /** The shared bucket's, with what the stripes hold for now or will hand back to it. */
     @Override
     public long availablePermits() {
+        return Math.min(shared.limit(), shared.availablePermits() + heldByStripes());
+    }
+
+    /** Permits the stripes hold that are usable now or go back to the shared bucket when handed back. */
+    long heldByStripes() {
         long now = shared.now();
         long held = 0;
         for (int i = SPACING; i < words.length; i += SPACING) {
@@ -203,7 +212,7 @@ final class StripedBucket implements PermitBucket {
                 held += word & LEFT_MASK;
             }
         }
-        return Math.min(shared.limit(), shared.availablePermits() + held);
+        return held;
     }
 
     /**

@@ -75,6 +75,16 @@ class StripedBucketTest {
     }
 
     @Test
+    void aThreadKeepsTakingFromItsStripeBatchAfterBatch() {
+        StripedBucket bucket = striped(RateLimiterType.FIXED_WINDOW, 1_000_000_000);
+
+        assertThat(take(bucket, 10_000)).isEqualTo(10_000);
+        assertThat(bucket.heldByStripes()).as("ten batches of 1,024 taken, the last one's rest held")
+                .isEqualTo(10 * 1024 - 10_000);
+        assertThat(bucket.permitsHandedOut()).isEqualTo(10_000);
+    }
+
+    @Test
     void eightThreadsGetExactlyTheLimitAtOneInstant() throws Exception {
         StripedBucket bucket = striped(RateLimiterType.FIXED_WINDOW, 100_000);
         assertThat(Contention.permitsTaken(8, 25_000, () -> bucket.acquire(0) == 0)).as("to the permit")
