@@ -7,15 +7,15 @@ import java.lang.invoke.VarHandle;
  * An adaptive bulkhead's limit, found from measured latency: TCP Vegas's rule, applied to averages over windows
  * of samples rather than to single calls.
  *
- * <p>The downstream's queue is estimated as {@code limit × (1 − baseline / latency)}: with the latency at its
- * long-run minimum (the baseline) nothing queues, and every call beyond what the downstream serves at once
- * adds its share of latency. The limit grows by {@code log10(limit)} per window while the estimate is below
- * {@code alpha × log10(limit)} (and the bulkhead was busy: a rejection since the last window, or at least half
- * the limit inside as the window closes; an idle bulkhead learns nothing about the downstream's room), shrinks by at least as much, or by half the excess, while it is above {@code beta
- * × log10(limit)}, and is multiplied by {@code backoffRatio} when a window saw the downstream overloaded (a
- * timeout, a rejection). A window holds about one round of calls ({@code limit / SAMPLE_EVERY} samples, at least
- * {@link #MIN_WINDOW}), and only calls admitted since the limit last moved are samples: the limit moves at most
- * about once per round trip, each time on what the limit in force did, as Vegas's window does.
+ * <p>The downstream's queue is estimated as {@code limit × (1 − baseline / latency)}: with the latency at its long-run
+ * minimum (the baseline) nothing queues, and every call beyond what the downstream serves at once adds its share of
+ * latency. The limit grows by {@code log10(limit)} per window while the estimate is below {@code alpha × log10(limit)}
+ * (and the bulkhead was busy: a rejection since the last window, or at least half the limit inside as the window
+ * closes; an idle bulkhead learns nothing about the downstream's room), shrinks by at least as much, or by half the
+ * excess, while it is above {@code beta × log10(limit)}, and is multiplied by {@code backoffRatio} when a window saw
+ * the downstream overloaded (a timeout, a rejection). A window holds about one round of calls ({@code limit /
+ * SAMPLE_EVERY} samples, at least {@link #MIN_WINDOW}), and only calls admitted since the limit last moved are samples:
+ * the limit moves at most about once per round trip, each time on what the limit in force did, as Vegas's window does.
  *
  * <p>The baseline is the lowest window average (an average is steady where single latencies are noisy) seen in
  * this and the previous {@code baselineWindow}: a downstream that became slower for good becomes the new normal
@@ -38,7 +38,8 @@ final class AdaptiveLimit {
     private final double beta;
     private final double backoffRatio;
     private final long baselineWindowNanos;
-    private final Bulkhead bulkhead;
+    /** Asked, as a window closes, whether the bulkhead was {@link AdaptiveFeedback#busy busy}. */
+    private final AdaptiveFeedback feedback;
 
     /** Written by the thread closing a window only (windows close one after another). */
     private double limit;
@@ -51,9 +52,9 @@ final class AdaptiveLimit {
     private volatile long movedAt;
     private volatile boolean moved;
 
-    /** @param bulkhead the bulkhead it limits: asked, as a window closes, whether it was {@link Bulkhead#busy busy} */
-    AdaptiveLimit(BulkheadConfig config, int startLimit, Bulkhead bulkhead) {
-        this.bulkhead = bulkhead;
+    /** @param feedback the bulkhead's: says, as a window closes, whether the bulkhead was busy */
+    AdaptiveLimit(BulkheadConfig config, int startLimit, AdaptiveFeedback feedback) {
+        this.feedback = feedback;
         this.min = config.minConcurrentCalls();
         this.max = config.maxConcurrentCalls();
         this.alpha = config.alpha();
@@ -122,7 +123,7 @@ final class AdaptiveLimit {
             double queue = limit * (1 - baseline / latency);
             double step = Math.max(1, Math.log10(limit));
             if (queue < alpha * step) {
-                if (bulkhead.busy((int) limit)) {
+                if (feedback.busy((int) limit)) {
                     next = limit + step;
                 }
             } else if (queue > beta * step) {

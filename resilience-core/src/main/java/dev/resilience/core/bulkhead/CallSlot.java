@@ -3,6 +3,9 @@ package dev.resilience.core.bulkhead;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import dev.resilience.core.event.EventPublisher;
+import dev.resilience.core.event.EventType;
+
 /**
  * One preallocated place in a bulkhead's live view of its calls, and the permit handed to the call using it.
  * Recording a call allocates nothing and costs one CAS (the claim) plus plain and release stores.
@@ -50,7 +53,11 @@ final class CallSlot implements Bulkhead.Permit {
     private static final int RETIRED = 3;
     private static final int NEXT_GENERATION = PHASE + 1;
 
-    private final Bulkhead bulkhead;
+    /**
+     * The slots this one is among: what a call leaving reads (the layout, the retirements owed) and tells (the
+     * events, the adaptive feedback). One reference, so that leaving loads no more than it did from the bulkhead.
+     */
+    private final SlotTable table;
     @SuppressWarnings("unused") // accessed through STAMP
     private volatile int stamp;
     /** The stamp of the occupancy marked as timed out; never matches a free or changing slot. */
@@ -72,8 +79,8 @@ final class CallSlot implements Bulkhead.Permit {
 
     static final long NOT_SAMPLED = Long.MIN_VALUE;
 
-    CallSlot(Bulkhead bulkhead, boolean retired) {
-        this.bulkhead = bulkhead;
+    CallSlot(SlotTable table, boolean retired) {
+        this.table = table;
         this.sampleStart = NOT_SAMPLED;
         if (retired) {
             STAMP.setRelease(this, RETIRED);
@@ -145,15 +152,16 @@ final class CallSlot implements Bulkhead.Permit {
         if ((occupied & PHASE) != OCCUPIED) {
             return; // released already: freeing the slot twice could let two calls into it
         }
-        bulkhead.exited(call);
-        Bulkhead.Layout layout = bulkhead.layout();
-        if (layout.limiter != null) {
-            bulkhead.measure(this, occupied, failure, layout.limiter);
+        exited();
+        SlotLayout layout = table.layout();
+        AdaptiveLimit limiter = layout.limiter;
+        if (limiter != null) {
+            table.feedback().measure(this, occupied, failure, limiter);
         }
-        if (bulkhead.owesRetirement() && bulkhead.takeRetirement()) {
+        if (table.owesRetirement() && table.takeRetirement()) {
             STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION + RETIRED);
             WaitQueue waiting = layout.queue;
-            if (waiting != null && !waiting.isEmpty() && !bulkhead.owesRetirement()) {
+            if (waiting != null && !waiting.isEmpty() && !table.owesRetirement()) {
                 waiting.grantFree(); // the last retirement paid: a slot freed as the shrink began may be free
             }
             return;
@@ -164,6 +172,17 @@ final class CallSlot implements Bulkhead.Permit {
             return;
         }
         STAMP.setRelease(this, occupied - OCCUPIED + NEXT_GENERATION); // free
+    }
+
+    /**
+     * Published while the call still holds its permit, so that no call can enter in its place before
+     * listeners hear that it left: the events never show more than {@code maxConcurrentCalls} inside.
+     */
+    private void exited() {
+        EventPublisher events = table.events();
+        if (events.isListening(EventType.BULKHEAD_EXITED)) {
+            events.publish(EventType.BULKHEAD_EXITED, call);
+        }
     }
 
     /** Whether the call inside was marked as timed out; {@code occupied} is the stamp its holder read. */
