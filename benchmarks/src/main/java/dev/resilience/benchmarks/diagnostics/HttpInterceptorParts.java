@@ -16,9 +16,12 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.InterceptingClientHttpRequestFactory;
 
 import dev.resilience.benchmarks.BenchmarkDefaults;
 import dev.resilience.benchmarks.RestClientInMemory;
@@ -116,14 +119,21 @@ public class HttpInterceptorParts extends BenchmarkDefaults {
         ClientHttpRequestInterceptor named;
         ClientHttpRequestInterceptor passThrough = new RestClients.PassThrough();
         ResiliencePipeline pipeline;
+        RestClientInMemory.Memory memory = new RestClientInMemory.Memory();
+        ClientHttpRequestFactory interceptingNone;
+        ClientHttpRequestFactory interceptingPassThrough;
+        ClientHttpRequestFactory interceptingOurs;
         HttpRequest request = new Request(URI_);
         byte[] body = new byte[0];
 
         @Setup(Level.Trial)
         public void start() throws IOException {
-            ours = new RestClients.Ours(new RestClientInMemory.Memory(), true);
+            ours = new RestClients.Ours(memory, true);
             ResilienceHttpClients clients = ours.context.getBean(ResilienceHttpClients.class);
             byHost = clients.interceptor();
+            interceptingNone = new InterceptingClientHttpRequestFactory(memory, List.of());
+            interceptingPassThrough = new InterceptingClientHttpRequestFactory(memory, List.of(passThrough));
+            interceptingOurs = new InterceptingClientHttpRequestFactory(memory, List.of(byHost));
             named = clients.interceptor(RestClients.CLIENT);
             String name = RestClients.CLIENT;
             pipeline = ours.context.getBean(MethodPipelineFactory.class).pipelineBuilder("HTTP " + name)
@@ -159,6 +169,39 @@ public class HttpInterceptorParts extends BenchmarkDefaults {
     @Benchmark
     public ClientHttpResponse oursNamed(Parts parts) throws IOException {
         return parts.named.intercept(parts.request, parts.body, ANSWER);
+    }
+
+    /**
+     * Spring's intercepting layer alone, without RestClient: a GET created, given an Accept header and executed
+     * on the in-memory factory itself ({@code requestPlain}), through an intercepting factory with no
+     * interceptor, with the pass-through one, and with ours by host.
+     */
+    @Benchmark
+    public ClientHttpResponse requestPlain(Parts parts) throws IOException {
+        return send(parts.memory);
+    }
+
+    @Benchmark
+    public ClientHttpResponse requestInterceptingNone(Parts parts) throws IOException {
+        return send(parts.interceptingNone);
+    }
+
+    @Benchmark
+    public ClientHttpResponse requestInterceptingPassThrough(Parts parts) throws IOException {
+        return send(parts.interceptingPassThrough);
+    }
+
+    @Benchmark
+    public ClientHttpResponse requestInterceptingOurs(Parts parts) throws IOException {
+        return send(parts.interceptingOurs);
+    }
+
+    private static final List<MediaType> ACCEPT = List.of(MediaType.TEXT_PLAIN, MediaType.ALL);
+
+    private static ClientHttpResponse send(ClientHttpRequestFactory factory) throws IOException {
+        ClientHttpRequest request = factory.createRequest(URI_, HttpMethod.GET);
+        request.getHeaders().setAccept(ACCEPT);
+        return request.execute();
     }
 
     /** The four policies alone, around the same step. */
