@@ -10,6 +10,8 @@ import java.util.Map;
  */
 final class HostClients {
 
+    private static final HostClients NONE = new HostClients(new int[0], new ProtectedHttpClient[0], null);
+
     private final int[] ports;
     private final ProtectedHttpClient[] clients;
     /** The client of the plain {@code host} entry, for the other ports; {@code null} if none. */
@@ -21,16 +23,14 @@ final class HostClients {
         this.anyPort = anyPort;
     }
 
-    /**
-     * Groups checked, lower-case {@code host} and {@code host:port} entries (each named once) by host.
-     */
+    /** Groups checked, lower-case {@code host} and {@code host:port} entries (each named once) by host. */
     static Map<String, HostClients> byHost(Map<String, ProtectedHttpClient> byAuthority) {
         Map<String, HostClients> byHost = new HashMap<>();
         byAuthority.forEach((authority, client) -> {
             int colon = authority.lastIndexOf(':');
             boolean hasPort = colon > authority.lastIndexOf(']'); // an IPv6 host is in brackets
             String host = hasPort ? authority.substring(0, colon) : authority;
-            HostClients known = byHost.getOrDefault(host, new HostClients(new int[0], new ProtectedHttpClient[0], null));
+            HostClients known = byHost.getOrDefault(host, NONE);
             byHost.put(host, hasPort ? known.with(Integer.parseInt(authority.substring(colon + 1)), client)
                     : new HostClients(known.ports, known.clients, client));
         });
