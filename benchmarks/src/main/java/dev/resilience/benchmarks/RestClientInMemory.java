@@ -37,7 +37,7 @@ public class RestClientInMemory extends BenchmarkDefaults {
     @State(Scope.Benchmark)
     public static class Memory implements RestClients.Transport, ClientHttpRequestFactory {
 
-        static final String AUTHORITY = "inventory.internal:8080";
+        public static final String AUTHORITY = "inventory.internal:8080";
         static final HttpHeaders RESPONSE_HEADERS;
 
         static {

@@ -32,12 +32,13 @@ import io.github.resilience4j.decorators.Decorators;
 
 /**
  * What scenario 11's two transports ({@link RestClientLoopback}, {@link RestClientInMemory}) share: the call,
- * the clients each method measures, and the set-up checks that prove each client is what it claims.
+ * the clients each method measures, and the set-up checks that prove each client is what it claims. Public
+ * for the diagnostics, which take ours' parts apart.
  */
-final class RestClients {
+public final class RestClients {
 
     /** The name of our HTTP client, and of its policy instances. */
-    static final String CLIENT = "bench";
+    public static final String CLIENT = "bench";
     static final String PATH = "/stock";
     static final byte[] BODY = Workload.RESULT.getBytes(StandardCharsets.US_ASCII);
     /** How long the slow answer of the set-up checks takes: beyond the timeout (Peers.TIMEOUT, 1 s). */
@@ -92,7 +93,7 @@ final class RestClients {
     static final Answer OK = new Answer(200, 0);
 
     /** Where requests go. */
-    interface Transport {
+    public interface Transport {
 
         /** A builder of the measured client: the transport's request factory and base URL, nothing else. */
         RestClient.Builder builder();
@@ -115,7 +116,7 @@ final class RestClients {
     }
 
     /** A pass-through interceptor: it runs the probe of the set-up check (null while measuring), then proceeds. */
-    static final class PassThrough implements ClientHttpRequestInterceptor {
+    public static final class PassThrough implements ClientHttpRequestInterceptor {
 
         Runnable probe;
 
@@ -184,12 +185,12 @@ final class RestClients {
      * host ({@code ResilienceHttpClients.interceptor()}), from a minimal application context with the HTTP
      * client {@code bench} for the transport's authority, {@code policies} and Peers' settings.
      */
-    static final class Ours implements AutoCloseable {
+    public static final class Ours implements AutoCloseable {
 
-        final ConfigurableApplicationContext context;
-        final RestClient client;
+        public final ConfigurableApplicationContext context;
+        public final RestClient client;
 
-        Ours(Transport transport, boolean withTimeout) {
+        public Ours(Transport transport, boolean withTimeout) {
             String policies = withTimeout ? "retry,circuitbreaker,timeout,bulkhead" : "retry,circuitbreaker,bulkhead";
             String prefix = "resilience.http.clients." + CLIENT;
             context = new SpringApplicationBuilder(OursApplication.class)

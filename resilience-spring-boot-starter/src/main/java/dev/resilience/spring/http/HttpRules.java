@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.springframework.http.HttpHeaders;
+
 import dev.resilience.core.spi.Clock;
 import dev.resilience.spring.autoconfigure.HttpClientsProperties;
 import dev.resilience.spring.autoconfigure.InvalidResilienceConfigException;
@@ -47,9 +49,12 @@ final class HttpRules {
         return status >= 0 && failureStatuses.get(status);
     }
 
-    /** Whether a request may be sent again: an idempotent method, or allowed, or an Idempotency-Key. */
-    boolean mayRetry(String method, boolean hasIdempotencyKey) {
-        return retryNonIdempotent || hasIdempotencyKey || idempotentMethods.contains(method);
+    /**
+     * Whether a request may be sent again: an idempotent method, or allowed, or an Idempotency-Key. The header is
+     * looked up last, only for a request the method alone does not allow (a lookup lower-cases its name).
+     */
+    boolean mayRetry(String method, HttpHeaders headers) {
+        return retryNonIdempotent || idempotentMethods.contains(method) || headers.containsHeader(IDEMPOTENCY_KEY);
     }
 
     /**

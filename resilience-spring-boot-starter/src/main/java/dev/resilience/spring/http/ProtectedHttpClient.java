@@ -3,6 +3,8 @@ package dev.resilience.spring.http;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import org.springframework.http.HttpHeaders;
+
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.chaos.Chaos;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
@@ -73,8 +75,8 @@ final class ProtectedHttpClient {
     }
 
     /** The pipeline for a request with {@code method}: without the retry when it may not be sent again. */
-    ResiliencePipeline pipelineFor(String method, boolean hasIdempotencyKey) {
-        return rules.mayRetry(method, hasIdempotencyKey) ? retrying : once;
+    ResiliencePipeline pipelineFor(String method, HttpHeaders headers) {
+        return rules.mayRetry(method, headers) ? retrying : once;
     }
 
     /** How requests through {@code pipeline} (one of this client's) are observed; {@code null}: they are not. */

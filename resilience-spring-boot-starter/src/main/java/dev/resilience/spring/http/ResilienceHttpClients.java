@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -29,14 +30,14 @@ public final class ResilienceHttpClients {
     private static final Pattern AUTHORITY = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(:\\d{1,5})?");
 
     private final Map<String, ProtectedHttpClient> byName;
-    /** {@code host:port} and plain {@code host} keys, lower case. */
-    private final Map<String, ProtectedHttpClient> byAuthority;
-    private final ResilienceRequestInterceptor byHost;
+    /** Lower-case host: the clients its {@code hosts} entries name, by port. */
+    private final Map<String, HostClients> byHost;
+    private final ResilienceRequestInterceptor byHostInterceptor;
 
-    ResilienceHttpClients(Map<String, ProtectedHttpClient> byName, Map<String, ProtectedHttpClient> byAuthority) {
+    ResilienceHttpClients(Map<String, ProtectedHttpClient> byName, Map<String, HostClients> byHost) {
         this.byName = byName;
-        this.byAuthority = byAuthority;
-        this.byHost = new ResilienceRequestInterceptor(this, null);
+        this.byHost = byHost;
+        this.byHostInterceptor = new ResilienceRequestInterceptor(this, null);
     }
 
     /**
@@ -68,7 +69,7 @@ public final class ResilienceHttpClients {
                 }
             }
         });
-        return new ResilienceHttpClients(Map.copyOf(byName), Map.copyOf(byAuthority));
+        return new ResilienceHttpClients(Map.copyOf(byName), HostClients.byHost(byAuthority));
     }
 
     static ResilienceHttpClients create(HttpClientsProperties properties, ProtectedHttpClient.Registries registries,
@@ -76,13 +77,16 @@ public final class ResilienceHttpClients {
         return create(properties, registries, pipelines, pipelines.clock());
     }
 
+    /** The entry as {@code host} or {@code host:port}, lower case, the port as a number (8080 for 08080). */
     private static String authority(String property, String entry) {
         String trimmed = entry == null ? "" : entry.trim();
-        if (!AUTHORITY.matcher(trimmed).matches()) {
+        Matcher matcher = AUTHORITY.matcher(trimmed);
+        if (!matcher.matches()) {
             throw new InvalidResilienceConfigException(property, "must be a host or host:port such as "
                     + "inventory.internal:8443 (no scheme, no path), but was '" + entry + "'");
         }
-        return trimmed.toLowerCase(Locale.ROOT);
+        String host = matcher.group(1).toLowerCase(Locale.ROOT);
+        return matcher.group(2) == null ? host : host + ":" + Integer.parseInt(matcher.group(2).substring(1));
     }
 
     /** The names of the configured clients. */
@@ -90,9 +94,18 @@ public final class ResilienceHttpClients {
         return byName.keySet();
     }
 
+    /**
+     * Whether some client names {@code hosts}: without any, the interceptor by host lets every request pass, and
+     * Boot's builders are left without it (any interceptor costs a {@code RestClient} Spring's intercepting
+     * request).
+     */
+    boolean hasHosts() {
+        return !byHost.isEmpty();
+    }
+
     /** An interceptor protecting each request with the client whose {@code hosts} name its host. */
     public ClientHttpRequestInterceptor interceptor() {
-        return byHost;
+        return byHostInterceptor;
     }
 
     /**
@@ -120,16 +133,19 @@ public final class ResilienceHttpClients {
 
     /** The client protecting requests to {@code uri}, or {@code null}: such requests pass untouched. */
     ProtectedHttpClient forUri(URI uri) {
-        if (byAuthority.isEmpty()) {
+        if (byHost.isEmpty()) {
             return null;
         }
         String host = uri.getHost();
         if (host == null) {
             return null;
         }
-        host = host.toLowerCase(Locale.ROOT);
+        // Per request: no key is built (toLowerCase returns the host itself when it is lower case already).
+        HostClients clients = byHost.get(host.toLowerCase(Locale.ROOT));
+        if (clients == null) {
+            return null;
+        }
         int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-        ProtectedHttpClient client = byAuthority.get(host + ":" + port);
-        return client != null ? client : byAuthority.get(host);
+        return clients.forPort(port);
     }
 }

@@ -51,14 +51,27 @@ public class ResilienceHttpClientsAutoConfiguration {
     @ConditionalOnClass(RestClientCustomizer.class)
     static class RestClients {
 
+        /**
+         * Adds the interceptor by host only when some client names hosts: any interceptor, even one that lets every
+         * request pass, costs each request Spring's intercepting request (and touching the builder's interceptor
+         * list is enough for a {@code RestClient} to build one).
+         */
         @Bean
         RestClientCustomizer resilienceRestClientCustomizer(ResilienceHttpClients clients) {
-            return builder -> builder.requestInterceptors(interceptors -> addFirst(interceptors, clients.interceptor()));
+            return builder -> {
+                if (clients.hasHosts()) {
+                    builder.requestInterceptors(interceptors -> addFirst(interceptors, clients.interceptor()));
+                }
+            };
         }
 
         @Bean
         RestTemplateCustomizer resilienceRestTemplateCustomizer(ResilienceHttpClients clients) {
-            return restTemplate -> addFirst(restTemplate.getInterceptors(), clients.interceptor());
+            return restTemplate -> {
+                if (clients.hasHosts()) {
+                    addFirst(restTemplate.getInterceptors(), clients.interceptor());
+                }
+            };
         }
 
         /** A group named like a client gets that client for all its requests, in place of the host one. */
@@ -121,13 +134,19 @@ public class ResilienceHttpClientsAutoConfiguration {
             return new ResilienceWebClientFilters(clients);
         }
 
+        /** As for RestClient: the filter by host only when some client names hosts. */
         @Bean
-        WebClientCustomizer resilienceWebClientCustomizer(ResilienceWebClientFilters filters) {
-            return builder -> builder.filters(list -> {
-                if (list.stream().noneMatch(ResilienceWebClientFilters.Filter.class::isInstance)) {
-                    list.add(0, filters.filter());
+        WebClientCustomizer resilienceWebClientCustomizer(ResilienceHttpClients clients,
+                ResilienceWebClientFilters filters) {
+            return builder -> {
+                if (clients.hasHosts()) {
+                    builder.filters(list -> {
+                        if (list.stream().noneMatch(ResilienceWebClientFilters.Filter.class::isInstance)) {
+                            list.add(0, filters.filter());
+                        }
+                    });
                 }
-            });
+            };
         }
 
         @Bean

@@ -102,8 +102,7 @@ public final class ResilienceWebClientFilters {
                 return next.exchange(request);
             }
             Operators pair = operators.get(client);
-            boolean mayRetry = client.rules.mayRetry(request.method().name(),
-                    request.headers().containsHeader(HttpRules.IDEMPOTENCY_KEY));
+            boolean mayRetry = client.rules.mayRetry(request.method().name(), request.headers());
             ResilienceOperator<ClientResponse> operator = mayRetry ? pair.retrying() : pair.once();
             Mono<ClientResponse> exchange = Mono.defer(() -> next.exchange(request))
                     .flatMap(response -> classify(client, response, false));

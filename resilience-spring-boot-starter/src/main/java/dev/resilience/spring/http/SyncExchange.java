@@ -45,8 +45,7 @@ final class SyncExchange {
 
     static ClientHttpResponse execute(ProtectedHttpClient client, HttpRequest request, byte[] body,
             ClientHttpRequestExecution execution) throws IOException {
-        ResiliencePipeline pipeline = client.pipelineFor(request.getMethod().name(),
-                request.getHeaders().containsHeader(HttpRules.IDEMPOTENCY_KEY));
+        ResiliencePipeline pipeline = client.pipelineFor(request.getMethod().name(), request.getHeaders());
         SyncExchange exchange = new SyncExchange(client, request, body, execution);
         ObservedCalls observed = client.observed(pipeline);
         if (observed != null) {

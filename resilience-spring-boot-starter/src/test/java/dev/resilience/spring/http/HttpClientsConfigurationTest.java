@@ -3,10 +3,16 @@ package dev.resilience.spring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.resilience.core.bulkhead.BulkheadRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreakerRegistry;
@@ -41,6 +47,72 @@ class HttpClientsConfigurationTest {
                             .hasMessage("resilience.http.clients.pricing.hosts[0] names shared.internal:80, which "
                                     + "resilience.http.clients.inventory.hosts names too: a host belongs to one "
                                     + "client");
+                });
+    }
+
+    @Test
+    void aPortWrittenWithLeadingZerosIsThePortItNames() {
+        HttpClientsTestSupport.runner().withPropertyValues(
+                "resilience.http.clients.inventory.hosts[0]=shared.internal:8080",
+                "resilience.http.clients.pricing.hosts[0]=shared.internal:08080").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessage("resilience.http.clients.pricing.hosts[0] names shared.internal:8080, which "
+                                    + "resilience.http.clients.inventory.hosts names too: a host belongs to one "
+                                    + "client");
+                });
+    }
+
+    @Test
+    void aRequestFindsItsClientByHostAndPortThenByTheHostAlone() {
+        HttpClientsTestSupport.runner().withPropertyValues(
+                "resilience.http.clients.inventory.hosts[0]=Inventory.Internal:8443",
+                "resilience.http.clients.pricing.hosts[0]=inventory.internal",
+                "resilience.http.clients.legacy.hosts[0]=legacy.internal:080",
+                "resilience.http.clients.legacy.hosts[1]=[::1]:8080").run(context -> {
+                    ResilienceHttpClients clients = context.getBean(ResilienceHttpClients.class);
+
+                    assertThat(clientFor(clients, "https://INVENTORY.internal:8443/stock")).isEqualTo("inventory");
+                    assertThat(clientFor(clients, "https://inventory.internal/stock")).as("443, not 8443")
+                            .isEqualTo("pricing");
+                    assertThat(clientFor(clients, "http://inventory.internal:8080/")).isEqualTo("pricing");
+                    assertThat(clientFor(clients, "http://legacy.internal/")).as("80 by default").isEqualTo("legacy");
+                    assertThat(clientFor(clients, "https://legacy.internal/")).isNull();
+                    assertThat(clientFor(clients, "http://[::1]:8080/")).isEqualTo("legacy");
+                    assertThat(clientFor(clients, "http://[::1]:9090/")).isNull();
+                    assertThat(clientFor(clients, "http://elsewhere.internal:8443/")).isNull();
+                    assertThat(clientFor(clients, "/relative")).as("no host").isNull();
+                });
+    }
+
+    private static String clientFor(ResilienceHttpClients clients, String uri) {
+        ProtectedHttpClient client = clients.forUri(URI.create(uri));
+        return client == null ? null : client.name;
+    }
+
+    @Test
+    void withoutHostsBootsBuildersGetNoInterceptorAndNoFilter() {
+        HttpClientsTestSupport.runner().withPropertyValues("resilience.http.clients.inventory.policies=retry")
+                .run(context -> {
+                    assertThat(context.getBean(ResilienceHttpClients.class).hasHosts()).isFalse();
+                    List<Object> added = new ArrayList<>();
+                    context.getBean(RestClient.Builder.class).requestInterceptors(added::addAll);
+                    added.addAll(context.getBean(RestTemplateBuilder.class).build()
+                            .getInterceptors());
+                    context.getBean(WebClient.Builder.class)
+                            .filters(added::addAll);
+                    assertThat(added).isEmpty();
+                });
+        HttpClientsTestSupport.runner().withPropertyValues("resilience.http.clients.inventory.hosts[0]=inventory.internal")
+                .run(context -> {
+                    List<Object> added = new ArrayList<>();
+                    context.getBean(RestClient.Builder.class).requestInterceptors(added::addAll);
+                    added.addAll(context.getBean(RestTemplateBuilder.class).build()
+                            .getInterceptors());
+                    context.getBean(WebClient.Builder.class)
+                            .filters(added::addAll);
+                    assertThat(added).hasSize(3).allMatch(each -> each instanceof ResilienceRequestInterceptor
+                            || each instanceof ResilienceWebClientFilters.Filter);
                 });
     }
 

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
 
 import dev.resilience.spring.autoconfigure.HttpClientsProperties;
 import dev.resilience.spring.autoconfigure.InvalidResilienceConfigException;
@@ -35,10 +36,19 @@ class HttpRulesTest {
         HttpRules rules = defaults();
 
         assertThat(List.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"))
-                .allMatch(method -> rules.mayRetry(method, false));
-        assertThat(rules.mayRetry("POST", false)).isFalse();
-        assertThat(rules.mayRetry("PATCH", false)).isFalse();
-        assertThat(rules.mayRetry("POST", true)).isTrue();
+                .allMatch(method -> rules.mayRetry(method, HttpHeaders.EMPTY));
+        assertThat(rules.mayRetry("POST", HttpHeaders.EMPTY)).isFalse();
+        assertThat(rules.mayRetry("PATCH", HttpHeaders.EMPTY)).isFalse();
+        assertThat(rules.mayRetry("POST", withIdempotencyKey())).isTrue();
+        HttpHeaders lowerCase = new HttpHeaders();
+        lowerCase.set("idempotency-key", "k1");
+        assertThat(rules.mayRetry("PATCH", lowerCase)).as("header names are case-insensitive").isTrue();
+    }
+
+    private static HttpHeaders withIdempotencyKey() {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set("Idempotency-Key", "k1");
+        return headers;
     }
 
     @Test
@@ -46,7 +56,7 @@ class HttpRulesTest {
         HttpClientsProperties.Client client = new HttpClientsProperties.Client();
         client.setRetryNonIdempotent(true);
 
-        assertThat(HttpRules.of("p", client).mayRetry("POST", false)).isTrue();
+        assertThat(HttpRules.of("p", client).mayRetry("POST", HttpHeaders.EMPTY)).isTrue();
     }
 
     @Test
