@@ -128,11 +128,6 @@ final class FixedWindowBucket extends LocalBucket {
         return windowAt(until - 1) == windowAt(now);
     }
 
-    /** Yes: a window's permits handed back are its permits again; a window that has passed takes none back. */
-    @Override
-    boolean handsBackExactly() {
-        return true;
-    }
 
     /** The current window, with nothing taken (reservations for later windows are dropped too). */
     @Override

@@ -51,16 +51,7 @@ abstract class LocalBucket extends PaddedWord implements PermitBucket {
     /** Whether permits taken at {@code now} may still be used until {@code until} (exclusive). */
     abstract boolean usableUntil(long now, long until);
 
-    /**
-     * Whether permits taken in a batch and handed back later leave the bucket exactly as if the unused ones had
-     * never been taken, so that {@link StripedBucket} may hand its permits out in batches.
-     */
-    abstract boolean handsBackExactly();
 
-    /** Whether this bucket goes by the coarse time. */
-    final boolean coarse() {
-        return coarse;
-    }
 
     @Override
     public final void refund() {

@@ -16,9 +16,11 @@ public interface PermitBuckets {
      */
     static PermitBuckets local(Clock clock) {
         return (name, key, config) -> {
-            LocalBucket bucket = config.type() == RateLimiterType.SMOOTH ? new SmoothBucket(config, clock)
+            if (key == null) {
+                return StripedBucket.forLimiter(config, clock);
+            }
+            return config.type() == RateLimiterType.SMOOTH ? new SmoothBucket(config, clock)
                     : new FixedWindowBucket(config, clock);
-            return key == null ? StripedBucket.over(bucket) : bucket;
         };
     }
 

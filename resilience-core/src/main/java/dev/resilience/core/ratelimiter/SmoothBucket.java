@@ -5,7 +5,8 @@ import dev.resilience.core.spi.Clock;
 /**
  * A token bucket refilling one permit every {@code period / limit} and holding at most {@code limit}, kept
  * as one number (alone on its cache line): the time at which the bucket would be full again (the generic cell
- * rate algorithm). Taking a permit, or a batch of them, is one CAS; nothing is allocated.
+ * rate algorithm). Taking a permit is one CAS; nothing is allocated. A limiter's own bucket with a large limit
+ * is a {@link SmoothReadings} instead, which can take a batch's rest back exactly.
  */
 final class SmoothBucket extends LocalBucket {
 
@@ -92,14 +93,6 @@ final class SmoothBucket extends LocalBucket {
         return true;
     }
 
-    /**
-     * No: the bucket drops what it cannot hold when the time moves on, and permits handed back after that were
-     * not there to be dropped; the bucket would then hold up to a batch more than its limit.
-     */
-    @Override
-    boolean handsBackExactly() {
-        return false;
-    }
 
     @Override
     public void resetToInitialState() {

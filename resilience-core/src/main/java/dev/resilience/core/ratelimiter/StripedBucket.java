@@ -5,6 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.resilience.core.spi.Clock;
+
 /**
  * A limiter's own local bucket when its limit is large enough to hand permits out in batches: a thread takes
  * its permits from its stripe (picked by thread id), and only a stripe's refill touches the shared bucket. One
@@ -59,19 +61,50 @@ final class StripedBucket implements PermitBucket {
         this.stripes = stripes;
         this.indexShift = 64 - Integer.numberOfTrailingZeros(stripes);
         this.words = new long[(stripes + 1) * SPACING];
+        if (shared instanceof SmoothReadings readings) {
+            readings.sweeper(this::retireBefore);
+        }
     }
 
     /**
-     * {@code shared} striped, or as it is: a bucket on the precise time (a period under a second) reads the
-     * clock for every permit, which costs more than the contention batches save; below 16 permits per stripe
-     * and period, a batch would hold a large share of the limit; and a bucket that cannot take permits back
-     * exactly ({@link LocalBucket#handsBackExactly()}) would exceed its limit.
+     * Takes back every stripe's batch from a time unit before {@code unit}: its count goes to the total, and the
+     * permits it had left are answered (they go back with the reading they came from, see {@link SmoothReadings}).
      */
-    static PermitBucket over(LocalBucket shared) {
+    private long retireBefore(long unit) {
+        long now = unit << UNIT_SHIFT;
+        long left = 0;
+        for (int i = SPACING; i < words.length; i += SPACING) {
+            while (true) {
+                long word = (long) STRIPE.getVolatile(words, i);
+                long age = age(word, now);
+                if (word == 0 || age == 0 || age >= NEWER) {
+                    break;
+                }
+                if (STRIPE.compareAndSet(words, i, word, 0L)) {
+                    counted.add((word >>> COUNT_BITS) & LEFT_MASK);
+                    left += word & LEFT_MASK;
+                    break;
+                }
+            }
+        }
+        return left;
+    }
+
+    /**
+     * A limiter's own local bucket: striped when batches pay, else one word. A bucket on the precise time (a
+     * period under a second) reads the clock for every permit, which costs more than the contention batches
+     * save; below 16 permits per stripe and period, a batch would hold a large share of the limit.
+     */
+    static PermitBucket forLimiter(RateLimiterConfig config, Clock clock) {
         int stripes = Math.min(64, Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 8 - 1));
-        long batch = Math.min(MAX_BATCH, shared.limit() / (16L * stripes));
-        return !shared.coarse() || !shared.handsBackExactly() || batch < 2 ? shared
-                : new StripedBucket(shared, batch, stripes);
+        long batch = Math.min(MAX_BATCH, config.limitForPeriod() / (16L * stripes));
+        boolean coarse = config.limitRefreshPeriod().toNanos() >= LocalBucket.COARSE_PERIOD_NANOS;
+        boolean smooth = config.type() == RateLimiterType.SMOOTH;
+        if (!coarse || batch < 2) {
+            return smooth ? new SmoothBucket(config, clock) : new FixedWindowBucket(config, clock);
+        }
+        return new StripedBucket(smooth ? new SmoothReadings(config, clock) : new FixedWindowBucket(config, clock),
+                batch, stripes);
     }
 
     /** A stripe's tag for {@code now}, in place. */

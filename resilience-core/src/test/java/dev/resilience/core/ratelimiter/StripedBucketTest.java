@@ -8,6 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.resilience.test.ManualClock;
 
@@ -51,13 +53,11 @@ class StripedBucketTest {
     }
 
     @Test
-    void smallLimitsKeysSmoothBucketsAndShortPeriodsKeepOneWord() {
+    void smallLimitsKeysAndShortPeriodsKeepOneWord() {
         PermitBuckets local = PermitBuckets.local(clock);
         assertThat(local.create("limiter", null, RateLimiterConfig.ofDefaults())).isInstanceOf(SmoothBucket.class);
         assertThat(local.create("limiter", null, config(RateLimiterType.FIXED_WINDOW, 50)))
                 .isInstanceOf(FixedWindowBucket.class);
-        assertThat(local.create("limiter", null, config(RateLimiterType.SMOOTH, 1_000_000)))
-                .as("a token bucket cannot take a batch's rest back exactly").isInstanceOf(SmoothBucket.class);
         assertThat(local.create("limiter", null, RateLimiterConfig.builder().type(RateLimiterType.FIXED_WINDOW)
                 .limitForPeriod(1_000_000).limitRefreshPeriod(Duration.ofMillis(999)).build()))
                 .as("a period under a second reads the precise time").isInstanceOf(FixedWindowBucket.class);
@@ -74,9 +74,10 @@ class StripedBucketTest {
         assertThat(bucket.stripes()).isGreaterThanOrEqualTo(4 * Runtime.getRuntime().availableProcessors());
     }
 
-    @Test
-    void aThreadKeepsTakingFromItsStripeBatchAfterBatch() {
-        StripedBucket bucket = striped(RateLimiterType.FIXED_WINDOW, 1_000_000_000);
+    @ParameterizedTest
+    @EnumSource(RateLimiterType.class)
+    void aThreadKeepsTakingFromItsStripeBatchAfterBatch(RateLimiterType type) {
+        StripedBucket bucket = striped(type, 1_000_000_000);
 
         assertThat(take(bucket, 10_000)).isEqualTo(10_000);
         assertThat(bucket.heldByStripes()).as("ten batches of 1,024 taken, the last one's rest held")
@@ -84,9 +85,10 @@ class StripedBucketTest {
         assertThat(bucket.permitsHandedOut()).isEqualTo(10_000);
     }
 
-    @Test
-    void eightThreadsGetExactlyTheLimitAtOneInstant() throws Exception {
-        StripedBucket bucket = striped(RateLimiterType.FIXED_WINDOW, 100_000);
+    @ParameterizedTest
+    @EnumSource(RateLimiterType.class)
+    void eightThreadsGetExactlyTheLimitAtOneInstant(RateLimiterType type) throws Exception {
+        StripedBucket bucket = striped(type, 100_000);
         assertThat(Contention.permitsTaken(8, 25_000, () -> bucket.acquire(0) == 0)).as("to the permit")
                 .isEqualTo(100_000);
         assertThat(bucket.permitsHandedOut()).isEqualTo(100_000);
@@ -94,9 +96,10 @@ class StripedBucketTest {
         assertThat(bucket.acquire(0)).isNegative();
     }
 
-    @Test
-    void aCallerTakesWhatAnotherThreadsStripeHoldsBeforeRefusing() throws Exception {
-        StripedBucket bucket = striped(RateLimiterType.FIXED_WINDOW, 10_000);
+    @ParameterizedTest
+    @EnumSource(RateLimiterType.class)
+    void aCallerTakesWhatAnotherThreadsStripeHoldsBeforeRefusing(RateLimiterType type) throws Exception {
+        StripedBucket bucket = striped(type, 10_000);
         takeOneOnAnotherThread(bucket);
         assertThat(bucket.availablePermits()).isEqualTo(9_999);
 
@@ -114,6 +117,49 @@ class StripedBucketTest {
         assertThat(bucket.availablePermits()).isEqualTo(9_999);
         assertThat(take(bucket, 20_000)).isEqualTo(9_999);
         assertThat(bucket.permitsHandedOut()).isEqualTo(10_000);
+    }
+
+    @Test
+    void whatAStripeHoldsGoesBackToASmoothBucketWithoutFillingItBeyondTheLimit() throws Exception {
+        StripedBucket bucket = striped(RateLimiterType.SMOOTH, 10_000);
+        takeOneOnAnotherThread(bucket); // a batch taken, one permit of it used, the rest held by that stripe
+
+        clock.advance(StripedBucket.UNIT_NANOS); // ~1 ms: 10 permits refill, more than the one taken
+        assertThat(bucket.availablePermits()).isEqualTo(10_000);
+        assertThat(take(bucket, 20_000)).as("full again, and no more").isEqualTo(10_000);
+        assertThat(bucket.permitsHandedOut()).isEqualTo(10_001);
+    }
+
+    @Test
+    void aSmoothBucketRefillsAroundWhatStripesHold() throws Exception {
+        StripedBucket bucket = striped(RateLimiterType.SMOOTH, 10_000); // 100 µs a permit
+        assertThat(take(bucket, 10_000)).isEqualTo(10_000);
+        assertThat(bucket.acquire(0)).isNegative();
+
+        clock.advance(10 * StripedBucket.UNIT_NANOS); // 104.8576 permits
+        takeOneOnAnotherThread(bucket);
+        assertThat(take(bucket, 1_000)).isEqualTo(103);
+        clock.advance(5 * StripedBucket.UNIT_NANOS); // 52.4288 more, with the 0.8576 carried: 53
+        assertThat(take(bucket, 1_000)).isEqualTo(53);
+        assertThat(bucket.permitsHandedOut()).isEqualTo(10_000 + 104 + 53);
+    }
+
+    @Test
+    void threadsTakingWhileTheClockMovesNeverGetMoreThanTheBucketAllows() throws Exception {
+        StripedBucket bucket = striped(RateLimiterType.SMOOTH, 100_000); // 10 µs a permit
+        java.util.concurrent.atomic.AtomicLong advanced = new java.util.concurrent.atomic.AtomicLong();
+        int taken = Contention.permitsTaken(4, 100_000, () -> {
+            if (ThreadLocalRandom.current().nextInt(500) == 0) {
+                clock.advance(StripedBucket.UNIT_NANOS); // a new reading while the others take
+                advanced.addAndGet(StripedBucket.UNIT_NANOS);
+            }
+            return bucket.acquire(0) == 0;
+        });
+        long refilled = advanced.get() / 10_000;
+        assertThat((long) taken).as("at most the full bucket and its refill").isLessThanOrEqualTo(100_000 + refilled);
+        assertThat((long) taken).as("permits lost to late hand-backs: at most a few batches")
+                .isGreaterThanOrEqualTo(100_000 + refilled - 4L * bucket.batch());
+        assertThat(bucket.permitsHandedOut()).isEqualTo(taken);
     }
 
     @Test
@@ -145,9 +191,10 @@ class StripedBucketTest {
         assertThat(limiter.availablePermits()).isEqualTo(200_000);
     }
 
-    @Test
-    void aCancelledReservationGoesBackThroughTheStripedBucket() {
-        StripedBucket bucket = striped(RateLimiterType.FIXED_WINDOW, 10_000);
+    @ParameterizedTest
+    @EnumSource(RateLimiterType.class)
+    void aCancelledReservationGoesBackThroughTheStripedBucket(RateLimiterType type) {
+        StripedBucket bucket = striped(type, 10_000);
         take(bucket, 10_000);
         long wait = bucket.acquire(Duration.ofSeconds(1).toNanos());
         assertThat(wait).isPositive();
@@ -159,9 +206,10 @@ class StripedBucketTest {
         assertThat(bucket.acquire(Duration.ofSeconds(1).toNanos())).as("the same permit again").isEqualTo(wait);
     }
 
-    @Test
-    void theCountOfPermitsHandedOutNeverGoesDownWhileThreadsTakeThem() throws Exception {
-        StripedBucket bucket = striped(RateLimiterType.FIXED_WINDOW, 1_000_000);
+    @ParameterizedTest
+    @EnumSource(RateLimiterType.class)
+    void theCountOfPermitsHandedOutNeverGoesDownWhileThreadsTakeThem(RateLimiterType type) throws Exception {
+        StripedBucket bucket = striped(type, 1_000_000);
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicLong drops = new java.util.concurrent.atomic.AtomicLong();
         Thread reader = new Thread(() -> {
