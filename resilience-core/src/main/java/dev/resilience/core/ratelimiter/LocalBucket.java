@@ -54,7 +54,7 @@ abstract class LocalBucket extends PaddedWord implements PermitBucket {
 
 
     @Override
-    public final void refund() {
+    public void refund() {
         giveBack(now(), 1);
     }
 }

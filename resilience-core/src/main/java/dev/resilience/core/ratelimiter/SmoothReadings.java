@@ -27,6 +27,8 @@ final class SmoothReadings extends LocalBucket {
     /** The reading's word: sealed (sign bit) | supply (31 bits, signed: a debt after reservations) | taken (32). */
     private static final long SEALED = Long.MIN_VALUE;
     private static final long TAKEN_MASK = 0xFFFF_FFFFL;
+    /** Permits reserved beyond the supply, at most: the next supply, a debt, must fit its 31 bits. */
+    private static final long MAX_DEBT = 1L << 29;
     private static final VarHandle CURRENT;
 
     static {
@@ -162,7 +164,7 @@ final class SmoothReadings extends LocalBucket {
                 long start = reading.unit << UNIT_SHIFT;
                 wait = start + (taken - supply + 1) * interval - reading.carryNanos - Math.max(now, start);
             }
-            if (wait > maxWaitNanos || taken + 1 > TAKEN_MASK) {
+            if (wait > maxWaitNanos || taken + 1 > TAKEN_MASK || taken - supply >= MAX_DEBT) {
                 return -Math.max(1, wait);
             }
             if (reading.cas(word, word + 1)) {
@@ -222,6 +224,15 @@ final class SmoothReadings extends LocalBucket {
                 return;
             }
         }
+    }
+
+    /**
+     * A cancelled reservation's permit, into the reading of now (moved on first): one fewer taken in it, or its
+     * supply one higher under the cap.
+     */
+    @Override
+    public void refund() {
+        giveBackInto(readingFor(now()).unit, 1);
     }
 
     @Override

@@ -130,7 +130,10 @@ final class StripedBucket implements PermitBucket {
         return (int) ((thread.getId() * 0x9E3779B97F4A7C15L) >>> indexShift) * SPACING + SPACING;
     }
 
-    /** The caller's stripe had nothing for {@code now}: a new batch, another stripe's permit, or the shared bucket's answer. */
+    /**
+     * The caller's stripe had nothing for {@code now}: a new batch, another stripe's permit, or the shared
+     * bucket's answer.
+     */
     private long refill(int at, long now, long maxWaitNanos) {
         long unitEnd = ((now >>> UNIT_SHIFT) + 1) << UNIT_SHIFT;
         long count = shared.takeUpTo(now, shared.usableUntil(now, unitEnd) ? batch : 1);

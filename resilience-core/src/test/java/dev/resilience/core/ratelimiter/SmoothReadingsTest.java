@@ -80,4 +80,15 @@ class SmoothReadingsTest {
                 .isZero();
         assertThat(bucket.acquire(0)).isNegative();
     }
+
+    @Test
+    void aReservationRefundedAfterTheClockMovedOnIsAsIfNeverMade() {
+        assertThat(taken(100)).isEqualTo(100);
+        assertThat(bucket.acquire(Duration.ofSeconds(1).toNanos())).isEqualTo(Duration.ofMillis(10).toNanos());
+        clock.advance(2 * StripedBucket.UNIT_NANOS); // 2.097152 ms: a debt of one permit carried into this reading
+
+        bucket.refund();
+        assertThat(bucket.acquire(Duration.ofSeconds(1).toNanos())).as("the first permit past the 100, as before")
+                .isEqualTo(Duration.ofMillis(10).toNanos() - 2 * StripedBucket.UNIT_NANOS);
+    }
 }

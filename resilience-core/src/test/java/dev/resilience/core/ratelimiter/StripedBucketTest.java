@@ -113,7 +113,7 @@ class StripedBucketTest {
         StripedBucket bucket = striped(RateLimiterType.FIXED_WINDOW, 10_000);
         takeOneOnAnotherThread(bucket);
 
-        clock.advance(StripedBucket.UNIT_NANOS); // a new time: the other stripe's batch is no longer good, its permits are
+        clock.advance(StripedBucket.UNIT_NANOS); // a new time: the other stripe's batch is stale, its permits not
         assertThat(bucket.availablePermits()).isEqualTo(9_999);
         assertThat(take(bucket, 20_000)).isEqualTo(9_999);
         assertThat(bucket.permitsHandedOut()).isEqualTo(10_000);
