@@ -8,10 +8,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
-/** Many threads asking for permits at once, released together. */
+/** Permits asked for without waiting: by one thread, or by many at once, released together. */
 final class Contention {
 
     private Contention() {
+    }
+
+    /** How many of {@code attempts} calls on this thread got a permit at once. */
+    static int permitsTaken(PermitBucket bucket, int attempts) {
+        int taken = 0;
+        for (int i = 0; i < attempts; i++) {
+            if (bucket.acquire(0) == 0) {
+                taken++;
+            }
+        }
+        return taken;
     }
 
     /** How many of {@code threads × attemptsEach} calls of {@code tryTake} answered {@code true}. */

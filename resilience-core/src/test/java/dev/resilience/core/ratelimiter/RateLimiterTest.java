@@ -203,13 +203,7 @@ class RateLimiterTest {
     }
 
     private static int take(PermitBucket bucket, int attempts) {
-        int taken = 0;
-        for (int i = 0; i < attempts; i++) {
-            if (bucket.acquire(0) == 0) {
-                taken++;
-            }
-        }
-        return taken;
+        return Contention.permitsTaken(bucket, attempts);
     }
 
     @Test

@@ -33,13 +33,7 @@ class StripedBucketTest {
     }
 
     private static int take(PermitBucket bucket, int attempts) {
-        int taken = 0;
-        for (int i = 0; i < attempts; i++) {
-            if (bucket.acquire(0) == 0) {
-                taken++;
-            }
-        }
-        return taken;
+        return Contention.permitsTaken(bucket, attempts);
     }
 
     /** Takes one permit on another thread, whose stripe then holds the rest of its batch. */
