@@ -117,9 +117,11 @@ final class StripedBucket implements PermitBucket {
         long now = shared.now();
         int at = stripeOf(Thread.currentThread());
         long word = (long) STRIPE.getVolatile(words, at);
-        if ((word & ~COUNTS_MASK) == tag(now) && (word & LEFT_MASK) != 0
-                && STRIPE.compareAndSet(words, at, word, word + ONE_USED - 1)) {
-            return 0;
+        while ((word & ~COUNTS_MASK) == tag(now) && (word & LEFT_MASK) != 0) {
+            if (STRIPE.compareAndSet(words, at, word, word + ONE_USED - 1)) {
+                return 0;
+            }
+            word = (long) STRIPE.getVolatile(words, at); // another thread on this stripe: its permits still serve
         }
         return refill(at, now, maxWaitNanos);
     }
