@@ -39,25 +39,22 @@ class HttpClientsConfigurationTest {
 
     @Test
     void aHostClaimedByTwoClientsStopsStartUp() {
-        HttpClientsTestSupport.runner().withPropertyValues(
-                "resilience.http.clients.inventory.hosts[0]=shared.internal:80",
-                "resilience.http.clients.pricing.hosts[0]=SHARED.internal:80").run(context -> {
-                    assertThat(context).hasFailed();
-                    assertThat(context.getStartupFailure()).rootCause()
-                            .hasMessage("resilience.http.clients.pricing.hosts[0] names shared.internal:80, which "
-                                    + "resilience.http.clients.inventory.hosts names too: a host belongs to one "
-                                    + "client");
-                });
+        assertHostClash("shared.internal:80", "SHARED.internal:80", "shared.internal:80");
     }
 
     @Test
     void aPortWrittenWithLeadingZerosIsThePortItNames() {
+        assertHostClash("shared.internal:8080", "shared.internal:08080", "shared.internal:8080");
+    }
+
+    /** Start-up fails: pricing's host {@code pricingHost}, read as {@code named}, is inventory's too. */
+    private static void assertHostClash(String inventoryHost, String pricingHost, String named) {
         HttpClientsTestSupport.runner().withPropertyValues(
-                "resilience.http.clients.inventory.hosts[0]=shared.internal:8080",
-                "resilience.http.clients.pricing.hosts[0]=shared.internal:08080").run(context -> {
+                "resilience.http.clients.inventory.hosts[0]=" + inventoryHost,
+                "resilience.http.clients.pricing.hosts[0]=" + pricingHost).run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(context.getStartupFailure()).rootCause()
-                            .hasMessage("resilience.http.clients.pricing.hosts[0] names shared.internal:8080, which "
+                            .hasMessage("resilience.http.clients.pricing.hosts[0] names " + named + ", which "
                                     + "resilience.http.clients.inventory.hosts names too: a host belongs to one "
                                     + "client");
                 });
