@@ -8,7 +8,7 @@ import dev.resilience.core.spi.Clock;
  * permit {@code n} of that count belongs to window {@code window + n / limit}, so a reservation for a later
  * window is just a higher count. Taking a permit, or a batch of them, is one CAS; nothing is allocated.
  */
-final class FixedWindowBucket extends LocalBucket {
+final class FixedWindowBucket extends PaddedWord implements BatchedBucket {
 
     private static final long COUNT_MASK = 0xFFFF_FFFFL;
     /**
@@ -86,7 +86,7 @@ final class FixedWindowBucket extends LocalBucket {
     }
 
     @Override
-    long takeUpTo(long now, long max) {
+    public long takeUpTo(long now, long max) {
         long window = windowAt(now);
         while (true) {
             long current = word();
@@ -104,7 +104,7 @@ final class FixedWindowBucket extends LocalBucket {
 
     /** Only into the window they were taken in: permits of a window that has passed are gone with it. */
     @Override
-    void giveBack(long takenAt, long count) {
+    public void giveBack(long takenAt, long count) {
         long window = windowAt(takenAt);
         while (true) {
             long current = word();
@@ -119,12 +119,12 @@ final class FixedWindowBucket extends LocalBucket {
     }
 
     @Override
-    boolean givenBackFreely(long takenAt, long now) {
+    public boolean givenBackFreely(long takenAt, long now) {
         return windowAt(takenAt) == windowAt(now);
     }
 
     @Override
-    boolean usableUntil(long now, long until) {
+    public boolean usableUntil(long now, long until) {
         return windowAt(until - 1) == windowAt(now);
     }
 

@@ -3,6 +3,8 @@ package dev.resilience.core.ratelimiter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import dev.resilience.core.spi.Clock;
+
 /**
  * A bucket's one mutable word, alone on its cache line. Every permit CASes the word, so whatever else shares
  * its line (another object the allocator put beside the bucket, such as the limiter's settings) is fetched
@@ -11,6 +13,10 @@ import java.lang.invoke.VarHandle;
  * layers because the JVM lays out a superclass's fields before its subclass's, and a class's own in any order.
  */
 abstract class PaddedWord extends WordPadAfter {
+
+    PaddedWord(RateLimiterConfig config, Clock clock) {
+        super(config, clock);
+    }
 
     /** The word, read with volatile semantics. */
     final long word() {
@@ -28,9 +34,13 @@ abstract class PaddedWord extends WordPadAfter {
     }
 }
 
-/** 56 bytes before the word: with the object header, more than a 64-byte line. */
-abstract class WordPadBefore {
+/** 56 bytes before the word: with the object header (and the bucket's timing fields), more than a 64-byte line. */
+abstract class WordPadBefore extends LocalBucket {
     long p01, p02, p03, p04, p05, p06, p07;
+
+    WordPadBefore(RateLimiterConfig config, Clock clock) {
+        super(config, clock);
+    }
 }
 
 /** The word itself. */
@@ -48,9 +58,17 @@ abstract class Word extends WordPadBefore {
 
     @SuppressWarnings("unused") // through WORD
     private volatile long word;
+
+    Word(RateLimiterConfig config, Clock clock) {
+        super(config, clock);
+    }
 }
 
 /** 56 bytes after the word, before the bucket's own (read-mostly) fields. */
 abstract class WordPadAfter extends Word {
     long p11, p12, p13, p14, p15, p16, p17;
+
+    WordPadAfter(RateLimiterConfig config, Clock clock) {
+        super(config, clock);
+    }
 }

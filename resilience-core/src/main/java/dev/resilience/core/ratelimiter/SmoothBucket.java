@@ -8,7 +8,7 @@ import dev.resilience.core.spi.Clock;
  * rate algorithm). Taking a permit is one CAS; nothing is allocated. A limiter's own bucket with a large limit
  * is a {@link SmoothReadings} instead, which can take a batch's rest back exactly.
  */
-final class SmoothBucket extends LocalBucket {
+final class SmoothBucket extends PaddedWord {
 
     /** Nanoseconds per permit, rounded up so that no period ever hands out more than the limit. */
     private final long interval;
@@ -54,45 +54,16 @@ final class SmoothBucket extends LocalBucket {
     }
 
     @Override
-    long takeUpTo(long now, long max) {
+    public void refund() {
+        // Whenever it was taken: a full bucket's state lies in the past, where moving it further back adds
+        // nothing, so a permit handed back never fills it beyond its capacity.
         while (true) {
             long full = word();
-            long base = Math.max(full, now);
-            long free = (capacity - (base - now)) / interval;
-            if (free <= 0) {
-                return 0;
-            }
-            long taken = Math.min(max, free);
-            if (casWord(full, base + taken * interval)) {
-                return taken;
-            }
-        }
-    }
-
-    /**
-     * Whenever they were taken: a full bucket's state lies in the past, where moving it further back adds
-     * nothing, so permits handed back never fill it beyond its capacity.
-     */
-    @Override
-    void giveBack(long takenAt, long count) {
-        while (true) {
-            long full = word();
-            if (casWord(full, full - count * interval)) {
+            if (casWord(full, full - interval)) {
                 return;
             }
         }
     }
-
-    @Override
-    boolean givenBackFreely(long takenAt, long now) {
-        return true;
-    }
-
-    @Override
-    boolean usableUntil(long now, long until) {
-        return true;
-    }
-
 
     @Override
     public void resetToInitialState() {

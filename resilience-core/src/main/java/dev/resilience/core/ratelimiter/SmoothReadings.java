@@ -21,9 +21,9 @@ import dev.resilience.core.spi.Clock;
  *
  * <p>A permit or a batch is one CAS on the reading's word; a new reading allocates one small object.
  */
-final class SmoothReadings extends LocalBucket {
+final class SmoothReadings extends LocalBucket implements BatchedBucket {
 
-    private static final int UNIT_SHIFT = 20;
+    private static final int UNIT_SHIFT = StripedBucket.UNIT_SHIFT;
     /** The reading's word: sealed (sign bit) | supply (31 bits, signed: a debt after reservations) | taken (32). */
     private static final long SEALED = Long.MIN_VALUE;
     private static final long TAKEN_MASK = 0xFFFF_FFFFL;
@@ -174,7 +174,7 @@ final class SmoothReadings extends LocalBucket {
     }
 
     @Override
-    long takeUpTo(long now, long max) {
+    public long takeUpTo(long now, long max) {
         Reading reading = readingFor(now);
         while (true) {
             long word = reading.word();
@@ -194,7 +194,7 @@ final class SmoothReadings extends LocalBucket {
     }
 
     @Override
-    void giveBack(long takenAt, long count) {
+    public void giveBack(long takenAt, long count) {
         giveBackInto(unit(takenAt), count);
     }
 
@@ -236,13 +236,13 @@ final class SmoothReadings extends LocalBucket {
     }
 
     @Override
-    boolean givenBackFreely(long takenAt, long now) {
+    public boolean givenBackFreely(long takenAt, long now) {
         Reading reading = current;
         return unit(takenAt) == reading.unit || unit(takenAt) == reading.previousUnit;
     }
 
     @Override
-    boolean usableUntil(long now, long until) {
+    public boolean usableUntil(long now, long until) {
         return true;
     }
 

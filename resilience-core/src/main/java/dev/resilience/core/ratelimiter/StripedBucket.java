@@ -27,7 +27,7 @@ final class StripedBucket implements PermitBucket {
 
     /** Batches are tagged with the time in units of 2^20 ns (~1 ms): 40 bits of them last 36 years. */
     static final long UNIT_NANOS = 1L << 20;
-    private static final int UNIT_SHIFT = 20;
+    static final int UNIT_SHIFT = 20;
     /**
      * A stripe: its batch's time unit in the high 40 bits, then the permits handed out from it since its last
      * refill and the permits left (12 bits each: a batch and a refill's at most).
@@ -44,9 +44,8 @@ final class StripedBucket implements PermitBucket {
     private static final int SPACING = 16;
     private static final VarHandle STRIPE = MethodHandles.arrayElementVarHandle(long[].class);
 
-    private final LocalBucket shared;
+    private final BatchedBucket shared;
     private final long batch;
-    private final int stripes;
     private final int indexShift;
     /** Stripe {@code i} at index {@code (i + 1) * SPACING}: none shares a line with the array's header. */
     private final long[] words;
@@ -55,10 +54,9 @@ final class StripedBucket implements PermitBucket {
     /** The highest count reported, so that a report never goes below an earlier one. */
     private final AtomicLong reported = new AtomicLong();
 
-    private StripedBucket(LocalBucket shared, long batch, int stripes) {
+    private StripedBucket(BatchedBucket shared, long batch, int stripes) {
         this.shared = shared;
         this.batch = batch;
-        this.stripes = stripes;
         this.indexShift = 64 - Integer.numberOfTrailingZeros(stripes);
         this.words = new long[(stripes + 1) * SPACING];
         if (shared instanceof SmoothReadings readings) {
@@ -98,9 +96,8 @@ final class StripedBucket implements PermitBucket {
     static PermitBucket forLimiter(RateLimiterConfig config, Clock clock) {
         int stripes = Math.min(64, Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 8 - 1));
         long batch = Math.min(MAX_BATCH, config.limitForPeriod() / (16L * stripes));
-        boolean coarse = config.limitRefreshPeriod().toNanos() >= LocalBucket.COARSE_PERIOD_NANOS;
         boolean smooth = config.type() == RateLimiterType.SMOOTH;
-        if (!coarse || batch < 2) {
+        if (!LocalBucket.timedCoarsely(config) || batch < 2) {
             return smooth ? new SmoothBucket(config, clock) : new FixedWindowBucket(config, clock);
         }
         return new StripedBucket(smooth ? new SmoothReadings(config, clock) : new FixedWindowBucket(config, clock),
@@ -213,6 +210,11 @@ final class StripedBucket implements PermitBucket {
         }
     }
 
+    /** The start of the time unit {@code age} units before {@code now}'s: when a stripe's batch was taken. */
+    private static long takenAt(long now, long age) {
+        return ((now >>> UNIT_SHIFT) - age) << UNIT_SHIFT;
+    }
+
     /** How many time units before {@code now} the stripe's batch was taken. */
     private static long age(long word, long now) {
         return (tag(now) - (word & ~COUNTS_MASK)) >>> TAG_SHIFT;
@@ -223,7 +225,7 @@ final class StripedBucket implements PermitBucket {
         counted.add((word >>> COUNT_BITS) & LEFT_MASK);
         long left = word & LEFT_MASK;
         if (left != 0) {
-            shared.giveBack(((now >>> UNIT_SHIFT) - age) << UNIT_SHIFT, left);
+            shared.giveBack(takenAt(now, age), left);
         }
     }
 
@@ -245,8 +247,7 @@ final class StripedBucket implements PermitBucket {
         for (int i = SPACING; i < words.length; i += SPACING) {
             long word = (long) STRIPE.getVolatile(words, i);
             long age = age(word, now);
-            long takenAt = ((now >>> UNIT_SHIFT) - age) << UNIT_SHIFT;
-            if (age >= NEWER || shared.givenBackFreely(takenAt, now)) {
+            if (age >= NEWER || shared.givenBackFreely(takenAt(now, age), now)) {
                 held += word & LEFT_MASK;
             }
         }
@@ -279,7 +280,7 @@ final class StripedBucket implements PermitBucket {
     }
 
     int stripes() {
-        return stripes;
+        return words.length / SPACING - 1;
     }
 
     long batch() {

@@ -100,7 +100,7 @@ class BucketTimeTest {
     @Test
     void aFixedWindowStateAFewWindowsAheadIsTheCurrentOneSeenLate() {
         TwoTimes clock = new TwoTimes();
-        LocalBucket bucket = bucket(RateLimiterType.FIXED_WINDOW, 1, Duration.ofNanos(10), clock);
+        BatchedBucket bucket = (BatchedBucket) bucket(RateLimiterType.FIXED_WINDOW, 1, Duration.ofNanos(10), clock);
         clock.precise = 25; // window 2
         assertThat(bucket.acquire(0)).isZero();
         clock.precise = 15; // a caller whose time was read before: window 1, the state's is newer
