@@ -257,13 +257,6 @@ class AdaptiveBulkheadTest {
         assertThat(admitted.sum() + rejected.sum()).isEqualTo((long) threads * callsEach);
         assertThat(bulkhead.rejectedCalls()).isEqualTo(rejected.sum());
         assertThat(bulkhead.activeCalls()).isZero();
-        int last = bulkhead.limit();
-        List<Bulkhead.Permit> fill = new ArrayList<>();
-        for (int i = 0; i < last; i++) {
-            fill.add(bulkhead.tryAcquire(CALL));
-        }
-        assertThat(fill).as("exactly the limit in force is free at the end").doesNotContainNull();
-        assertThat(bulkhead.tryAcquire(CALL)).isNull();
-        fill.forEach(Bulkhead.Permit::release);
+        FreePlaces.assertExactly(bulkhead, bulkhead.limit(), CALL, "exactly the limit in force is free at the end");
     }
 }

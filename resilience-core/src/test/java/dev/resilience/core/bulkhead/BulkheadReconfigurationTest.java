@@ -324,14 +324,7 @@ class BulkheadReconfigurationTest {
         }
         assertThat(bulkhead.activeCalls()).isZero();
         assertThat(bulkhead.waitingCalls()).isZero();
-        int last = bulkhead.limit();
-        List<Bulkhead.Permit> fill = new ArrayList<>();
-        for (int i = 0; i < last; i++) {
-            fill.add(bulkhead.tryAcquire(CALL));
-        }
-        assertThat(fill).as("exactly the last limit is free at the end").doesNotContainNull();
-        assertThat(bulkhead.tryAcquire(CALL)).isNull();
-        fill.forEach(Bulkhead.Permit::release);
+        FreePlaces.assertExactly(bulkhead, bulkhead.limit(), CALL, "exactly the last limit is free at the end");
     }
 
     /** Every limit a bulkhead has had, recorded before it is in force. */
