@@ -24,6 +24,12 @@ abstract class LocalBucket implements PermitBucket {
         this.limit = config.limitForPeriod();
     }
 
+    /** A bucket of the config's type kept as one word: a key's, or a limiter's own when batches do not pay. */
+    static LocalBucket oneWord(RateLimiterConfig config, Clock clock) {
+        return config.type() == RateLimiterType.SMOOTH ? new SmoothBucket(config, clock)
+                : new FixedWindowBucket(config, clock);
+    }
+
     /** Whether buckets made from {@code config} go by the coarse time. */
     static boolean timedCoarsely(RateLimiterConfig config) {
         return config.limitRefreshPeriod().toNanos() >= COARSE_PERIOD_NANOS;

@@ -15,13 +15,8 @@ public interface PermitBuckets {
      * that thousands of keys cost a word each.
      */
     static PermitBuckets local(Clock clock) {
-        return (name, key, config) -> {
-            if (key == null) {
-                return StripedBucket.forLimiter(config, clock);
-            }
-            return config.type() == RateLimiterType.SMOOTH ? new SmoothBucket(config, clock)
-                    : new FixedWindowBucket(config, clock);
-        };
+        return (name, key, config) -> key == null ? StripedBucket.forLimiter(config, clock)
+                : LocalBucket.oneWord(config, clock);
     }
 
     /**

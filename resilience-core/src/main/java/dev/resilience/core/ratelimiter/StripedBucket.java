@@ -96,12 +96,12 @@ final class StripedBucket implements PermitBucket {
     static PermitBucket forLimiter(RateLimiterConfig config, Clock clock) {
         int stripes = Math.min(64, Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 8 - 1));
         long batch = Math.min(MAX_BATCH, config.limitForPeriod() / (16L * stripes));
-        boolean smooth = config.type() == RateLimiterType.SMOOTH;
         if (!LocalBucket.timedCoarsely(config) || batch < 2) {
-            return smooth ? new SmoothBucket(config, clock) : new FixedWindowBucket(config, clock);
+            return LocalBucket.oneWord(config, clock);
         }
-        return new StripedBucket(smooth ? new SmoothReadings(config, clock) : new FixedWindowBucket(config, clock),
-                batch, stripes);
+        BatchedBucket shared = config.type() == RateLimiterType.SMOOTH ? new SmoothReadings(config, clock)
+                : new FixedWindowBucket(config, clock);
+        return new StripedBucket(shared, batch, stripes);
     }
 
     /** A stripe's tag for {@code now}, in place. */
